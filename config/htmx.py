@@ -1,0 +1,46 @@
+"""htmx plumbing in one place: full page or fragment, and meaningful status codes."""
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+from django_htmx.http import reswap, retarget
+
+UNPROCESSABLE = 422  # the form is re-rendered with its errors
+CONFLICT = 409  # a stale edit: the current values are shown beside the editor's
+
+
+def is_fragment_request(request: HttpRequest) -> bool:
+    """htmx asks for a fragment, except when it restores history (a full page)."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.history_restore_request
+
+
+def render_page_or_fragment(
+    request: HttpRequest,
+    template_name: str,
+    context: dict[str, Any],
+    *,
+    fragment: str,
+    status: int = 200,
+) -> HttpResponse:
+    """Render `template_name`, or only its `{% partialdef fragment %}` for htmx."""
+    name = f"{template_name}#{fragment}" if is_fragment_request(request) else template_name
+    response = render(request, name, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def render_fragment_into(
+    request: HttpRequest,
+    template_name: str,
+    context: dict[str, Any],
+    *,
+    target: str,
+    status: int = 200,
+) -> HttpResponse:
+    """Render a fragment that replaces another element than the one that asked."""
+    response = render(request, template_name, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return reswap(retarget(response, target), "outerHTML")

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from config import views
+
+admin.site.site_header = "Lean OKRs administration"
+admin.site.site_title = "Lean OKRs admin"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("", include("okrs.urls")),
+    path("", include("teams.urls")),
+    path("admin/", admin.site.urls),
+]

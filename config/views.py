@@ -1,0 +1,44 @@
+"""Pages that compose the apps (the home page) and the health probe."""
+
+import logging
+
+from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from okrs import selectors as okr_selectors
+from okrs.models import Cycle
+from okrs.views import company_okr_context
+from teams.permissions import is_leader
+
+logger = logging.getLogger(__name__)
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """The active cycle's company OKR, for everyone signed in."""
+    cycle = okr_selectors.cycle_get_active()
+    if cycle is None:
+        planning = (
+            list(Cycle.objects.filter(status=Cycle.Status.PLANNING)) if is_leader(request.user) else []
+        )
+        return render(request, "home.html", {"cycle": None, "planning_cycles": planning})
+    return render(request, "home.html", company_okr_context(request, cycle))
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """200 when the database answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.exception("Health check: the database does not answer")
+        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
+    return JsonResponse({"status": "ok", "database": "up"})

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OkrsConfig(AppConfig):
+    name = "okrs"
+    verbose_name = "OKRs"

@@ -1,0 +1,92 @@
+from django import forms
+
+from okrs.models import Cycle, KeyResult, Objective
+from okrs.services import KeyResultData
+from teams.models import User
+
+
+class CycleForm(forms.ModelForm):
+    class Meta:
+        model = Cycle
+        fields = ["name", "start_date", "end_date"]
+        widgets = {
+            "name": forms.TextInput(attrs={"placeholder": "Q1 2027", "autocomplete": "off"}),
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end <= start:
+            self.add_error("end_date", "The end date must be after the start date.")
+        return cleaned
+
+
+class VersionedForm(forms.ModelForm):
+    """A form whose save is refused when the record changed since it was loaded."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class ObjectiveForm(VersionedForm):
+    class Meta:
+        model = Objective
+        fields = ["title", "context"]
+        labels = {"title": "Objective", "context": "Why this, why now"}
+        widgets = {"context": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "title": "Qualitative and inspiring: what we want to achieve this cycle.",
+            "context": "The strategic context every team needs to make its own choices.",
+        }
+
+
+class KeyResultForm(VersionedForm):
+    class Meta:
+        model = KeyResult
+        fields = [
+            "title",
+            "kind",
+            "start_value",
+            "target_value",
+            "current_value",
+            "unit",
+            "owner",
+        ]
+        labels = {
+            "title": "Key result",
+            "start_value": "Start",
+            "target_value": "Target",
+            "current_value": "Current",
+        }
+        help_texts = {
+            "title": "A measurable outcome, not a task.",
+            "kind": "Milestones are done (1) or not done (0).",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = User.objects.filter(is_active=True).order_by(
+            "name", "email"
+        )
+        self.fields["owner"].empty_label = "No owner"
+        for name in ("start_value", "target_value", "current_value"):
+            self.fields[name].widget.attrs.update({"inputmode": "decimal", "step": "any"})
+
+    def key_result_data(self) -> KeyResultData:
+        data = self.cleaned_data
+        return KeyResultData(
+            title=data["title"],
+            kind=data["kind"],
+            start_value=data["start_value"],
+            target_value=data["target_value"],
+            current_value=data["current_value"],
+            unit=data["unit"],
+            owner=data["owner"],
+        )
+
+
+class NewKeyResultForm(KeyResultForm):
+    """Adding a key result: nothing to be stale against yet."""
+
+    version = None
