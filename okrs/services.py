@@ -125,6 +125,7 @@ def objective_update(
         context=context,
         state=objective.state,
     )
+    candidate._state.adding = False
     _full_clean(candidate, exclude=["cycle", "team"])
     updated = Objective.objects.filter(pk=objective.pk, version=expected_version).update(
         title=title, context=context, version=F("version") + 1
@@ -218,6 +219,7 @@ def key_result_update(
         unit=data.unit,
         owner=data.owner,
     )
+    candidate._state.adding = False
     _validate_key_result(candidate)
     updated = KeyResult.objects.filter(pk=key_result.pk, version=expected_version).update(
         title=candidate.title,

@@ -1,5 +1,7 @@
 """Cycles and the company OKR: leaders edit, everyone signed in reads."""
 
+import copy
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +19,7 @@ from config.htmx import (
 )
 from okrs import selectors, services
 from okrs.forms import CycleForm, KeyResultForm, NewKeyResultForm, ObjectiveForm
-from okrs.models import Cycle, KeyResult, Objective
+from okrs.models import MAX_KEY_RESULTS, Cycle, KeyResult, Objective
 from teams.permissions import is_leader
 
 COMPANY_OKR = "okrs/cycle_detail.html#company_okr"
@@ -56,8 +58,9 @@ def company_okr_context(request: HttpRequest, cycle: Cycle, **extra) -> dict:
     okr = selectors.company_okr_get(cycle=cycle)
     can_edit = is_leader(request.user) and not cycle.is_closed
     context = {"cycle": cycle, "okr": okr, "can_edit": can_edit}
-    if can_edit and okr.objective and len(okr.key_results) < 5:
+    if can_edit and okr.objective and len(okr.key_results) < MAX_KEY_RESULTS:
         context["add_form"] = NewKeyResultForm(prefix="new")
+        context["add_action"] = reverse("okrs:key-result-create", args=[okr.objective.pk])
     context.update(extra)
     return context
 
@@ -282,9 +285,9 @@ def _rebase(form, form_class, current):
     """The editor's values on top of the current version, so saving again is deliberate."""
     data = form.data.copy()
     data[form.add_prefix("version")] = current.version
-    rebased = form_class(data, instance=current, prefix=form.prefix)
-    rebased.is_valid()
-    return rebased
+    # A copy: validating the form writes the editor's values into its instance,
+    # and `current` must keep showing what is saved.
+    return form_class(data, instance=copy.copy(current), prefix=form.prefix)
 
 
 @login_required

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
@@ -27,7 +26,6 @@ urlpatterns = [
         "accounts/password/reset/",
         auth_views.PasswordResetView.as_view(
             form_class=QueuedPasswordResetForm,
-            extra_email_context={"site_url": settings.SITE_URL},
             subject_template_name="emails/password_reset-subject.txt",
             email_template_name="emails/password_reset-body.txt",
             html_email_template_name="emails/password_reset-body.html",

@@ -1,0 +1,67 @@
+import os
+
+import pytest
+from django.test import Client
+
+from tests.factories import MembershipFactory, TeamFactory, UserFactory
+from teams.models import Membership
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Real hashing is slow by design; tests sign in hundreds of times.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def team(db):
+    return TeamFactory(name="Onboarding", slug="onboarding")
+
+
+@pytest.fixture
+def leader(db):
+    return UserFactory(email="leader@example.com", name="Lena Leader", is_leader=True)
+
+
+@pytest.fixture
+def lead(team):
+    membership = MembershipFactory(team=team, role=Membership.Role.LEAD)
+    return membership.user
+
+
+@pytest.fixture
+def member(team):
+    return MembershipFactory(team=team, role=Membership.Role.MEMBER).user
+
+
+@pytest.fixture
+def outsider(db):
+    """Signed in, but in no team and not a leader."""
+    return UserFactory(email="outsider@example.com")
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+@pytest.fixture
+def client_for():
+    return _client_for
+
+
+@pytest.fixture
+def role_client(request, leader, lead, member, outsider):
+    """A client signed in as the role named by the test's parameter (or anonymous)."""
+    users = {
+        "anonymous": None,
+        "outsider": outsider,
+        "member": member,
+        "lead": lead,
+        "leader": leader,
+    }
+    return _client_for(users[request.param])

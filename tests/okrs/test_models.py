@@ -1,0 +1,46 @@
+from datetime import date
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from okrs.models import Cycle, Objective
+from tests.factories import CompanyObjectiveFactory, CycleFactory, TeamFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_only_one_cycle_can_be_active():
+    CycleFactory(status=Cycle.Status.ACTIVE)
+    CycleFactory(status=Cycle.Status.PLANNING)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CycleFactory(status=Cycle.Status.ACTIVE)
+    assert Cycle.objects.filter(status="active").count() == 1
+
+
+def test_a_cycle_ends_after_it_starts():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CycleFactory(start_date=date(2026, 10, 1), end_date=date(2026, 10, 1))
+
+
+def test_exactly_one_company_objective_per_cycle():
+    objective = CompanyObjectiveFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CompanyObjectiveFactory(cycle=objective.cycle, title="A second one")
+    assert Objective.objects.filter(cycle=objective.cycle).count() == 1
+
+
+def test_one_open_team_objective_per_team_and_cycle():
+    cycle, team = CycleFactory(), TeamFactory()
+    Objective.objects.create(cycle=cycle, level="team", team=team, title="First")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Objective.objects.create(cycle=cycle, level="team", team=team, title="Second")
+    # An archived objective does not count.
+    Objective.objects.filter(team=team).update(state=Objective.State.ARCHIVED)
+    Objective.objects.create(cycle=cycle, level="team", team=team, title="Second")
+
+
+def test_a_company_objective_has_no_team():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Objective.objects.create(
+            cycle=CycleFactory(), level="company", team=TeamFactory(), title="Wrong"
+        )

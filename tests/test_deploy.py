@@ -1,0 +1,282 @@
+"""The deployment files agree with the settings and with each other.
+
+No Docker engine is needed: docker-compose.yml is parsed and checked by reading, and
+`manage.py check --deploy` runs against the production values of `.env.example`.
+"""
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SETTINGS = ROOT / "config" / "settings.py"
+COMPOSE = ROOT / "docker-compose.yml"
+ENV_EXAMPLE = ROOT / ".env.example"
+DOCKERFILE = ROOT / "Dockerfile"
+DOCKERIGNORE = ROOT / ".dockerignore"
+
+APP_SERVICES = ("web", "worker", "beat")
+BACKING_SERVICES = ("postgres", "redis", "mailpit")
+
+# env.bool("DEBUG", ...), env.db_url("DATABASE_URL", ...), env("NAME"), and the plain
+# os.environ / os.getenv forms in case settings ever use them.
+_SETTINGS_ENV_RE = re.compile(
+    r"""(?:\benv(?:\.\w+)?|\bos\.environ\.get|\bos\.getenv|\bos\.environ)\s*[(\[]\s*["']([A-Z][A-Z0-9_]*)["']"""
+)
+_ENV_LINE_RE = re.compile(r"^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$")
+
+
+def settings_env_vars() -> set[str]:
+    return set(_SETTINGS_ENV_RE.findall(SETTINGS.read_text()))
+
+
+def parse_env_file(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines, as django-environ and docker compose read them (quotes stripped)."""
+    values: dict[str, str] = {}
+    for number, raw in enumerate(path.read_text().splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        match = _ENV_LINE_RE.match(line)
+        assert match, f"{path.name}:{number} is not KEY=VALUE: {raw!r}"
+        key, value = match.groups()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        assert key not in values, f"{path.name} sets {key} twice"
+        values[key] = value
+    return values
+
+
+def clean_env(**values: str) -> dict[str, str]:
+    """An environment with nothing inherited from this process but PATH.
+
+    pytest-env sets DEBUG and SECRET_KEY for the test run; they must not leak in.
+    """
+    return {"PATH": os.environ.get("PATH", ""), **values}
+
+
+def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def _output(result: subprocess.CompletedProcess[str]) -> str:
+    return f"exit {result.returncode}\n--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}"
+
+
+# --- docker-compose.yml -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load(COMPOSE.read_text())
+
+
+@pytest.fixture(scope="module")
+def services(compose: dict) -> dict:
+    return compose["services"]
+
+
+def _command(service: dict) -> str:
+    command = service["command"]
+    return command if isinstance(command, str) else shlex.join(command)
+
+
+def _environment(service: dict) -> dict[str, str]:
+    environment = service.get("environment", {})
+    if isinstance(environment, list):
+        environment = dict(item.split("=", 1) for item in environment)
+    return {key: str(value) for key, value in environment.items()}
+
+
+def _healthcheck_test(service: dict) -> str:
+    test = service["healthcheck"]["test"]
+    return test if isinstance(test, str) else " ".join(test)
+
+
+def test_compose_uses_the_compose_spec_without_version(compose: dict) -> None:
+    assert "version" not in compose
+
+
+def test_compose_has_the_six_services(services: dict) -> None:
+    assert set(services) >= {*BACKING_SERVICES, *APP_SERVICES}
+
+
+def test_web_worker_and_beat_share_one_image(services: dict) -> None:
+    web = services["web"]
+    assert web["build"]["context"] == "."
+    assert web["image"]
+    for name in ("worker", "beat"):
+        assert services[name]["build"] == web["build"], name
+        assert services[name]["image"] == web["image"], name
+
+
+def test_web_migrates_then_serves_with_gunicorn(services: dict) -> None:
+    command = _command(services["web"])
+    assert "python manage.py migrate --noinput" in command
+    assert "gunicorn config.wsgi:application" in command
+    assert command.index("migrate") < command.index("gunicorn")
+    assert "--bind 0.0.0.0:8000" in command
+    assert "8000:8000" in services["web"]["ports"]
+
+
+def test_worker_and_beat_run_celery_for_config(services: dict) -> None:
+    assert shlex.split(_command(services["worker"]))[:4] == ["celery", "-A", "config", "worker"]
+    assert shlex.split(_command(services["beat"]))[:4] == ["celery", "-A", "config", "beat"]
+
+
+def test_healthchecks(services: dict) -> None:
+    assert "pg_isready" in _healthcheck_test(services["postgres"])
+    assert "redis-cli ping" in _healthcheck_test(services["redis"])
+    assert "/mailpit readyz" in _healthcheck_test(services["mailpit"])
+    web = _healthcheck_test(services["web"])
+    assert "urllib" in web and "http://127.0.0.1:8000/healthz" in web
+    # The worker answers Celery's control ping; beat has no control channel, so it has
+    # no healthcheck and relies on its restart policy.
+    worker = _healthcheck_test(services["worker"])
+    assert "celery -A config inspect ping" in worker
+    assert "healthcheck" not in services["beat"]
+
+
+def test_app_services_wait_for_healthy_backing_services(services: dict) -> None:
+    for name in APP_SERVICES:
+        depends_on = services[name]["depends_on"]
+        for backing in ("postgres", "redis"):
+            assert depends_on[backing]["condition"] == "service_healthy", (name, backing)
+    # Migrations run in web; the worker and beat start once they have.
+    for name in ("worker", "beat"):
+        assert services[name]["depends_on"]["web"]["condition"] == "service_healthy", name
+
+
+def test_app_environment_points_at_the_compose_services(services: dict) -> None:
+    for name in APP_SERVICES:
+        env = _environment(services[name])
+        assert urlsplit(env["DATABASE_URL"]).scheme in ("postgres", "postgresql"), name
+        assert urlsplit(env["DATABASE_URL"]).hostname == "postgres", name
+        assert urlsplit(env["REDIS_URL"]).hostname == "redis", name
+        assert urlsplit(env["EMAIL_URL"]).hostname == "mailpit", name
+        assert env["DEBUG"] == "false", name
+        # Plain HTTP on localhost: secure-only cookies would make sign-in impossible.
+        assert env["SESSION_COOKIE_SECURE"] == "false", name
+        assert env["CSRF_COOKIE_SECURE"] == "false", name
+
+
+def test_compose_requires_a_secret_key_instead_of_shipping_one(services: dict) -> None:
+    for name in APP_SERVICES:
+        assert _environment(services[name])["SECRET_KEY"].startswith("${SECRET_KEY:?"), name
+
+
+def test_compose_app_environment_only_sets_known_settings(services: dict) -> None:
+    known = settings_env_vars()
+    for name in APP_SERVICES:
+        unknown = set(_environment(services[name])) - known
+        assert not unknown, f"{name} sets variables settings.py does not read: {unknown}"
+
+
+def test_postgres_keeps_its_data_in_a_named_volume(compose: dict, services: dict) -> None:
+    assert "postgres_data:/var/lib/postgresql/data" in services["postgres"]["volumes"]
+    assert "postgres_data" in compose["volumes"]
+
+
+# --- Dockerfile ------------------------------------------------------------------------
+
+
+def test_dockerfile_builds_a_locked_non_root_gunicorn_image() -> None:
+    dockerfile = DOCKERFILE.read_text()
+    assert re.search(r"^FROM python:3\.13-slim\b", dockerfile, re.MULTILINE)
+    assert "pip install --no-cache-dir --require-hashes -r requirements.lock" in dockerfile
+    assert "collectstatic --noinput" in dockerfile
+    user = re.findall(r"^USER\s+(\S+)", dockerfile, re.MULTILINE)
+    assert user and user[-1] not in ("root", "0")
+    assert re.search(r"^EXPOSE 8000$", dockerfile, re.MULTILINE)
+    assert '"gunicorn", "config.wsgi:application"' in dockerfile
+
+
+def test_dockerignore_keeps_env_files_out_of_the_image() -> None:
+    ignored = DOCKERIGNORE.read_text().splitlines()
+    assert ".env" in ignored
+    assert ".git" in ignored
+
+
+# --- .env.example ------------------------------------------------------------------
+
+
+def test_env_example_documents_every_setting_and_nothing_else() -> None:
+    read_by_settings = settings_env_vars()
+    documented = set(parse_env_file(ENV_EXAMPLE))
+    assert read_by_settings, "found no env variables in config/settings.py"
+    assert read_by_settings - documented == set(), "missing from .env.example"
+    assert documented - read_by_settings == set(), "in .env.example but not read by settings"
+
+
+def test_env_example_explains_every_variable() -> None:
+    lines = ENV_EXAMPLE.read_text().splitlines()
+    for index, line in enumerate(lines):
+        match = _ENV_LINE_RE.match(line.strip())
+        if not match:
+            continue
+        above = index - 1
+        # Consecutive variables may share one comment (e.g. pool min and max).
+        while above >= 0 and _ENV_LINE_RE.match(lines[above].strip()):
+            above -= 1
+        assert above >= 0 and lines[above].startswith("#"), f"{match[1]} has no comment"
+
+
+def test_env_example_holds_production_values() -> None:
+    values = parse_env_file(ENV_EXAMPLE)
+    assert values["DEBUG"] == "false"
+    secret_key = values["SECRET_KEY"]
+    assert len(secret_key) >= 50
+    assert len(set(secret_key)) >= 20
+    assert not secret_key.startswith("django-insecure-")
+    assert values["SITE_URL"].startswith("https://")
+    for flag in (
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+        "SECURE_SSL_REDIRECT",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+        "SECURE_HSTS_PRELOAD",
+        "BEHIND_TLS_PROXY",
+    ):
+        assert values[flag] == "true", flag
+    assert int(values["SECURE_HSTS_SECONDS"]) >= 31536000
+    assert urlsplit(values["DATABASE_URL"]).scheme in ("postgres", "postgresql")
+    assert urlsplit(values["REDIS_URL"]).scheme == "redis"
+
+
+# --- The settings under production values ------------------------------------------------
+
+
+def test_check_deploy_is_clean_with_env_example_values(tmp_path: Path) -> None:
+    # Every variable settings.py reads is set explicitly (see the test above), and
+    # settings never let `.env` override the environment, so a stray `.env` in the
+    # project root cannot change this result. SQLite instead of PostgreSQL: the check
+    # does not connect, but this way no server is needed at all.
+    values = parse_env_file(ENV_EXAMPLE)
+    values["DATABASE_URL"] = f"sqlite:///{tmp_path / 'check.sqlite3'}"
+    env = clean_env(**values)
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, _output(result)
+
+
+def test_production_refuses_to_start_without_secret_key() -> None:
+    # An explicitly empty SECRET_KEY also wins over any `.env` file; settings treat
+    # empty as missing.
+    env = clean_env(DEBUG="false", SECRET_KEY="")
+    result = run_manage("check", env=env)
+    assert result.returncode != 0, _output(result)
+    assert "SECRET_KEY" in result.stderr, _output(result)

@@ -1,0 +1,37 @@
+import pytest
+from django.test import Client
+
+
+@pytest.mark.django_db
+def test_pages_send_a_csp_with_a_nonce_that_the_scripts_carry(client_for, leader):
+    response = client_for(leader).get("/")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self' 'nonce-" in policy
+    nonce = policy.split("'nonce-")[1].split("'")[0]
+    html = response.content.decode()
+    assert f'nonce="{nonce}"' in html
+    assert "unsafe-inline" not in policy
+
+
+@pytest.mark.django_db
+def test_htmx_is_served_locally_and_sends_the_csrf_header(client_for, leader):
+    html = client_for(leader).get("/").content.decode()
+    assert "/static/django_htmx/htmx-2.min.js" in html
+    assert "hx-headers='{\"X-CSRFToken\"" in html
+    assert "https://" not in html.split("<body")[0]  # no CDN in <head>
+
+
+@pytest.mark.django_db
+def test_the_page_frame_is_accessible(client_for, leader):
+    html = client_for(leader).get("/").content.decode()
+    for landmark in ('<header', '<nav aria-label="Main"', '<main id="main"', "<footer"):
+        assert landmark in html
+    assert 'href="#main"' in html  # skip link
+    assert '<html lang="en">' in html
+
+
+@pytest.mark.django_db
+def test_login_page_is_public_and_labelled():
+    html = Client().get("/accounts/login/").content.decode()
+    assert '<label for="id_username">Email' in html
+    assert '<label for="id_password">Password' in html

@@ -1,0 +1,20 @@
+import pytest
+from django.core.management import call_command
+
+from okrs.models import Cycle, KeyResult, Objective
+from teams.models import Membership, Team, User
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_idempotent_and_tells_the_story():
+    call_command("seed_demo")
+    call_command("seed_demo")
+    for email in ("leader@example.com", "lead@example.com", "member@example.com"):
+        assert User.objects.get(email=email).check_password("lean-okrs-demo")
+    assert User.objects.get(email="leader@example.com").is_leader
+    assert Membership.objects.get(user__email="lead@example.com").role == "lead"
+    assert Team.objects.count() >= 3
+    cycle = Cycle.objects.get(status=Cycle.Status.ACTIVE)
+    objective = Objective.objects.get(cycle=cycle, level="company")
+    assert KeyResult.objects.filter(objective=objective).count() == 3
+    assert User.objects.count() == 6
