@@ -24,7 +24,9 @@ def home(request: HttpRequest) -> HttpResponse:
     cycle = okr_selectors.cycle_get_active()
     if cycle is None:
         planning = (
-            list(Cycle.objects.filter(status=Cycle.Status.PLANNING)) if is_leader(request.user) else []
+            list(Cycle.objects.filter(status=Cycle.Status.PLANNING))
+            if is_leader(request.user)
+            else []
         )
         return render(request, "home.html", {"cycle": None, "planning_cycles": planning})
     return render(request, "home.html", company_okr_context(request, cycle))

@@ -100,7 +100,9 @@ class Objective(models.Model):
                 violation_error_message="This team already has an objective in this cycle.",
             ),
             models.CheckConstraint(
-                condition=(Q(level="company", team__isnull=True) | Q(level="team", team__isnull=False)),
+                condition=(
+                    Q(level="company", team__isnull=True) | Q(level="team", team__isnull=False)
+                ),
                 name="objective_team_matches_level",
             ),
         ]
@@ -142,7 +144,9 @@ class KeyResult(models.Model):
         ordering = ["objective", "position", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=["increase", "decrease", "stay_above", "stay_below", "milestone"]),
+                condition=Q(
+                    kind__in=["increase", "decrease", "stay_above", "stay_below", "milestone"]
+                ),
                 name="key_result_kind_valid",
             ),
         ]

@@ -173,8 +173,8 @@ def key_result_create(*, objective: Objective, data: KeyResultData) -> KeyResult
     """Add a key result at the end of the objective's list (at most five)."""
     with transaction.atomic():
         # Lock the objective so two people adding a sixth at once cannot both pass.
-        objective = Objective.objects.select_for_update().select_related("cycle").get(
-            pk=objective.pk
+        objective = (
+            Objective.objects.select_for_update().select_related("cycle").get(pk=objective.pk)
         )
         _ensure_open(objective.cycle)
         existing = objective.key_results.aggregate(n=Count("id"), last=Max("position"))
@@ -249,8 +249,10 @@ def key_result_move(*, key_result: KeyResult, direction: str) -> None:
     """Swap a key result with its neighbour above ("up") or below ("down")."""
     if direction not in ("up", "down"):
         raise ValidationError("Move a key result up or down.")
-    objective = Objective.objects.select_for_update().select_related("cycle").get(
-        pk=key_result.objective_id
+    objective = (
+        Objective.objects.select_for_update()
+        .select_related("cycle")
+        .get(pk=key_result.objective_id)
     )
     _ensure_open(objective.cycle)
     ordered = list(objective.key_results.order_by("position", "id"))

@@ -193,7 +193,12 @@ def company_objective_create(request: HttpRequest, cycle_id: int) -> HttpRespons
     return render_page_or_fragment(
         request,
         "okrs/objective_form.html",
-        {"form": form, "cycle": cycle, "action": request.path},
+        {
+            "form": form,
+            "cycle": cycle,
+            "action": request.path,
+            "inline": is_fragment_request(request),
+        },
         fragment="objective_form",
         status=status,
     )
@@ -229,8 +234,14 @@ def company_objective_edit(request: HttpRequest, objective_id: int) -> HttpRespo
     return render_page_or_fragment(
         request,
         "okrs/objective_form.html",
-        {"form": form, "cycle": cycle, "objective": objective, "current": current,
-         "action": request.path},
+        {
+            "form": form,
+            "cycle": cycle,
+            "objective": objective,
+            "current": current,
+            "action": request.path,
+            "inline": is_fragment_request(request),
+        },
         fragment="objective_form",
         status=status,
     )
@@ -275,7 +286,13 @@ def key_result_create(request: HttpRequest, objective_id: int) -> HttpResponse:
     return render_page_or_fragment(
         request,
         "okrs/key_result_form.html",
-        {"form": form, "cycle": cycle, "action": request.path, "adding": True},
+        {
+            "form": form,
+            "cycle": cycle,
+            "action": request.path,
+            "adding": True,
+            "inline": is_fragment_request(request),
+        },
         fragment="key_result_form",
         status=status,
     )
@@ -327,6 +344,7 @@ def key_result_edit(request: HttpRequest, key_result_id: int) -> HttpResponse:
         "current": current,
         "action": request.path,
         "cancel_url": reverse("okrs:key-result-detail", args=[key_result.pk]),
+        "inline": is_fragment_request(request),
     }
     return render_page_or_fragment(
         request, "okrs/key_result_form.html", context, fragment="key_result_form", status=status

@@ -12,9 +12,7 @@ from django.core.mail import EmailMultiAlternatives
     retry_jitter=True,
     max_retries=8,
 )
-def send_account_email(
-    *, subject: str, body: str, to: str, html_body: str | None = None
-) -> None:
+def send_account_email(*, subject: str, body: str, to: str, html_body: str | None = None) -> None:
     """Send an account email (password reset) off the request path."""
     message = EmailMultiAlternatives(subject=subject, body=body, to=[to])
     if html_body:

@@ -3,8 +3,8 @@ import os
 import pytest
 from django.test import Client
 
-from tests.factories import MembershipFactory, TeamFactory, UserFactory
 from teams.models import Membership
+from tests.factories import MembershipFactory, TeamFactory, UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 

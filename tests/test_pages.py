@@ -17,14 +17,14 @@ def test_pages_send_a_csp_with_a_nonce_that_the_scripts_carry(client_for, leader
 def test_htmx_is_served_locally_and_sends_the_csrf_header(client_for, leader):
     html = client_for(leader).get("/").content.decode()
     assert "/static/django_htmx/htmx-2.min.js" in html
-    assert "hx-headers='{\"X-CSRFToken\"" in html
+    assert 'hx-headers=\'{"X-CSRFToken"' in html
     assert "https://" not in html.split("<body")[0]  # no CDN in <head>
 
 
 @pytest.mark.django_db
 def test_the_page_frame_is_accessible(client_for, leader):
     html = client_for(leader).get("/").content.decode()
-    for landmark in ('<header', '<nav aria-label="Main"', '<main id="main"', "<footer"):
+    for landmark in ("<header", '<nav aria-label="Main"', '<main id="main"', "<footer"):
         assert landmark in html
     assert 'href="#main"' in html  # skip link
     assert '<html lang="en">' in html

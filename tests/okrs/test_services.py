@@ -33,7 +33,9 @@ def test_cycle_create_refuses_an_end_before_the_start():
 
 
 def test_cycle_activate_keeps_one_active_cycle():
-    first = services.cycle_create(name="Q1", start_date=date(2027, 1, 1), end_date=date(2027, 3, 31))
+    first = services.cycle_create(
+        name="Q1", start_date=date(2027, 1, 1), end_date=date(2027, 3, 31)
+    )
     second = services.cycle_create(
         name="Q2", start_date=date(2027, 4, 1), end_date=date(2027, 6, 30)
     )

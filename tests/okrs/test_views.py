@@ -124,7 +124,9 @@ def test_reading_pages_are_open_to_members(client_for, member, kr):
 
 def test_unsafe_methods_are_refused_on_read_pages(client_for, leader, kr):
     client = client_for(leader)
-    assert client.post(reverse("okrs:cycle-detail", args=[kr.objective.cycle_id])).status_code == 405
+    assert (
+        client.post(reverse("okrs:cycle-detail", args=[kr.objective.cycle_id])).status_code == 405
+    )
     assert client.get(reverse("okrs:key-result-delete", args=[kr.pk])).status_code == 405
 
 
@@ -270,7 +272,9 @@ def test_htmx_invalid_input_returns_the_form_with_422(client_for, leader, kr):
 def test_htmx_add_remove_and_move(client_for, leader, kr):
     client = client_for(leader)
     response = client.post(
-        reverse("okrs:key-result-create", args=[kr.objective.pk]), kr_post(title="Paid within a week"), **HX
+        reverse("okrs:key-result-create", args=[kr.objective.pk]),
+        kr_post(title="Paid within a week"),
+        **HX,
     )
     assert response.status_code == 200 and "Paid within a week" in response.content.decode()
     added = KeyResult.objects.get(title="Paid within a week")

@@ -79,9 +79,7 @@ KEY_RESULTS = [
 def _quarter(today: date) -> tuple[str, date, date]:
     first_month = 3 * ((today.month - 1) // 3) + 1
     start = date(today.year, first_month, 1)
-    end = (
-        date(today.year + 1, 1, 1) if first_month == 10 else date(today.year, first_month + 3, 1)
-    )
+    end = date(today.year + 1, 1, 1) if first_month == 10 else date(today.year, first_month + 3, 1)
     return f"Q{(first_month - 1) // 3 + 1} {today.year}", start, end - timezone.timedelta(days=1)
 
 
