@@ -2,6 +2,7 @@ from django import forms
 
 from okrs.models import Cycle, KeyResult, Objective
 from okrs.services import KeyResultData
+from okrs.templatetags.okrs import plain_number
 from teams.models import User
 
 
@@ -72,6 +73,8 @@ class KeyResultForm(VersionedForm):
         self.fields["owner"].empty_label = "No owner"
         for name in ("start_value", "target_value", "current_value"):
             self.fields[name].widget.attrs.update({"inputmode": "decimal", "step": "any"})
+            if not self.is_bound and self.instance.pk:
+                self.initial[name] = plain_number(getattr(self.instance, name))
 
     def key_result_data(self) -> KeyResultData:
         data = self.cleaned_data

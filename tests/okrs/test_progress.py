@@ -41,3 +41,13 @@ def test_objective_progress_is_the_mean_of_its_key_results():
     assert objective_progress([100, 50, 0]) == 50
     assert objective_progress([33, 34]) == 34  # rounds half to even on .5
     assert objective_progress([]) == 0
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(D("21.0000"), "21"), (D("100.0000"), "100"), (D("6.5000"), "6.5"), (D("-0"), "0")],
+)
+def test_numbers_are_shown_plainly(value, shown):
+    from okrs.templatetags.okrs import plain_number
+
+    assert plain_number(value) == shown

@@ -1,0 +1,18 @@
+from decimal import Decimal
+
+from django import template
+
+register = template.Library()
+
+
+def plain_number(value: Decimal | int | float | None) -> str:
+    """21.5000 → "21.5", 100.0000 → "100" (never "1E+2")."""
+    if value is None:
+        return ""
+    if not isinstance(value, Decimal):
+        value = Decimal(str(value))
+    text = format(value.normalize(), "f")
+    return "0" if text in ("-0", "") else text
+
+
+register.filter("number", plain_number)
