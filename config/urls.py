@@ -9,7 +9,9 @@ admin.site.site_title = "Lean OKRs admin"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("", include("okrs.urls")),
+    path("", include("teams.auth_urls")),
+    # teams before okrs: "teams/new/" must not be read as a team called "new".
     path("", include("teams.urls")),
+    path("", include("okrs.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -10,8 +10,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from okrs import selectors as okr_selectors
+from okrs.contexts import company_okr_context
 from okrs.models import Cycle
-from okrs.views import company_okr_context
 from teams.permissions import is_leader
 
 logger = logging.getLogger(__name__)

@@ -1,6 +1,6 @@
 from django import forms
 
-from okrs.models import Cycle, KeyResult, Objective
+from okrs.models import Comment, Cycle, KeyResult, Objective
 from okrs.services import KeyResultData
 from okrs.templatetags.okrs import plain_number
 from teams.models import User
@@ -93,3 +93,76 @@ class NewKeyResultForm(KeyResultForm):
     """Adding a key result: nothing to be stale against yet."""
 
     version = None
+
+
+class ReasonMixin(forms.Form):
+    reason = forms.CharField(
+        label="Why change committed key results?",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept in the objective's history.",
+    )
+
+
+class TeamKeyResultForm(KeyResultForm, ReasonMixin):
+    pass
+
+
+class NewTeamKeyResultForm(NewKeyResultForm, ReasonMixin):
+    pass
+
+
+class TeamObjectiveForm(VersionedForm):
+    class Meta:
+        model = Objective
+        fields = ["title", "context", "aligned_to"]
+        labels = {
+            "title": "Team objective",
+            "context": "Why: the outcome or hard problem, and the strategic context",
+            "aligned_to": "Company key result it moves",
+        }
+        widgets = {"context": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "title": "An outcome or a hard problem to crack, never the solution to build.",
+        }
+
+    def __init__(self, *args, cycle: Cycle, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["aligned_to"]
+        field.required = True
+        field.queryset = KeyResult.objects.filter(
+            objective__cycle=cycle, objective__level=Objective.Level.COMPANY
+        ).order_by("position", "id")
+        field.empty_label = "Choose a company key result"
+        field.label_from_instance = lambda kr: kr.title
+
+
+class NewTeamObjectiveForm(TeamObjectiveForm):
+    version = None
+
+
+class ChallengeForm(forms.Form):
+    aspects = forms.MultipleChoiceField(
+        label="What do you challenge?",
+        choices=Comment.Aspect.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    body = forms.CharField(
+        label="Your challenge",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Ask for more ambition or clarity; the team revises and resubmits.",
+    )
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Comment", max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label="Why decline?", max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -61,6 +61,7 @@ class Objective(models.Model):
         TEAM = "team", "Team"
 
     class State(models.TextChoices):
+        PROPOSED = "proposed", "Proposed by the team"
         DRAFT = "draft", "Draft"
         SUBMITTED = "submitted", "Submitted"
         CHALLENGED = "challenged", "Challenged"
@@ -78,6 +79,14 @@ class Objective(models.Model):
         max_length=TEXT_MAX_LENGTH,
         blank=True,
         help_text="The strategic context: why this objective, why now.",
+    )
+    aligned_to = models.ForeignKey(
+        "KeyResult",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="aligned_objectives",
+        verbose_name="company key result it moves",
     )
     state = models.CharField(max_length=12, choices=State.choices, default=State.DRAFT)
     version = models.PositiveIntegerField(default=1)
@@ -105,10 +114,27 @@ class Objective(models.Model):
                 ),
                 name="objective_team_matches_level",
             ),
+            models.CheckConstraint(
+                condition=(
+                    Q(level="company", aligned_to__isnull=True)
+                    | Q(level="team", aligned_to__isnull=False)
+                ),
+                name="objective_team_is_aligned",
+                violation_error_message="Choose the company key result this objective moves.",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_company(self) -> bool:
+        return self.level == self.Level.COMPANY
+
+    @property
+    def is_open_for_drafting(self) -> bool:
+        """The team may change its key results freely (before and after a challenge)."""
+        return self.state in (self.State.DRAFT, self.State.CHALLENGED)
 
 
 class KeyResult(models.Model):
@@ -137,6 +163,9 @@ class KeyResult(models.Model):
     )
     position = models.PositiveIntegerField(default=0)
     version = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -168,3 +197,71 @@ class KeyResult(models.Model):
             target=self.target_value,
             current=self.current_value,
         )
+
+
+class ObjectiveEvent(models.Model):
+    """One change to an objective or its key results: who, when, what, before and after."""
+
+    class Verb(models.TextChoices):
+        DEFINED = "defined", "defined the objective"
+        PROPOSED = "proposed", "proposed the objective"
+        ACCEPTED = "accepted", "accepted the proposal"
+        REWORDED = "reworded", "reworded the objective"
+        KEY_RESULT_ADDED = "kr_added", "added a key result"
+        KEY_RESULT_CHANGED = "kr_changed", "changed a key result"
+        KEY_RESULT_REMOVED = "kr_removed", "removed a key result"
+        KEY_RESULTS_REORDERED = "kr_reordered", "reordered the key results"
+        SUBMITTED = "submitted", "submitted the key results for review"
+        CHALLENGED = "challenged", "challenged the key results"
+        COMMITTED = "committed", "committed the objective"
+        DECLINED = "declined", "declined the proposal"
+
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verb = models.CharField(max_length=20, choices=Verb.choices)
+    subject = models.CharField(max_length=TITLE_MAX_LENGTH, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(max_length=TEXT_MAX_LENGTH, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.actor} {self.get_verb_display()}"
+
+
+class Comment(models.Model):
+    """Discussion on a team objective; a leader's challenge is a comment too."""
+
+    class Kind(models.TextChoices):
+        COMMENT = "comment", "Comment"
+        CHALLENGE = "challenge", "Challenge"
+
+    class Aspect(models.TextChoices):
+        AMBITION = "ambition", "Ambition"
+        MEASURABILITY = "measurability", "Measurability"
+        ALIGNMENT = "alignment", "Alignment"
+        OUTCOME = "outcome", "Outcome rather than output"
+
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.COMMENT)
+    aspects = models.JSONField(default=list, blank=True)
+    body = models.TextField(max_length=TEXT_MAX_LENGTH)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} by {self.author}"
+
+    @property
+    def aspect_labels(self) -> list[str]:
+        labels = dict(self.Aspect.choices)
+        return [labels.get(aspect, aspect) for aspect in self.aspects]

@@ -2,10 +2,19 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
-from okrs.models import Cycle, KeyResult, Objective
+from okrs.models import Comment, Cycle, KeyResult, Objective, ObjectiveEvent
 from okrs.progress import objective_progress
+from teams.models import Membership, Team
+
+HISTORY_LIMIT = 30
+
+
+def _progress(objective: Objective | None) -> int:
+    if objective is None:
+        return 0
+    return objective_progress(kr.progress for kr in objective.key_results.all())
 
 
 @dataclass
@@ -27,9 +36,24 @@ def cycle_list() -> QuerySet[Cycle]:
     return Cycle.objects.all()
 
 
+def _open_team_objectives() -> QuerySet[Objective]:
+    return (
+        Objective.objects.filter(level=Objective.Level.TEAM)
+        .exclude(state=Objective.State.ARCHIVED)
+        .select_related("team")
+        .prefetch_related(Prefetch("key_results", queryset=KeyResult.objects.order_by("position")))
+        .order_by("team__name")
+    )
+
+
 def company_okr_get(*, cycle: Cycle) -> CompanyOkr:
-    """The company objective of a cycle with its key results in order (two queries)."""
-    key_results = KeyResult.objects.select_related("owner").order_by("position", "id")
+    """The company objective of a cycle with its key results in order, and under each
+    key result the team objectives aligned to it (four queries in all)."""
+    key_results = (
+        KeyResult.objects.select_related("owner")
+        .prefetch_related(Prefetch("aligned_objectives", queryset=_open_team_objectives()))
+        .order_by("position", "id")
+    )
     objective = (
         Objective.objects.filter(cycle=cycle, level=Objective.Level.COMPANY)
         .prefetch_related(Prefetch("key_results", queryset=key_results))
@@ -38,6 +62,84 @@ def company_okr_get(*, cycle: Cycle) -> CompanyOkr:
     if objective is None:
         return CompanyOkr(cycle=cycle, objective=None)
     objective.cycle = cycle
-    return CompanyOkr(
-        cycle=cycle, objective=objective, key_results=list(objective.key_results.all())
+    key_results = list(objective.key_results.all())
+    for kr in key_results:
+        kr.aligned = [
+            {"objective": aligned, "progress": _progress(aligned)}
+            for aligned in kr.aligned_objectives.all()
+        ]
+    return CompanyOkr(cycle=cycle, objective=objective, key_results=key_results)
+
+
+@dataclass
+class TeamRow:
+    team: Team
+    objective: Objective | None
+    progress: int
+
+
+def team_list(*, cycle: Cycle | None) -> list[TeamRow]:
+    """Every team with its member count and its objective in the cycle (three queries)."""
+    teams = Team.objects.annotate(member_count=Count("memberships")).order_by("name")
+    if cycle is not None:
+        teams = teams.prefetch_related(
+            Prefetch(
+                "objectives",
+                queryset=_open_team_objectives().filter(cycle=cycle),
+                to_attr="cycle_objectives",
+            )
+        )
+    rows = []
+    for team in teams:
+        objective = (getattr(team, "cycle_objectives", None) or [None])[0]
+        rows.append(TeamRow(team=team, objective=objective, progress=_progress(objective)))
+    return rows
+
+
+@dataclass
+class TeamOkr:
+    team: Team
+    cycle: Cycle | None
+    objective: Objective | None
+    key_results: list[KeyResult]
+    comments: list[Comment]
+    history: list[ObjectiveEvent]
+    memberships: list[Membership]
+
+    @property
+    def progress(self) -> int:
+        return objective_progress(kr.progress for kr in self.key_results)
+
+    @property
+    def latest_challenge(self) -> Comment | None:
+        challenges = [c for c in self.comments if c.kind == Comment.Kind.CHALLENGE]
+        return challenges[-1] if challenges else None
+
+    @property
+    def leads(self) -> list[Membership]:
+        return [m for m in self.memberships if m.role == Membership.Role.LEAD]
+
+
+def team_okr_get(*, team: Team, cycle: Cycle | None) -> TeamOkr:
+    """A team's page: members, its objective in the cycle with key results, the company
+    key result and objective above it, the discussion and the history."""
+    memberships = list(
+        Membership.objects.filter(team=team).select_related("user").order_by("role", "user__name")
     )
+    objective = None
+    if cycle is not None:
+        objective = (
+            Objective.objects.filter(cycle=cycle, team=team, level=Objective.Level.TEAM)
+            .exclude(state=Objective.State.ARCHIVED)
+            .select_related("aligned_to__objective")
+            .first()
+        )
+    if objective is None:
+        return TeamOkr(team, cycle, None, [], [], [], memberships)
+    objective.cycle, objective.team = cycle, team
+    key_results = list(
+        objective.key_results.select_related("owner", "updated_by").order_by("position", "id")
+    )
+    comments = list(objective.comments.select_related("author"))
+    history = list(objective.events.select_related("actor")[:HISTORY_LIMIT])
+    return TeamOkr(team, cycle, objective, key_results, comments, history, memberships)

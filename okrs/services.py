@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max
 
-from okrs.models import MAX_KEY_RESULTS, Cycle, KeyResult, Objective
+from okrs.models import MAX_KEY_RESULTS, Cycle, KeyResult, Objective, ObjectiveEvent
+from okrs.templatetags.okrs import plain_number
 from teams.models import User
 
 
@@ -89,7 +90,9 @@ def _ensure_open(cycle: Cycle) -> None:
         raise ValidationError("This cycle is closed and can no longer be changed.")
 
 
-def company_objective_create(*, cycle: Cycle, title: str, context: str) -> Objective:
+def company_objective_create(
+    *, cycle: Cycle, title: str, context: str, actor: User | None = None
+) -> Objective:
     """Write the cycle's one company objective."""
     _ensure_open(cycle)
     objective = Objective(
@@ -107,15 +110,60 @@ def company_objective_create(*, cycle: Cycle, title: str, context: str) -> Objec
         # The check above and the insert race with a second leader; the
         # database's unique constraint has the last word.
         raise ValidationError("This cycle already has its company objective.") from error
+    _record(objective=objective, actor=actor, verb=ObjectiveEvent.Verb.DEFINED, subject=title)
     return objective
+
+
+def _record(
+    *,
+    objective: Objective,
+    actor: User | None,
+    verb: str,
+    subject: str = "",
+    changes: dict | None = None,
+    reason: str = "",
+) -> ObjectiveEvent:
+    return ObjectiveEvent.objects.create(
+        objective=objective,
+        actor=actor,
+        verb=verb,
+        subject=subject[:200],
+        changes=changes or {},
+        reason=reason,
+    )
+
+
+def _shown(value) -> str:
+    if isinstance(value, Decimal):
+        return plain_number(value)
+    return "" if value is None else str(value)
+
+
+def _changes(before, after, fields: list[str]) -> dict[str, list[str]]:
+    """{field: [before, after]} for the fields whose value differs."""
+    return {
+        name: [_shown(getattr(before, name)), _shown(getattr(after, name))]
+        for name in fields
+        if getattr(before, name) != getattr(after, name)
+    }
 
 
 @transaction.atomic
 def objective_update(
-    *, objective: Objective, title: str, context: str, expected_version: int
+    *,
+    objective: Objective,
+    title: str,
+    context: str,
+    expected_version: int,
+    aligned_to: KeyResult | None = None,
+    actor: User | None = None,
 ) -> Objective:
     """Reword an objective unless someone else saved it since `expected_version`."""
     _ensure_open(objective.cycle)
+    if objective.is_company:
+        aligned_to = None
+    elif aligned_to is None:
+        aligned_to = objective.aligned_to
     candidate = Objective(
         pk=objective.pk,
         cycle=objective.cycle,
@@ -123,17 +171,66 @@ def objective_update(
         team=objective.team,
         title=title,
         context=context,
+        aligned_to=aligned_to,
         state=objective.state,
     )
     candidate._state.adding = False
     _full_clean(candidate, exclude=["cycle", "team"])
+    if aligned_to is not None:
+        _ensure_aligns_within_cycle(aligned_to, objective.cycle)
+    before = Objective.objects.get(pk=objective.pk)
     updated = Objective.objects.filter(pk=objective.pk, version=expected_version).update(
-        title=title, context=context, version=F("version") + 1
+        title=title, context=context, aligned_to=aligned_to, version=F("version") + 1
     )
-    current = Objective.objects.select_related("cycle").get(pk=objective.pk)
+    current = Objective.objects.select_related("cycle", "team", "aligned_to").get(pk=objective.pk)
     if not updated:
         raise StaleEdit(current)
+    changes = _changes(before, current, ["title", "context", "aligned_to"])
+    if changes:
+        _record(
+            objective=current,
+            actor=actor,
+            verb=ObjectiveEvent.Verb.REWORDED,
+            subject=current.title,
+            changes=changes,
+        )
     return current
+
+
+def _ensure_aligns_within_cycle(key_result: KeyResult, cycle: Cycle) -> None:
+    objective = key_result.objective
+    if objective.level != Objective.Level.COMPANY or objective.cycle_id != cycle.pk:
+        raise ValidationError(
+            {"aligned_to": ["Choose a key result of this cycle's company objective."]}
+        )
+
+
+COMMITMENT_FIELDS = ["kind", "start_value", "target_value"]
+
+
+def _ensure_key_results_editable(
+    objective: Objective, *, changes_commitment: bool, reason: str
+) -> None:
+    """The workflow's rules for changing a team's key results."""
+    _ensure_open(objective.cycle)
+    if objective.is_company:
+        return
+    state = objective.state
+    if state == Objective.State.PROPOSED:
+        raise ValidationError(
+            "A leader first accepts the proposed objective; then draft its key results."
+        )
+    if state == Objective.State.SUBMITTED:
+        raise ValidationError(
+            "The key results are with the leaders for review. Wait for their challenge "
+            "or commitment before changing them."
+        )
+    if state == Objective.State.ARCHIVED:
+        raise ValidationError("This objective is archived.")
+    if state == Objective.State.COMMITTED and changes_commitment and not reason.strip():
+        raise ValidationError(
+            {"reason": ["The key results are committed: say why you change them."]}
+        )
 
 
 def _validate_key_result(key_result: KeyResult) -> None:
@@ -169,14 +266,20 @@ def _validate_key_result(key_result: KeyResult) -> None:
         raise ValidationError(errors)
 
 
-def key_result_create(*, objective: Objective, data: KeyResultData) -> KeyResult:
+def key_result_create(
+    *,
+    objective: Objective,
+    data: KeyResultData,
+    actor: User | None = None,
+    reason: str = "",
+) -> KeyResult:
     """Add a key result at the end of the objective's list (at most five)."""
     with transaction.atomic():
         # Lock the objective so two people adding a sixth at once cannot both pass.
         objective = (
             Objective.objects.select_for_update().select_related("cycle").get(pk=objective.pk)
         )
-        _ensure_open(objective.cycle)
+        _ensure_key_results_editable(objective, changes_commitment=True, reason=reason)
         existing = objective.key_results.aggregate(n=Count("id"), last=Max("position"))
         if existing["n"] >= MAX_KEY_RESULTS:
             raise ValidationError(
@@ -192,24 +295,38 @@ def key_result_create(*, objective: Objective, data: KeyResultData) -> KeyResult
             current_value=data.current_value,
             unit=data.unit,
             owner=data.owner,
+            updated_by=actor,
         )
         _validate_key_result(key_result)
         key_result.save()
+        _record(
+            objective=objective,
+            actor=actor,
+            verb=ObjectiveEvent.Verb.KEY_RESULT_ADDED,
+            subject=key_result.title,
+            reason=reason,
+        )
     return key_result
 
 
 @transaction.atomic
 def key_result_update(
-    *, key_result: KeyResult, data: KeyResultData, expected_version: int
+    *,
+    key_result: KeyResult,
+    data: KeyResultData,
+    expected_version: int,
+    actor: User | None = None,
+    reason: str = "",
 ) -> KeyResult:
     """Save a key result unless someone else saved it since `expected_version`.
 
     A stale save raises `StaleEdit` carrying the current values; nothing is written.
+    Once a team objective is committed, a new target, start or kind needs a reason.
     """
-    _ensure_open(key_result.objective.cycle)
+    objective = key_result.objective
     candidate = KeyResult(
         pk=key_result.pk,
-        objective=key_result.objective,
+        objective=objective,
         position=key_result.position,
         title=data.title,
         kind=data.kind,
@@ -221,6 +338,12 @@ def key_result_update(
     )
     candidate._state.adding = False
     _validate_key_result(candidate)
+    before = KeyResult.objects.select_related("owner").get(pk=key_result.pk)
+    _ensure_key_results_editable(
+        objective,
+        changes_commitment=bool(_changes(before, candidate, COMMITMENT_FIELDS)),
+        reason=reason,
+    )
     updated = KeyResult.objects.filter(pk=key_result.pk, version=expected_version).update(
         title=candidate.title,
         kind=candidate.kind,
@@ -229,23 +352,55 @@ def key_result_update(
         current_value=candidate.current_value,
         unit=candidate.unit,
         owner=candidate.owner,
+        updated_by=actor,
         version=F("version") + 1,
     )
     current = KeyResult.objects.select_related("objective__cycle", "owner").get(pk=key_result.pk)
     if not updated:
         raise StaleEdit(current)
+    changes = _changes(before, current, [*KEY_RESULT_FIELDS])
+    if changes:
+        _record(
+            objective=objective,
+            actor=actor,
+            verb=ObjectiveEvent.Verb.KEY_RESULT_CHANGED,
+            subject=current.title,
+            changes=changes,
+            reason=reason,
+        )
     return current
 
 
+KEY_RESULT_FIELDS = [
+    "title",
+    "kind",
+    "start_value",
+    "target_value",
+    "current_value",
+    "unit",
+    "owner",
+]
+
+
 @transaction.atomic
-def key_result_delete(*, key_result: KeyResult) -> None:
+def key_result_delete(
+    *, key_result: KeyResult, actor: User | None = None, reason: str = ""
+) -> None:
     """Remove a key result from its objective."""
-    _ensure_open(key_result.objective.cycle)
-    KeyResult.objects.filter(pk=key_result.pk).delete()
+    objective = key_result.objective
+    _ensure_key_results_editable(objective, changes_commitment=True, reason=reason)
+    if KeyResult.objects.filter(pk=key_result.pk).delete()[0]:
+        _record(
+            objective=objective,
+            actor=actor,
+            verb=ObjectiveEvent.Verb.KEY_RESULT_REMOVED,
+            subject=key_result.title,
+            reason=reason,
+        )
 
 
 @transaction.atomic
-def key_result_move(*, key_result: KeyResult, direction: str) -> None:
+def key_result_move(*, key_result: KeyResult, direction: str, actor: User | None = None) -> None:
     """Swap a key result with its neighbour above ("up") or below ("down")."""
     if direction not in ("up", "down"):
         raise ValidationError("Move a key result up or down.")
@@ -254,7 +409,7 @@ def key_result_move(*, key_result: KeyResult, direction: str) -> None:
         .select_related("cycle")
         .get(pk=key_result.objective_id)
     )
-    _ensure_open(objective.cycle)
+    _ensure_key_results_editable(objective, changes_commitment=False, reason="")
     ordered = list(objective.key_results.order_by("position", "id"))
     index = next(i for i, kr in enumerate(ordered) if kr.pk == key_result.pk)
     other = index - 1 if direction == "up" else index + 1

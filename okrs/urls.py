@@ -1,6 +1,6 @@
 from django.urls import path
 
-from okrs import views
+from okrs import team_views, views
 
 app_name = "okrs"
 
@@ -16,17 +16,42 @@ urlpatterns = [
         views.company_objective_create,
         name="company-objective-create",
     ),
-    path(
-        "objectives/<int:objective_id>/edit/",
-        views.company_objective_edit,
-        name="company-objective-edit",
-    ),
+    path("objectives/<int:objective_id>/edit/", views.objective_edit, name="objective-edit"),
     path(
         "objectives/<int:objective_id>/key-results/new/",
         views.key_result_create,
         name="key-result-create",
     ),
-    path("key-results/<int:key_result_id>/", views.key_result_detail, name="key-result-detail"),
+    path(
+        "objectives/<int:objective_id>/accept/",
+        team_views.team_objective_accept,
+        name="team-objective-accept",
+    ),
+    path(
+        "objectives/<int:objective_id>/decline/",
+        team_views.team_objective_decline,
+        name="team-objective-decline",
+    ),
+    path(
+        "objectives/<int:objective_id>/submit/",
+        team_views.team_objective_submit,
+        name="team-objective-submit",
+    ),
+    path(
+        "objectives/<int:objective_id>/challenge/",
+        team_views.team_objective_challenge,
+        name="team-objective-challenge",
+    ),
+    path(
+        "objectives/<int:objective_id>/commit/",
+        team_views.team_objective_commit,
+        name="team-objective-commit",
+    ),
+    path(
+        "objectives/<int:objective_id>/comments/",
+        team_views.comment_create,
+        name="comment-create",
+    ),
     path("key-results/<int:key_result_id>/edit/", views.key_result_edit, name="key-result-edit"),
     path(
         "key-results/<int:key_result_id>/delete/",
@@ -34,4 +59,11 @@ urlpatterns = [
         name="key-result-delete",
     ),
     path("key-results/<int:key_result_id>/move/", views.key_result_move, name="key-result-move"),
+    path("teams/", team_views.team_list, name="team-list"),
+    path("teams/<slug:slug>/", team_views.team_detail, name="team-detail"),
+    path(
+        "teams/<slug:slug>/objective/new/",
+        team_views.team_objective_create,
+        name="team-objective-create",
+    ),
 ]

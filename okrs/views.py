@@ -1,4 +1,4 @@
-"""Cycles and the company OKR: leaders edit, everyone signed in reads."""
+"""Cycles, the company objective and key results (of the company or of a team)."""
 
 import copy
 
@@ -18,16 +18,23 @@ from config.htmx import (
     render_page_or_fragment,
 )
 from okrs import selectors, services
-from okrs.forms import CycleForm, KeyResultForm, NewKeyResultForm, ObjectiveForm
-from okrs.models import MAX_KEY_RESULTS, Cycle, KeyResult, Objective
+from okrs.contexts import company_okr_context, may_edit_key_results, team_okr_context
+from okrs.forms import (
+    CycleForm,
+    KeyResultForm,
+    NewKeyResultForm,
+    NewTeamKeyResultForm,
+    ObjectiveForm,
+    TeamKeyResultForm,
+    TeamObjectiveForm,
+)
+from okrs.models import Cycle, KeyResult, Objective
 from teams.permissions import is_leader
-
-COMPANY_OKR = "okrs/cycle_detail.html#company_okr"
 
 
 def _require_leader(request: HttpRequest) -> None:
     if not is_leader(request.user):
-        raise PermissionDenied("Only leaders can change the company OKR.")
+        raise PermissionDenied("Only leaders can do this.")
 
 
 def _get_cycle_for_leader(request: HttpRequest, cycle_id: int) -> Cycle:
@@ -36,58 +43,69 @@ def _get_cycle_for_leader(request: HttpRequest, cycle_id: int) -> Cycle:
     return cycle
 
 
-def _get_company_objective_for_leader(request: HttpRequest, objective_id: int) -> Objective:
+def _get_objective_for_leader(request: HttpRequest, objective_id: int) -> Objective:
     objective = get_object_or_404(
-        Objective.objects.select_related("cycle"), pk=objective_id, level="company"
+        Objective.objects.select_related("cycle", "team", "aligned_to"), pk=objective_id
     )
     _require_leader(request)
     return objective
 
 
-def _get_key_result_for_leader(request: HttpRequest, key_result_id: int) -> KeyResult:
-    key_result = get_object_or_404(
-        KeyResult.objects.select_related("objective__cycle", "owner"),
-        pk=key_result_id,
-        objective__level="company",
+def _get_objective_for_editor(request: HttpRequest, objective_id: int) -> Objective:
+    """Leaders for the company objective; leaders and the team for a team objective."""
+    objective = get_object_or_404(
+        Objective.objects.select_related("cycle", "team"), pk=objective_id
     )
-    _require_leader(request)
+    if not may_edit_key_results(request.user, objective):
+        raise PermissionDenied("Only the team and leaders can change these key results.")
+    return objective
+
+
+def _get_key_result_for_editor(request: HttpRequest, key_result_id: int) -> KeyResult:
+    key_result = get_object_or_404(
+        KeyResult.objects.select_related("objective__cycle", "objective__team", "owner"),
+        pk=key_result_id,
+    )
+    if not may_edit_key_results(request.user, key_result.objective):
+        raise PermissionDenied("Only the team and leaders can change these key results.")
     return key_result
 
 
-def company_okr_context(request: HttpRequest, cycle: Cycle, **extra) -> dict:
-    okr = selectors.company_okr_get(cycle=cycle)
-    can_edit = is_leader(request.user) and not cycle.is_closed
-    context = {"cycle": cycle, "okr": okr, "can_edit": can_edit}
-    if can_edit and okr.objective and len(okr.key_results) < MAX_KEY_RESULTS:
-        context["add_form"] = NewKeyResultForm(prefix="new")
-        context["add_action"] = reverse("okrs:key-result-create", args=[okr.objective.pk])
-    context.update(extra)
-    return context
+def _okr_page(objective: Objective) -> str:
+    if objective.is_company:
+        return reverse("okrs:cycle-detail", args=[objective.cycle_id])
+    return reverse("okrs:team-detail", args=[objective.team.slug])
 
 
-def _company_okr_changed(request: HttpRequest, cycle: Cycle, message: str) -> HttpResponse:
-    """After a change: the refreshed company OKR for htmx, else back to the cycle page."""
+def _okr_changed(
+    request: HttpRequest, objective: Objective, message: str, *, error: str = ""
+) -> HttpResponse:
+    """After a change (or a refusal): the refreshed OKR section for htmx, else back to
+    the page it is on with a message."""
     if is_fragment_request(request):
+        if objective.is_company:
+            template, target = "okrs/cycle_detail.html#company_okr", "#company-okr"
+            context = company_okr_context(request, objective.cycle, okr_error=error)
+        else:
+            template, target = "okrs/team_detail.html#team_okr", "#team-okr"
+            context = team_okr_context(request, objective.team, okr_error=error)
         return render_fragment_into(
-            request, COMPANY_OKR, company_okr_context(request, cycle), target="#company-okr"
+            request, template, context, target=target, status=UNPROCESSABLE if error else 200
         )
-    messages.success(request, message)
-    return redirect("okrs:cycle-detail", cycle_id=cycle.pk)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, message)
+    return redirect(_okr_page(objective))
 
 
-def _refused(request: HttpRequest, cycle: Cycle, error: ValidationError) -> HttpResponse:
-    """A rule refused the change: say why, change nothing."""
-    text = " ".join(error.messages)
-    if is_fragment_request(request):
-        return render_fragment_into(
-            request,
-            COMPANY_OKR,
-            company_okr_context(request, cycle, okr_error=text),
-            target="#company-okr",
-            status=UNPROCESSABLE,
-        )
-    messages.error(request, text)
-    return redirect("okrs:cycle-detail", cycle_id=cycle.pk)
+def _rebase(form, form_class, current, **kwargs):
+    """The editor's values on top of the current version, so saving again is deliberate."""
+    data = form.data.copy()
+    data[form.add_prefix("version")] = current.version
+    # A copy: validating the form writes the editor's values into its instance,
+    # and `current` must keep showing what is saved.
+    return form_class(data, instance=copy.copy(current), prefix=form.prefix, **kwargs)
 
 
 # --- cycles ------------------------------------------------------------------------
@@ -171,7 +189,7 @@ def cycle_close(request: HttpRequest, cycle_id: int) -> HttpResponse:
     return redirect("okrs:cycle-detail", cycle_id=cycle.pk)
 
 
-# --- the company objective -----------------------------------------------------------
+# --- objectives ---------------------------------------------------------------------
 
 
 @login_required
@@ -182,13 +200,16 @@ def company_objective_create(request: HttpRequest, cycle_id: int) -> HttpRespons
     form.fields["version"].required = False
     if request.method == "POST" and form.is_valid():
         try:
-            services.company_objective_create(
-                cycle=cycle, title=form.cleaned_data["title"], context=form.cleaned_data["context"]
+            objective = services.company_objective_create(
+                cycle=cycle,
+                title=form.cleaned_data["title"],
+                context=form.cleaned_data["context"],
+                actor=request.user,
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return _company_okr_changed(request, cycle, "Company objective saved.")
+            return _okr_changed(request, objective, "Company objective saved.")
     status = UNPROCESSABLE if form.errors else 200
     return render_page_or_fragment(
         request,
@@ -206,29 +227,39 @@ def company_objective_create(request: HttpRequest, cycle_id: int) -> HttpRespons
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def company_objective_edit(request: HttpRequest, objective_id: int) -> HttpResponse:
-    objective = _get_company_objective_for_leader(request, objective_id)
+def objective_edit(request: HttpRequest, objective_id: int) -> HttpResponse:
+    """Leaders reword an objective (and, for a team, re-align it)."""
+    objective = _get_objective_for_leader(request, objective_id)
     cycle = objective.cycle
-    form = ObjectiveForm(
-        request.POST or None, instance=objective, initial={"version": objective.version}
+    if objective.is_company:
+        form_class, extra = ObjectiveForm, {}
+    else:
+        form_class, extra = TeamObjectiveForm, {"cycle": cycle}
+    form = form_class(
+        request.POST or None,
+        instance=objective,
+        initial={"version": objective.version},
+        **extra,
     )
     status, current = 200, None
     if request.method == "POST" and form.is_valid():
         try:
-            services.objective_update(
+            objective = services.objective_update(
                 objective=objective,
                 title=form.cleaned_data["title"],
                 context=form.cleaned_data["context"],
+                aligned_to=form.cleaned_data.get("aligned_to"),
                 expected_version=form.cleaned_data["version"],
+                actor=request.user,
             )
         except services.StaleEdit as stale:
             current = stale.current
-            form = _rebase(form, ObjectiveForm, current)
+            form = _rebase(form, form_class, current, **extra)
             status = CONFLICT
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return _company_okr_changed(request, cycle, "Company objective saved.")
+            return _okr_changed(request, objective, "Objective saved.")
     if form.errors:
         status = UNPROCESSABLE
     return render_page_or_fragment(
@@ -250,47 +281,42 @@ def company_objective_edit(request: HttpRequest, objective_id: int) -> HttpRespo
 # --- key results ------------------------------------------------------------------
 
 
-@login_required
-@require_GET
-def key_result_detail(request: HttpRequest, key_result_id: int) -> HttpResponse:
-    key_result = get_object_or_404(
-        KeyResult.objects.select_related("objective__cycle", "owner"), pk=key_result_id
-    )
-    cycle = key_result.objective.cycle
-    if not is_fragment_request(request):
-        return redirect("okrs:cycle-detail", cycle_id=cycle.pk)
-    context = {
-        "kr": key_result,
-        "cycle": cycle,
-        "can_edit": is_leader(request.user) and not cycle.is_closed,
-    }
-    return render_page_or_fragment(
-        request, "okrs/cycle_detail.html", context, fragment="key_result_row"
-    )
+def _key_result_form_classes(objective: Objective):
+    if objective.is_company:
+        return KeyResultForm, NewKeyResultForm
+    return TeamKeyResultForm, NewTeamKeyResultForm
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def key_result_create(request: HttpRequest, objective_id: int) -> HttpResponse:
-    objective = _get_company_objective_for_leader(request, objective_id)
-    cycle = objective.cycle
-    form = NewKeyResultForm(request.POST or None, prefix="new")
+    objective = _get_objective_for_editor(request, objective_id)
+    form_class = _key_result_form_classes(objective)[1]
+    form = form_class(request.POST or None, prefix="new")
     if request.method == "POST" and form.is_valid():
         try:
-            services.key_result_create(objective=objective, data=form.key_result_data())
+            services.key_result_create(
+                objective=objective,
+                data=form.key_result_data(),
+                actor=request.user,
+                reason=form.cleaned_data.get("reason", ""),
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return _company_okr_changed(request, cycle, "Key result added.")
+            return _okr_changed(request, objective, "Key result added.")
     status = UNPROCESSABLE if form.errors else 200
     return render_page_or_fragment(
         request,
         "okrs/key_result_form.html",
         {
             "form": form,
-            "cycle": cycle,
+            "cycle": objective.cycle,
+            "objective": objective,
             "action": request.path,
             "adding": True,
+            "needs_reason": objective.state == Objective.State.COMMITTED
+            and not objective.is_company,
             "inline": is_fragment_request(request),
         },
         fragment="key_result_form",
@@ -298,26 +324,17 @@ def key_result_create(request: HttpRequest, objective_id: int) -> HttpResponse:
     )
 
 
-def _rebase(form, form_class, current):
-    """The editor's values on top of the current version, so saving again is deliberate."""
-    data = form.data.copy()
-    data[form.add_prefix("version")] = current.version
-    # A copy: validating the form writes the editor's values into its instance,
-    # and `current` must keep showing what is saved.
-    return form_class(data, instance=copy.copy(current), prefix=form.prefix)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def key_result_edit(request: HttpRequest, key_result_id: int) -> HttpResponse:
-    key_result = _get_key_result_for_leader(request, key_result_id)
-    cycle = key_result.objective.cycle
-    prefix = f"kr{key_result.pk}"
-    form = KeyResultForm(
+    key_result = _get_key_result_for_editor(request, key_result_id)
+    objective = key_result.objective
+    form_class = _key_result_form_classes(objective)[0]
+    form = form_class(
         request.POST or None,
         instance=key_result,
         initial={"version": key_result.version},
-        prefix=prefix,
+        prefix=f"kr{key_result.pk}",
     )
     status, current = 200, None
     if request.method == "POST" and form.is_valid():
@@ -326,24 +343,28 @@ def key_result_edit(request: HttpRequest, key_result_id: int) -> HttpResponse:
                 key_result=key_result,
                 data=form.key_result_data(),
                 expected_version=form.cleaned_data["version"],
+                actor=request.user,
+                reason=form.cleaned_data.get("reason", ""),
             )
         except services.StaleEdit as stale:
             current = stale.current
-            form = _rebase(form, KeyResultForm, current)
+            form = _rebase(form, form_class, current)
             status = CONFLICT
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return _company_okr_changed(request, cycle, "Key result saved.")
+            return _okr_changed(request, objective, "Key result saved.")
     if form.errors:
         status = UNPROCESSABLE
     context = {
         "form": form,
-        "cycle": cycle,
+        "cycle": objective.cycle,
+        "objective": objective,
         "kr": key_result,
         "current": current,
         "action": request.path,
-        "cancel_url": reverse("okrs:key-result-detail", args=[key_result.pk]),
+        "back_url": _okr_page(objective),
+        "needs_reason": objective.state == Objective.State.COMMITTED and not objective.is_company,
         "inline": is_fragment_request(request),
     }
     return render_page_or_fragment(
@@ -352,24 +373,49 @@ def key_result_edit(request: HttpRequest, key_result_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def key_result_delete(request: HttpRequest, key_result_id: int) -> HttpResponse:
-    key_result = _get_key_result_for_leader(request, key_result_id)
-    cycle = key_result.objective.cycle
-    try:
-        services.key_result_delete(key_result=key_result)
-    except ValidationError as error:
-        return _refused(request, cycle, error)
-    return _company_okr_changed(request, cycle, f"Key result “{key_result.title}” removed.")
+    """POST removes; GET asks first (and, once committed, asks why)."""
+    key_result = _get_key_result_for_editor(request, key_result_id)
+    objective = key_result.objective
+    needs_reason = objective.state == Objective.State.COMMITTED and not objective.is_company
+    error = ""
+    if request.method == "POST":
+        try:
+            services.key_result_delete(
+                key_result=key_result,
+                actor=request.user,
+                reason=request.POST.get("reason", "")[:1000],
+            )
+        except ValidationError as refusal:
+            error = " ".join(refusal.messages)
+            if not needs_reason:
+                return _okr_changed(request, objective, "", error=error)
+        else:
+            return _okr_changed(request, objective, f"Key result “{key_result.title}” removed.")
+    return render(
+        request,
+        "okrs/key_result_delete.html",
+        {
+            "kr": key_result,
+            "objective": objective,
+            "needs_reason": needs_reason,
+            "error": error,
+            "back_url": _okr_page(objective),
+        },
+        status=UNPROCESSABLE if error else 200,
+    )
 
 
 @login_required
 @require_POST
 def key_result_move(request: HttpRequest, key_result_id: int) -> HttpResponse:
-    key_result = _get_key_result_for_leader(request, key_result_id)
-    cycle = key_result.objective.cycle
+    key_result = _get_key_result_for_editor(request, key_result_id)
+    objective = key_result.objective
     try:
-        services.key_result_move(key_result=key_result, direction=request.POST.get("direction", ""))
+        services.key_result_move(
+            key_result=key_result, direction=request.POST.get("direction", ""), actor=request.user
+        )
     except ValidationError as error:
-        return _refused(request, cycle, error)
-    return _company_okr_changed(request, cycle, "Key results reordered.")
+        return _okr_changed(request, objective, "", error=" ".join(error.messages))
+    return _okr_changed(request, objective, "Key results reordered.")

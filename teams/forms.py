@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.template import loader
 
+from teams.models import Membership, Team
 from teams.tasks import send_account_email
 
 
@@ -41,3 +42,51 @@ class QueuedPasswordResetForm(PasswordResetForm):
         send_account_email.delay_on_commit(
             subject=subject, body=body, to=to_email, html_body=html_body
         )
+
+
+class TeamForm(forms.ModelForm):
+    class Meta:
+        model = Team
+        fields = ["name", "slug", "purpose"]
+        widgets = {"purpose": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"purpose": "What the team is there for, in a sentence or two."}
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "off"})
+    )
+    role = forms.ChoiceField(
+        choices=Membership.Role.choices, initial=Membership.Role.MEMBER, label="Role"
+    )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Membership.Role.choices)
+
+
+class AcceptInvitationForm(forms.Form):
+    name = forms.CharField(
+        label="Your name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    password = forms.CharField(
+        label="Choose a password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 8 characters; not only numbers, not a common password.",
+    )
+    password_again = forms.CharField(
+        label="Password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("password")
+            and cleaned.get("password_again")
+            and cleaned["password"] != cleaned["password_again"]
+        ):
+            self.add_error("password_again", "The two passwords differ.")
+        return cleaned

@@ -95,11 +95,24 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.name.split(" ")[0] if self.name else self.email
 
 
+RESERVED_TEAM_SLUGS = frozenset({"new", "edit", "members", "invitations"})
+
+
+def validate_team_slug(value: str) -> None:
+    if value in RESERVED_TEAM_SLUGS:
+        raise ValidationError("“%(value)s” is reserved; choose another.", params={"value": value})
+
+
 class Team(models.Model):
     """A team that works towards one objective per cycle."""
 
     name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=60, unique=True)
+    slug = models.SlugField(
+        max_length=60,
+        unique=True,
+        validators=[validate_team_slug],
+        help_text="Used in the team's address: lowercase letters, digits and hyphens.",
+    )
     purpose = models.TextField(max_length=2000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -133,3 +146,42 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.team} ({self.get_role_display()})"
+
+
+class Invitation(models.Model):
+    """An email address invited into a team, accepted once through a signed link."""
+
+    LIFETIME_DAYS = 7
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(
+        max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="accepted_invitations",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.team}"
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at
+
+    @property
+    def is_used(self) -> bool:
+        return self.accepted_at is not None

@@ -1,23 +1,48 @@
-"""Thin Celery tasks for people and accounts."""
+"""Thin Celery tasks for people and accounts: they take ids and call a function."""
 
 from celery import shared_task
 from django.core import management
 from django.core.mail import EmailMultiAlternatives
 
+from teams import emails
+from teams.models import Invitation, Membership
 
-@shared_task(
-    autoretry_for=(OSError,),
-    retry_backoff=10,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=8,
-)
+# SMTP and network errors are worth retrying; the backoff stays well below the
+# broker's visibility timeout.
+RETRY = {
+    "autoretry_for": (OSError,),
+    "retry_backoff": 10,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 8,
+}
+
+
+@shared_task(**RETRY)
 def send_account_email(*, subject: str, body: str, to: str, html_body: str | None = None) -> None:
     """Send an account email (password reset) off the request path."""
     message = EmailMultiAlternatives(subject=subject, body=body, to=[to])
     if html_body:
         message.attach_alternative(html_body, "text/html")
     message.send()
+
+
+@shared_task(**RETRY)
+def send_invitation(*, invitation_id: int) -> None:
+    invitation = (
+        Invitation.objects.select_related("team", "invited_by")
+        .filter(pk=invitation_id, accepted_at__isnull=True)
+        .first()
+    )
+    if invitation is not None:
+        emails.send_invitation(invitation)
+
+
+@shared_task(**RETRY)
+def send_added_to_team(*, membership_id: int) -> None:
+    membership = Membership.objects.select_related("team", "user").filter(pk=membership_id).first()
+    if membership is not None:
+        emails.send_added_to_team(membership)
 
 
 @shared_task

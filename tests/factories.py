@@ -75,3 +75,20 @@ class KeyResultFactory(factory.django.DjangoModelFactory):
     current_value = Decimal(25)
     unit = "%"
     position = factory.Sequence(lambda n: n + 1)
+
+
+class TeamObjectiveFactory(factory.django.DjangoModelFactory):
+    """A team objective aligned to a key result of its cycle's company objective."""
+
+    class Meta:
+        model = Objective
+
+    cycle = factory.SubFactory(CycleFactory, status=Cycle.Status.ACTIVE)
+    level = Objective.Level.TEAM
+    team = factory.SubFactory(TeamFactory)
+    title = "New accounts send their first invoice on day one"
+    context = "Onboarding is where referrals are won or lost."
+    state = Objective.State.DRAFT
+    aligned_to = factory.LazyAttribute(
+        lambda o: KeyResultFactory(objective=CompanyObjectiveFactory(cycle=o.cycle))
+    )

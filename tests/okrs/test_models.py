@@ -4,7 +4,12 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from okrs.models import Cycle, Objective
-from tests.factories import CompanyObjectiveFactory, CycleFactory, TeamFactory
+from tests.factories import (
+    CompanyObjectiveFactory,
+    CycleFactory,
+    TeamFactory,
+    TeamObjectiveFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -30,13 +35,20 @@ def test_exactly_one_company_objective_per_cycle():
 
 
 def test_one_open_team_objective_per_team_and_cycle():
-    cycle, team = CycleFactory(), TeamFactory()
-    Objective.objects.create(cycle=cycle, level="team", team=team, title="First")
+    first = TeamObjectiveFactory()
+    cycle, team, kr = first.cycle, first.team, first.aligned_to
     with pytest.raises(IntegrityError), transaction.atomic():
-        Objective.objects.create(cycle=cycle, level="team", team=team, title="Second")
+        Objective.objects.create(cycle=cycle, level="team", team=team, title="2", aligned_to=kr)
     # An archived objective does not count.
     Objective.objects.filter(team=team).update(state=Objective.State.ARCHIVED)
-    Objective.objects.create(cycle=cycle, level="team", team=team, title="Second")
+    Objective.objects.create(cycle=cycle, level="team", team=team, title="2", aligned_to=kr)
+
+
+def test_a_team_objective_is_aligned_to_a_company_key_result():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Objective.objects.create(
+            cycle=CycleFactory(), level="team", team=TeamFactory(), title="Unaligned"
+        )
 
 
 def test_a_company_objective_has_no_team():

@@ -4,7 +4,12 @@ import pytest
 from django.urls import reverse
 
 from okrs.models import Cycle, KeyResult, Objective
-from tests.factories import CompanyObjectiveFactory, CycleFactory, KeyResultFactory
+from tests.factories import (
+    CompanyObjectiveFactory,
+    CycleFactory,
+    KeyResultFactory,
+    TeamObjectiveFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -127,7 +132,7 @@ def test_unsafe_methods_are_refused_on_read_pages(client_for, leader, kr):
     assert (
         client.post(reverse("okrs:cycle-detail", args=[kr.objective.cycle_id])).status_code == 405
     )
-    assert client.get(reverse("okrs:key-result-delete", args=[kr.pk])).status_code == 405
+    assert client.get(reverse("okrs:key-result-move", args=[kr.pk])).status_code == 405
 
 
 def test_csrf_is_enforced(leader, kr):
@@ -316,7 +321,7 @@ def test_a_stale_edit_gets_409_and_the_current_values(client_for, leader, kr):
 
 def test_a_stale_objective_edit_gets_409(client_for, leader, kr):
     objective = kr.objective
-    url = reverse("okrs:company-objective-edit", args=[objective.pk])
+    url = reverse("okrs:objective-edit", args=[objective.pk])
     client = client_for(leader)
     client.post(url, {"title": "Newer", "context": "", "version": "1"})
     response = client.post(url, {"title": "Older", "context": "", "version": "1"})
@@ -339,8 +344,14 @@ def test_home_page_query_count_does_not_grow_with_key_results(
 ):
     objective = CompanyObjectiveFactory(cycle__status=Cycle.Status.ACTIVE)
     for position in range(1, 6):
-        KeyResultFactory(objective=objective, position=position, owner=leader)
+        kr = KeyResultFactory(objective=objective, position=position, owner=leader)
+        for _ in range(2):
+            aligned = TeamObjectiveFactory(cycle=objective.cycle, aligned_to=kr)
+            KeyResultFactory(objective=aligned)
     client = client_for(leader)
-    # session, user, active cycle, objective, key results with owners
-    with django_assert_num_queries(5):
-        assert client.get("/").status_code == 200
+    # session, user, active cycle, objective, key results with owners, the team
+    # objectives aligned to them (with their teams), and those objectives' key results
+    with django_assert_num_queries(7):
+        response = client.get("/")
+    assert response.status_code == 200
+    assert response.content.decode().count('class="aligned__list"') == 5

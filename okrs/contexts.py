@@ -1,0 +1,85 @@
+"""Template contexts shared by the pages that show an OKR (and by htmx fragments)."""
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from okrs import selectors
+from okrs.forms import (
+    ChallengeForm,
+    CommentForm,
+    DeclineForm,
+    NewKeyResultForm,
+    NewTeamKeyResultForm,
+    NewTeamObjectiveForm,
+)
+from okrs.models import MAX_KEY_RESULTS, Cycle, Objective
+from teams.models import Team
+from teams.permissions import is_leader, is_team_lead, is_team_member
+
+State = Objective.State
+
+
+def may_edit_key_results(user, objective: Objective) -> bool:
+    """Who may change an objective's key results (the workflow's state rules aside)."""
+    if objective.is_company:
+        return is_leader(user)
+    return is_leader(user) or is_team_member(user, objective.team)
+
+
+def company_okr_context(request: HttpRequest, cycle: Cycle, **extra) -> dict:
+    okr = selectors.company_okr_get(cycle=cycle)
+    can_edit = is_leader(request.user) and not cycle.is_closed
+    context = {"cycle": cycle, "okr": okr, "can_edit": can_edit, "show_alignment": True}
+    if can_edit and okr.objective and len(okr.key_results) < MAX_KEY_RESULTS:
+        context["add_form"] = NewKeyResultForm(prefix="new")
+        context["add_action"] = reverse("okrs:key-result-create", args=[okr.objective.pk])
+    context.update(extra)
+    return context
+
+
+def team_okr_context(request: HttpRequest, team: Team, **extra) -> dict:
+    cycle = selectors.cycle_get_active()
+    okr = selectors.team_okr_get(team=team, cycle=cycle)
+    user = request.user
+    leader, member = is_leader(user), is_team_member(user, team)
+    objective = okr.objective
+    open_cycle = cycle is not None and not cycle.is_closed
+    context = {
+        "team": team,
+        "cycle": cycle,
+        "okr": okr,
+        "is_member": member,
+        "can_manage_members": leader or is_team_lead(user, team),
+        "can_edit": False,
+        "needs_reason": False,
+        "show_editor": True,
+    }
+    if objective is None:
+        if open_cycle and (leader or is_team_lead(user, team)):
+            context["objective_form"] = NewTeamObjectiveForm(cycle=cycle, prefix="objective")
+            context["objective_action"] = reverse("okrs:team-objective-create", args=[team.slug])
+            context["proposing"] = not leader
+    elif open_cycle:
+        state = objective.state
+        context["can_edit"] = (leader or member) and state in (
+            State.DRAFT,
+            State.CHALLENGED,
+            State.COMMITTED,
+        )
+        context["needs_reason"] = state == State.COMMITTED
+        context["can_submit"] = member and state in (State.DRAFT, State.CHALLENGED)
+        context["can_review"] = leader and state == State.SUBMITTED
+        context["can_accept"] = leader and state == State.PROPOSED
+        context["can_reword"] = leader and state != State.PROPOSED
+        context["can_comment"] = leader or member
+        if context["can_edit"] and len(okr.key_results) < MAX_KEY_RESULTS:
+            context["add_form"] = NewTeamKeyResultForm(prefix="new")
+            context["add_action"] = reverse("okrs:key-result-create", args=[objective.pk])
+        if context["can_review"]:
+            context["challenge_form"] = ChallengeForm(prefix="challenge")
+        if context["can_accept"]:
+            context["decline_form"] = DeclineForm(prefix="decline")
+        if context["can_comment"]:
+            context["comment_form"] = CommentForm(prefix="comment")
+    context.update(extra)
+    return context

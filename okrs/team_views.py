@@ -1,0 +1,252 @@
+"""Team pages: every team's objective, its key results, the review and the discussion."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from config.htmx import UNPROCESSABLE, is_fragment_request, render_page_or_fragment
+from okrs import selectors, workflow
+from okrs.contexts import team_okr_context
+from okrs.forms import (
+    ChallengeForm,
+    CommentForm,
+    DeclineForm,
+    NewTeamObjectiveForm,
+    TeamObjectiveForm,
+)
+from okrs.models import Objective
+from okrs.views import _okr_changed
+from teams.models import Team
+from teams.permissions import is_leader, is_team_lead, is_team_member
+
+TEAM_PAGE = "okrs/team_detail.html"
+
+
+def _get_team_objective(request: HttpRequest, objective_id: int) -> Objective:
+    return get_object_or_404(
+        Objective.objects.select_related("cycle", "team", "aligned_to"),
+        pk=objective_id,
+        level=Objective.Level.TEAM,
+    )
+
+
+def _get_team_objective_for_leader(request: HttpRequest, objective_id: int) -> Objective:
+    objective = _get_team_objective(request, objective_id)
+    if not is_leader(request.user):
+        raise PermissionDenied("Only leaders define, challenge or commit a team's objective.")
+    return objective
+
+
+def _get_team_objective_for_team(request: HttpRequest, objective_id: int) -> Objective:
+    objective = _get_team_objective(request, objective_id)
+    if not is_team_member(request.user, objective.team):
+        raise PermissionDenied("Only the team can submit its key results.")
+    return objective
+
+
+def _get_team_objective_for_discussion(request: HttpRequest, objective_id: int) -> Objective:
+    objective = _get_team_objective(request, objective_id)
+    if not (is_leader(request.user) or is_team_member(request.user, objective.team)):
+        raise PermissionDenied("The team and leaders discuss a team's objective.")
+    return objective
+
+
+def _render_team_page(request: HttpRequest, team: Team, *, status: int = 200, **extra):
+    return render_page_or_fragment(
+        request,
+        TEAM_PAGE,
+        team_okr_context(request, team, **extra),
+        fragment="team_okr",
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def team_list(request: HttpRequest) -> HttpResponse:
+    cycle = selectors.cycle_get_active()
+    return render(
+        request,
+        "okrs/team_list.html",
+        {"cycle": cycle, "rows": selectors.team_list(cycle=cycle)},
+    )
+
+
+@login_required
+@require_GET
+def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    team = get_object_or_404(Team, slug=slug)
+    return _render_team_page(request, team)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_objective_create(request: HttpRequest, slug: str) -> HttpResponse:
+    """Leaders define a team's objective; a team lead may propose one when none exists."""
+    team = get_object_or_404(Team, slug=slug)
+    leader = is_leader(request.user)
+    if not (leader or is_team_lead(request.user, team)):
+        raise PermissionDenied("Leaders define a team's objective; team leads may propose one.")
+    cycle = selectors.cycle_get_active()
+    if cycle is None:
+        messages.error(request, "There is no active cycle yet.")
+        return redirect("okrs:team-detail", slug=team.slug)
+    form = NewTeamObjectiveForm(request.POST or None, cycle=cycle, prefix="objective")
+    if request.method == "POST" and form.is_valid():
+        action = workflow.team_objective_define if leader else workflow.team_objective_propose
+        try:
+            action(
+                cycle=cycle,
+                team=team,
+                title=form.cleaned_data["title"],
+                context=form.cleaned_data["context"],
+                aligned_to=form.cleaned_data["aligned_to"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            done = "Objective defined: the team can draft its key results now."
+            if not leader:
+                done = "Objective proposed: the leaders have been told."
+            messages.success(request, done)
+            return redirect("okrs:team-detail", slug=team.slug)
+    return render(
+        request,
+        "okrs/team_objective_form.html",
+        {"form": form, "team": team, "cycle": cycle, "proposing": not leader},
+        status=UNPROCESSABLE if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_objective_accept(request: HttpRequest, objective_id: int) -> HttpResponse:
+    """A leader accepts a team's proposal, rewording it as they see fit."""
+    objective = _get_team_objective_for_leader(request, objective_id)
+    form = TeamObjectiveForm(
+        request.POST or None,
+        instance=objective,
+        initial={"version": objective.version},
+        cycle=objective.cycle,
+        prefix="objective",
+    )
+    form.fields["version"].required = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.team_objective_accept(
+                objective=objective,
+                title=form.cleaned_data["title"],
+                context=form.cleaned_data["context"],
+                aligned_to=form.cleaned_data["aligned_to"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Proposal accepted: the team can draft its key results.")
+            return redirect("okrs:team-detail", slug=objective.team.slug)
+    return render(
+        request,
+        "okrs/team_objective_form.html",
+        {
+            "form": form,
+            "team": objective.team,
+            "cycle": objective.cycle,
+            "accepting": objective,
+        },
+        status=UNPROCESSABLE if form.errors else 200,
+    )
+
+
+def _workflow_step(request: HttpRequest, objective: Objective, step, done: str, **kwargs):
+    try:
+        step(objective=objective, actor=request.user, **kwargs)
+    except ValidationError as error:
+        return _okr_changed(request, objective, "", error=" ".join(error.messages))
+    return _okr_changed(request, objective, done)
+
+
+@login_required
+@require_POST
+def team_objective_decline(request: HttpRequest, objective_id: int) -> HttpResponse:
+    objective = _get_team_objective_for_leader(request, objective_id)
+    form = DeclineForm(request.POST, prefix="decline")
+    if not form.is_valid():
+        return _render_team_page(
+            request,
+            objective.team,
+            status=UNPROCESSABLE,
+            decline_form=form,
+            okr_error="Say why you decline the proposal.",
+        )
+    return _workflow_step(
+        request,
+        objective,
+        workflow.team_objective_decline,
+        "Proposal declined; the team can propose again.",
+        reason=form.cleaned_data["reason"],
+    )
+
+
+@login_required
+@require_POST
+def team_objective_submit(request: HttpRequest, objective_id: int) -> HttpResponse:
+    objective = _get_team_objective_for_team(request, objective_id)
+    return _workflow_step(
+        request,
+        objective,
+        workflow.team_objective_submit,
+        "Submitted for review: the leaders have been told.",
+    )
+
+
+@login_required
+@require_POST
+def team_objective_challenge(request: HttpRequest, objective_id: int) -> HttpResponse:
+    objective = _get_team_objective_for_leader(request, objective_id)
+    form = ChallengeForm(request.POST, prefix="challenge")
+    if not form.is_valid():
+        return _render_team_page(request, objective.team, status=UNPROCESSABLE, challenge_form=form)
+    try:
+        workflow.team_objective_challenge(
+            objective=objective,
+            actor=request.user,
+            body=form.cleaned_data["body"],
+            aspects=form.cleaned_data["aspects"],
+        )
+    except ValidationError as error:
+        return _okr_changed(request, objective, "", error=" ".join(error.messages))
+    return _okr_changed(request, objective, "Challenge sent to the team.")
+
+
+@login_required
+@require_POST
+def team_objective_commit(request: HttpRequest, objective_id: int) -> HttpResponse:
+    objective = _get_team_objective_for_leader(request, objective_id)
+    return _workflow_step(
+        request, objective, workflow.team_objective_commit, "Committed. Off you go!"
+    )
+
+
+@login_required
+@require_POST
+def comment_create(request: HttpRequest, objective_id: int) -> HttpResponse:
+    objective = _get_team_objective_for_discussion(request, objective_id)
+    form = CommentForm(request.POST, prefix="comment")
+    if not form.is_valid():
+        return _render_team_page(request, objective.team, status=UNPROCESSABLE, comment_form=form)
+    try:
+        workflow.comment_add(
+            objective=objective, author=request.user, body=form.cleaned_data["body"]
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _render_team_page(request, objective.team, status=UNPROCESSABLE, comment_form=form)
+    if is_fragment_request(request):
+        return _okr_changed(request, objective, "")
+    messages.success(request, "Comment posted.")
+    return redirect("okrs:team-detail", slug=objective.team.slug)

@@ -1,0 +1,35 @@
+"""One function per email about people and teams."""
+
+from django.urls import reverse
+
+from config.emails import absolute_url, send_templated_email
+from teams.models import Invitation, Membership
+
+
+def send_invitation(invitation: Invitation) -> int:
+    from teams.services import invitation_token
+
+    return send_templated_email(
+        name="invitation",
+        to=[invitation.email],
+        context={
+            "invitation": invitation,
+            "team": invitation.team,
+            "inviter": invitation.invited_by,
+            "accept_url": absolute_url(
+                reverse("teams:invitation-accept", args=[invitation_token(invitation)])
+            ),
+        },
+    )
+
+
+def send_added_to_team(membership: Membership) -> int:
+    return send_templated_email(
+        name="added_to_team",
+        to=[membership.user.email],
+        context={
+            "membership": membership,
+            "team": membership.team,
+            "team_url": absolute_url(reverse("okrs:team-detail", args=[membership.team.slug])),
+        },
+    )

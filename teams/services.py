@@ -1,0 +1,173 @@
+"""Every write to teams, memberships and invitations goes through here."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib.auth.password_validation import validate_password
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from teams.models import Invitation, Membership, Team, User
+
+INVITATION_SALT = "teams.invitation"
+
+
+@transaction.atomic
+def team_create(*, name: str, slug: str, purpose: str) -> Team:
+    """A new team, without members yet."""
+    team = Team(name=name, slug=slug, purpose=purpose)
+    team.full_clean()
+    team.save()
+    return team
+
+
+@transaction.atomic
+def team_update(*, team: Team, name: str, slug: str, purpose: str) -> Team:
+    team.name, team.slug, team.purpose = name, slug, purpose
+    team.full_clean()
+    team.save()
+    return team
+
+
+def membership_add(*, team: Team, user: User, role: str = Membership.Role.MEMBER) -> Membership:
+    """Put a person in a team (idempotent: an existing membership keeps its role)."""
+    if role not in Membership.Role.values:
+        raise ValidationError("Choose team lead or member.")
+    try:
+        with transaction.atomic():
+            membership, _ = Membership.objects.get_or_create(
+                team=team, user=user, defaults={"role": role}
+            )
+    except IntegrityError:
+        membership = Membership.objects.get(team=team, user=user)
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership) -> None:
+    """Take a person out of a team; a team keeps at least one lead."""
+    locked = list(
+        Membership.objects.select_for_update().filter(team_id=membership.team_id).order_by("pk")
+    )
+    if membership.role == Membership.Role.LEAD:
+        leads = [m for m in locked if m.role == Membership.Role.LEAD]
+        if len(leads) <= 1:
+            raise ValidationError(
+                "A team needs at least one team lead. Make someone else lead first."
+            )
+    Membership.objects.filter(pk=membership.pk).delete()
+
+
+@transaction.atomic
+def membership_set_role(*, membership: Membership, role: str) -> Membership:
+    """Make a member a team lead or the other way round; a team keeps one lead."""
+    if role not in Membership.Role.values:
+        raise ValidationError("Choose team lead or member.")
+    locked = list(
+        Membership.objects.select_for_update().filter(team_id=membership.team_id).order_by("pk")
+    )
+    demoting = role == Membership.Role.MEMBER and membership.role == Membership.Role.LEAD
+    if demoting and sum(m.role == Membership.Role.LEAD for m in locked) <= 1:
+        raise ValidationError("A team needs at least one team lead.")
+    Membership.objects.filter(pk=membership.pk).update(role=role)
+    membership.role = role
+    return membership
+
+
+@dataclass(frozen=True)
+class InvitationOutcome:
+    invitation: Invitation | None
+    membership: Membership | None
+
+    @property
+    def added_existing_account(self) -> bool:
+        return self.invitation is None
+
+
+def invitation_create(*, team: Team, email: str, role: str, invited_by: User) -> InvitationOutcome:
+    """Invite an email address into a team.
+
+    Someone who already has an account is added straight away (and told so by email);
+    anyone else gets a single-use link that expires after seven days.
+    """
+    from teams import tasks
+
+    email = User.objects.normalize_email(email).strip().lower()
+    if role not in Membership.Role.values:
+        raise ValidationError("Choose team lead or member.")
+    with transaction.atomic():
+        existing = User.objects.filter(email__iexact=email, is_active=True).first()
+        if existing is not None:
+            if Membership.objects.filter(team=team, user=existing).exists():
+                raise ValidationError(f"{email} is already in {team.name}.")
+            membership = membership_add(team=team, user=existing, role=role)
+            tasks.send_added_to_team.delay_on_commit(membership_id=membership.pk)
+            return InvitationOutcome(invitation=None, membership=membership)
+        now = timezone.now()
+        invitation = Invitation.objects.create(
+            team=team,
+            email=email,
+            role=role,
+            invited_by=invited_by,
+            created_at=now,
+            expires_at=now + timedelta(days=Invitation.LIFETIME_DAYS),
+        )
+        tasks.send_invitation.delay_on_commit(invitation_id=invitation.pk)
+    return InvitationOutcome(invitation=invitation, membership=None)
+
+
+def invitation_token(invitation: Invitation) -> str:
+    """The signed token in the invitation link: it names the invitation and cannot be
+    guessed or altered without the SECRET_KEY."""
+    return signing.dumps(
+        {"id": invitation.pk, "email": invitation.email}, salt=INVITATION_SALT, compress=True
+    )
+
+
+class InvitationInvalid(Exception):  # noqa: N818 - reads as the page it leads to
+    """The link is tampered with, used, or expired; `reason` says which."""
+
+    def __init__(self, reason: str, invitation: Invitation | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.invitation = invitation
+
+
+def invitation_from_token(token: str) -> Invitation:
+    """The open invitation a token names, or InvitationInvalid."""
+    try:
+        payload = signing.loads(token, salt=INVITATION_SALT)
+        invitation = Invitation.objects.select_related("team").get(
+            pk=payload["id"], email=payload["email"]
+        )
+    except (signing.BadSignature, Invitation.DoesNotExist, KeyError, TypeError):
+        raise InvitationInvalid("invalid") from None
+    if invitation.is_used:
+        raise InvitationInvalid("used", invitation)
+    if invitation.is_expired:
+        raise InvitationInvalid("expired", invitation)
+    return invitation
+
+
+def invitation_accept(*, token: str, name: str, password: str) -> User:
+    """Create the invitee's account from the link and put them in the team, once."""
+    invitation = invitation_from_token(token)
+    with transaction.atomic():
+        # The conditional update decides who wins when the link is used twice at once.
+        claimed = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
+            accepted_at=timezone.now()
+        )
+        if not claimed:
+            raise InvitationInvalid("used", invitation)
+        user = User.objects.filter(email__iexact=invitation.email).first()
+        if user is None:
+            user = User(email=invitation.email, name=name.strip())
+            validate_password(password, user)
+            user.set_password(password)
+            user.full_clean()
+            user.save()
+        membership_add(team=invitation.team, user=user, role=invitation.role)
+        Invitation.objects.filter(pk=invitation.pk).update(accepted_by=user)
+    return user

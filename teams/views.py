@@ -1,0 +1,184 @@
+"""Teams and their members: leaders create teams, leaders and team leads manage people."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from config.htmx import UNPROCESSABLE
+from teams import services
+from teams.forms import AcceptInvitationForm, InvitationForm, RoleForm, TeamForm
+from teams.models import Membership, Team
+from teams.permissions import can_manage_members, is_leader
+
+
+def _team_page(team: Team) -> str:
+    return reverse("okrs:team-detail", args=[team.slug])
+
+
+def _get_team_for_manager(request: HttpRequest, slug: str) -> Team:
+    """The team, if the user is a leader or one of its team leads (404 / 403 otherwise)."""
+    team = get_object_or_404(Team, slug=slug)
+    if not can_manage_members(request.user, team):
+        raise PermissionDenied("Leaders and the team's leads manage its members.")
+    return team
+
+
+def _get_membership_for_manager(request: HttpRequest, slug: str, membership_id: int):
+    team = _get_team_for_manager(request, slug)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user", "team"), pk=membership_id, team=team
+    )
+    return team, membership
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_create(request: HttpRequest) -> HttpResponse:
+    if not is_leader(request.user):
+        raise PermissionDenied("Only leaders create teams.")
+    form = TeamForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            team = services.team_create(**form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{team.name} is created. Invite its team lead next.")
+            return redirect("teams:members", slug=team.slug)
+    return render(
+        request,
+        "teams/team_form.html",
+        {"form": form},
+        status=UNPROCESSABLE if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    team = get_object_or_404(Team, slug=slug)
+    if not is_leader(request.user):
+        raise PermissionDenied("Only leaders rename teams.")
+    form = TeamForm(request.POST or None, instance=team)
+    if request.method == "POST" and form.is_valid():
+        try:
+            team = services.team_update(team=team, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Team saved.")
+            return redirect(_team_page(team))
+    return render(
+        request,
+        "teams/team_form.html",
+        {"form": form, "team": team},
+        status=UNPROCESSABLE if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def members(request: HttpRequest, slug: str) -> HttpResponse:
+    """The team's people, and inviting more (leaders and the team's leads)."""
+    team = _get_team_for_manager(request, slug)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = services.invitation_create(
+                team=team,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                invited_by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error("email", error)
+        else:
+            email = form.cleaned_data["email"]
+            if outcome.added_existing_account:
+                messages.success(request, f"{email} already had an account and is now in {team}.")
+            else:
+                messages.success(request, f"Invitation sent to {email}. The link works for 7 days.")
+            return redirect("teams:members", slug=team.slug)
+    memberships = team.memberships.select_related("user").order_by("role", "user__name")
+    pending = team.invitations.filter(accepted_at__isnull=True).select_related("invited_by")
+    return render(
+        request,
+        "teams/members.html",
+        {
+            "team": team,
+            "memberships": memberships,
+            "pending": [i for i in pending if not i.is_expired],
+            "form": form,
+            "team_url": _team_page(team),
+        },
+        status=UNPROCESSABLE if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def membership_remove(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+    team, membership = _get_membership_for_manager(request, slug, membership_id)
+    try:
+        services.membership_remove(membership=membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{membership.user} is no longer in {team}.")
+    return redirect("teams:members", slug=team.slug)
+
+
+@login_required
+@require_POST
+def membership_role(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+    team, membership = _get_membership_for_manager(request, slug, membership_id)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose team lead or member.")
+        return redirect("teams:members", slug=team.slug)
+    try:
+        services.membership_set_role(membership=membership, role=form.cleaned_data["role"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{membership.user} is now {membership.get_role_display()}.")
+    return redirect("teams:members", slug=team.slug)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the invitation email: set name and password, land on the team page."""
+    try:
+        invitation = services.invitation_from_token(token)
+    except services.InvitationInvalid as invalid:
+        return render(
+            request,
+            "teams/invitation_invalid.html",
+            {"reason": invalid.reason, "invitation": invalid.invitation},
+            status=410 if invalid.reason in ("used", "expired") else 404,
+        )
+    form = AcceptInvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(
+                token=token, name=form.cleaned_data["name"], password=form.cleaned_data["password"]
+            )
+        except services.InvitationInvalid:
+            return render(request, "teams/invitation_invalid.html", {"reason": "used"}, status=410)
+        except ValidationError as error:
+            form.add_error("password", error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"Welcome to {invitation.team}!")
+            return redirect(_team_page(invitation.team))
+    return render(
+        request,
+        "teams/invitation_accept.html",
+        {"invitation": invitation, "form": form},
+        status=UNPROCESSABLE if form.errors else 200,
+    )
