@@ -84,7 +84,9 @@ class Objective(models.Model):
         "KeyResult",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        # Removing a company key result is refused while open team objectives move it
+        # (see key_result_delete); archived ones just lose the link.
+        on_delete=models.SET_NULL,
         related_name="aligned_objectives",
         verbose_name="company key result it moves",
     )
@@ -118,6 +120,7 @@ class Objective(models.Model):
                 condition=(
                     Q(level="company", aligned_to__isnull=True)
                     | Q(level="team", aligned_to__isnull=False)
+                    | Q(level="team", state="archived")
                 ),
                 name="objective_team_is_aligned",
                 violation_error_message="Choose the company key result this objective moves.",

@@ -208,6 +208,12 @@ def _ensure_aligns_within_cycle(key_result: KeyResult, cycle: Cycle) -> None:
 COMMITMENT_FIELDS = ["kind", "start_value", "target_value"]
 
 
+def _lock_objective(objective_id: int) -> Objective:
+    return (
+        Objective.objects.select_for_update().select_related("cycle", "team").get(pk=objective_id)
+    )
+
+
 def _ensure_key_results_editable(
     objective: Objective, *, changes_commitment: bool, reason: str
 ) -> None:
@@ -323,7 +329,9 @@ def key_result_update(
     A stale save raises `StaleEdit` carrying the current values; nothing is written.
     Once a team objective is committed, a new target, start or kind needs a reason.
     """
-    objective = key_result.objective
+    # The objective's state decides what may change: read it fresh and hold it, so a
+    # submit or commit cannot slip in between the check and the write.
+    objective = _lock_objective(key_result.objective_id)
     candidate = KeyResult(
         pk=key_result.pk,
         objective=objective,
@@ -387,8 +395,18 @@ def key_result_delete(
     *, key_result: KeyResult, actor: User | None = None, reason: str = ""
 ) -> None:
     """Remove a key result from its objective."""
-    objective = key_result.objective
+    objective = _lock_objective(key_result.objective_id)
     _ensure_key_results_editable(objective, changes_commitment=True, reason=reason)
+    aligned = list(
+        Objective.objects.filter(aligned_to=key_result)
+        .exclude(state=Objective.State.ARCHIVED)
+        .values_list("team__name", flat=True)
+    )
+    if aligned:
+        raise ValidationError(
+            f"{', '.join(aligned)} work towards this key result. Align their objectives "
+            "to another key result before removing it."
+        )
     if KeyResult.objects.filter(pk=key_result.pk).delete()[0]:
         _record(
             objective=objective,

@@ -90,5 +90,8 @@ class TeamObjectiveFactory(factory.django.DjangoModelFactory):
     context = "Onboarding is where referrals are won or lost."
     state = Objective.State.DRAFT
     aligned_to = factory.LazyAttribute(
-        lambda o: KeyResultFactory(objective=CompanyObjectiveFactory(cycle=o.cycle))
+        lambda o: KeyResultFactory(
+            objective=Objective.objects.filter(cycle=o.cycle, level="company").first()
+            or CompanyObjectiveFactory(cycle=o.cycle)
+        )
     )

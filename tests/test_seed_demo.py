@@ -18,3 +18,8 @@ def test_seed_demo_is_idempotent_and_tells_the_story():
     objective = Objective.objects.get(cycle=cycle, level="company")
     assert KeyResult.objects.filter(objective=objective).count() == 3
     assert User.objects.count() == 6
+    states = dict(
+        Objective.objects.filter(cycle=cycle, level="team").values_list("team__slug", "state")
+    )
+    assert states == {"onboarding": "committed", "payments": "submitted", "growth": "proposed"}
+    assert Objective.objects.filter(level="team").count() == 3  # idempotent

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from okrs import services
+from okrs import services, workflow
 from okrs.models import Cycle, KeyResult, Objective
 from teams.models import Membership, Team, User
 
@@ -76,6 +76,39 @@ KEY_RESULTS = [
 ]
 
 
+TEAM_OBJECTIVES = [
+    # team slug, title, why, index of the company key result it moves, key results, end state
+    (
+        "onboarding",
+        "New accounts send their first invoice on their first day",
+        "Customers who get paid quickly tell their peers. Today most new accounts stall "
+        "in setup before their first invoice; that is the hard problem we take on.",
+        2,
+        [
+            ("Sign-ups who send an invoice within 24 hours", "increase", "18", "50", "27", "%"),
+            ("Setup steps before the first invoice", "decrease", "9", "3", "7", "steps"),
+        ],
+        "committed",
+    ),
+    (
+        "payments",
+        "Customers get paid before the due date",
+        "Late payments are the top complaint among detractors in our NPS survey.",
+        0,
+        [("Invoices paid by their due date", "increase", "61", "80", "63", "%")],
+        "submitted",
+    ),
+    (
+        "growth",
+        "Happy customers invite their peers without being asked",
+        "Referral customers stay twice as long; we rarely ask for referrals at the right moment.",
+        1,
+        [],
+        "proposed",
+    ),
+]
+
+
 def _quarter(today: date) -> tuple[str, date, date]:
     first_month = 3 * ((today.month - 1) // 3) + 1
     start = date(today.year, first_month, 1)
@@ -136,6 +169,8 @@ class Command(BaseCommand):
                     ),
                 )
 
+        self._seed_team_objectives(cycle, objective, people)
+
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo company ready: {cycle.name} with "
@@ -146,3 +181,47 @@ class Command(BaseCommand):
         self.stdout.write("  leader@example.com  leader (also admin)")
         self.stdout.write("  lead@example.com    team lead of Onboarding")
         self.stdout.write("  member@example.com  member of Onboarding and Payments")
+
+    def _seed_team_objectives(self, cycle: Cycle, company: Objective, people: dict) -> None:
+        company_krs = list(company.key_results.order_by("position", "id"))
+        leader = people["leader@example.com"]
+        for slug, title, why, kr_index, key_results, state in TEAM_OBJECTIVES:
+            team = Team.objects.get(slug=slug)
+            if Objective.objects.filter(cycle=cycle, team=team).exists():
+                continue
+            lead = Membership.objects.filter(team=team, role="lead").first().user
+            if state == "proposed":
+                workflow.team_objective_propose(
+                    cycle=cycle,
+                    team=team,
+                    title=title,
+                    context=why,
+                    aligned_to=company_krs[kr_index],
+                    actor=lead,
+                )
+                continue
+            objective = workflow.team_objective_define(
+                cycle=cycle,
+                team=team,
+                title=title,
+                context=why,
+                aligned_to=company_krs[kr_index],
+                actor=leader,
+            )
+            for kr_title, kind, start, target, current, unit in key_results:
+                services.key_result_create(
+                    objective=objective,
+                    data=services.KeyResultData(
+                        title=kr_title,
+                        kind=kind,
+                        start_value=Decimal(start),
+                        target_value=Decimal(target),
+                        current_value=Decimal(current),
+                        unit=unit,
+                        owner=lead,
+                    ),
+                    actor=lead,
+                )
+            objective = workflow.team_objective_submit(objective=objective, actor=lead)
+            if state == "committed":
+                workflow.team_objective_commit(objective=objective, actor=leader)

@@ -1,0 +1,246 @@
+"""Team pages and the review workflow through HTTP, for every role."""
+
+from decimal import Decimal as D
+
+import pytest
+from django.urls import reverse
+
+from okrs.models import Comment, Cycle, KeyResult, Objective
+from tests.factories import (
+    CompanyObjectiveFactory,
+    KeyResultFactory,
+    MembershipFactory,
+    TeamFactory,
+    TeamObjectiveFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "outsider", "member", "lead", "leader"]
+State = Objective.State
+HX = {"HTTP_HX_REQUEST": "true"}
+
+
+def role_of(request) -> str:
+    return request.node.callspec.params["role_client"]
+
+
+def expect(role: str, allowed: set[str], ok: int = 302) -> int:
+    if role == "anonymous":
+        return 302
+    return ok if role in allowed else 403
+
+
+@pytest.fixture
+def objective(team):
+    objective = TeamObjectiveFactory(team=team, state=State.DRAFT)
+    KeyResultFactory(objective=objective, title="Sign-ups invoicing on day one")
+    return objective
+
+
+def kr_form(kr=None, **overrides):
+    prefix = f"kr{kr.pk}" if kr else "new"
+    values = {
+        "title": "Setup steps before the first invoice",
+        "kind": "decrease",
+        "start_value": "9",
+        "target_value": "3",
+        "current_value": "9",
+        "unit": "steps",
+        "owner": "",
+        "version": str(kr.version) if kr else "",
+        "reason": "",
+    }
+    values.update(overrides)
+    return {f"{prefix}-{key}": value for key, value in values.items()}
+
+
+@pytest.mark.parametrize("role_client", ROLES, indirect=True)
+def test_everyone_signed_in_reads_every_team(role_client, request, objective):
+    role = role_of(request)
+    for url in (reverse("okrs:team-list"), reverse("okrs:team-detail", args=["onboarding"])):
+        response = role_client.get(url)
+        assert response.status_code == (302 if role == "anonymous" else 200)
+        if role != "anonymous":
+            assert objective.title in response.content.decode()
+
+
+@pytest.mark.parametrize("role_client", ROLES, indirect=True)
+def test_only_the_team_and_leaders_draft_key_results(role_client, request, objective):
+    role = role_of(request)
+    allowed = {"member", "lead", "leader"}
+    url = reverse("okrs:key-result-create", args=[objective.pk])
+    assert role_client.post(url, kr_form()).status_code == expect(role, allowed)
+    kr = objective.key_results.first()
+    edit = reverse("okrs:key-result-edit", args=[kr.pk])
+    response = role_client.post(
+        edit, kr_form(kr, title="Renamed", kind="increase", start_value="1", target_value="2")
+    )
+    assert response.status_code == expect(role, allowed)
+    titles = set(objective.key_results.values_list("title", flat=True))
+    if role in allowed:
+        assert titles == {"Renamed", "Setup steps before the first invoice"}
+    else:
+        assert titles == {"Sign-ups invoicing on day one"}
+
+
+@pytest.mark.parametrize("role_client", ROLES, indirect=True)
+def test_only_the_team_submits(role_client, request, objective):
+    role = role_of(request)
+    response = role_client.post(reverse("okrs:team-objective-submit", args=[objective.pk]))
+    assert response.status_code == expect(role, {"member", "lead"})
+    objective.refresh_from_db()
+    assert (objective.state == State.SUBMITTED) is (role in {"member", "lead"})
+
+
+@pytest.mark.parametrize("role_client", ROLES, indirect=True)
+def test_only_leaders_challenge_and_commit(role_client, request, objective):
+    role = role_of(request)
+    Objective.objects.filter(pk=objective.pk).update(state=State.SUBMITTED)
+    response = role_client.post(
+        reverse("okrs:team-objective-challenge", args=[objective.pk]),
+        {"challenge-aspects": ["ambition"], "challenge-body": "Aim higher"},
+    )
+    assert response.status_code == expect(role, {"leader"})
+    objective.refresh_from_db()
+    assert (objective.state == State.CHALLENGED) is (role == "leader")
+    Objective.objects.filter(pk=objective.pk).update(state=State.SUBMITTED)
+    response = role_client.post(reverse("okrs:team-objective-commit", args=[objective.pk]))
+    assert response.status_code == expect(role, {"leader"})
+    objective.refresh_from_db()
+    assert (objective.state == State.COMMITTED) is (role == "leader")
+
+
+@pytest.mark.parametrize("role_client", ROLES, indirect=True)
+def test_leaders_define_and_team_leads_propose(role_client, request, team):
+    role = role_of(request)
+    company_kr = KeyResultFactory(
+        objective=CompanyObjectiveFactory(cycle__status=Cycle.Status.ACTIVE)
+    )
+    response = role_client.post(
+        reverse("okrs:team-objective-create", args=[team.slug]),
+        {
+            "objective-title": "New accounts invoice on day one",
+            "objective-context": "Why",
+            "objective-aligned_to": str(company_kr.pk),
+        },
+    )
+    assert response.status_code == expect(role, {"leader", "lead"})
+    objective = Objective.objects.filter(team=team).first()
+    if role == "leader":
+        assert objective.state == State.DRAFT
+    elif role == "lead":
+        assert objective.state == State.PROPOSED
+    else:
+        assert objective is None
+
+
+@pytest.mark.parametrize("role_client", ROLES, indirect=True)
+def test_the_team_and_leaders_discuss(role_client, request, objective):
+    role = role_of(request)
+    response = role_client.post(
+        reverse("okrs:comment-create", args=[objective.pk]), {"comment-body": "What about X?"}
+    )
+    assert response.status_code == expect(role, {"member", "lead", "leader"})
+    assert Comment.objects.filter(body="What about X?").exists() is (
+        role in {"member", "lead", "leader"}
+    )
+
+
+@pytest.mark.parametrize("role_client", ROLES, indirect=True)
+def test_only_leaders_accept_or_decline_proposals(role_client, request, objective):
+    role = role_of(request)
+    Objective.objects.filter(pk=objective.pk).update(state=State.PROPOSED)
+    response = role_client.post(
+        reverse("okrs:team-objective-decline", args=[objective.pk]),
+        {"decline-reason": "That is a solution, not an outcome"},
+    )
+    assert response.status_code == expect(role, {"leader"})
+    objective.refresh_from_db()
+    assert (objective.state == State.ARCHIVED) is (role == "leader")
+
+
+def test_a_member_of_another_team_is_an_outsider(client_for, objective):
+    stranger = MembershipFactory(team=TeamFactory(slug="payments", name="Payments")).user
+    client = client_for(stranger)
+    kr = objective.key_results.first()
+    assert client.post(reverse("okrs:key-result-delete", args=[kr.pk])).status_code == 403
+    assert (
+        client.post(reverse("okrs:team-objective-submit", args=[objective.pk])).status_code == 403
+    )
+    assert KeyResult.objects.filter(pk=kr.pk).exists()
+
+
+def test_illegal_transitions_show_a_message(client_for, leader, objective):
+    response = client_for(leader).post(
+        reverse("okrs:team-objective-commit", args=[objective.pk]), follow=True
+    )
+    assert "Only submitted key results can be committed" in response.content.decode()
+    objective.refresh_from_db()
+    assert objective.state == State.DRAFT
+
+
+def test_a_committed_target_change_without_reason_is_refused(client_for, member, objective):
+    Objective.objects.filter(pk=objective.pk).update(state=State.COMMITTED)
+    kr = objective.key_results.first()
+    url = reverse("okrs:key-result-edit", args=[kr.pk])
+    data = kr_form(
+        kr,
+        title=kr.title,
+        kind="increase",
+        start_value="0",
+        target_value="150",
+        current_value="25",
+        unit="%",
+    )
+    response = client_for(member).post(url, data, **HX)
+    assert response.status_code == 422
+    assert "say why you change them" in response.content.decode()
+    kr.refresh_from_db()
+    assert kr.target_value == D(100)
+    data[f"kr{kr.pk}-reason"] = "The pilot doubled conversion"
+    assert client_for(member).post(url, data, **HX).status_code == 200
+    kr.refresh_from_db()
+    assert kr.target_value == D(150)
+
+
+def test_team_fragment_for_htmx(client_for, member, objective):
+    response = client_for(member).post(
+        reverse("okrs:team-objective-submit", args=[objective.pk]), **HX
+    )
+    assert response["HX-Retarget"] == "#team-okr"
+    assert response.content.decode().lstrip().startswith('<section id="team-okr"')
+    assert "Submitted for review" in response.content.decode()
+
+
+def test_team_text_is_escaped(client_for, member, team):
+    objective = TeamObjectiveFactory(team=team, title="<script>alert(1)</script>")
+    Comment.objects.create(objective=objective, author=member, body="<img src=x onerror=alert(2)>")
+    html = client_for(member).get(reverse("okrs:team-detail", args=[team.slug])).content.decode()
+    assert "<script>alert(1)</script>" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_team_page_query_count_is_flat(client_for, member, team, django_assert_num_queries):
+    objective = TeamObjectiveFactory(team=team, state=State.CHALLENGED)
+    for i in range(5):
+        KeyResultFactory(objective=objective, owner=member, updated_by=member, position=i)
+        Comment.objects.create(objective=objective, author=member, body=f"Comment {i}")
+        MembershipFactory(team=team)
+    client = client_for(member)
+    # session, user, team, active cycle, memberships, objective (+ alignment),
+    # key results, comments, history, the viewer's team roles
+    with django_assert_num_queries(10):
+        assert client.get(reverse("okrs:team-detail", args=[team.slug])).status_code == 200
+
+
+def test_team_list_query_count_is_flat(client_for, member, django_assert_num_queries):
+    cycle = CompanyObjectiveFactory(cycle__status=Cycle.Status.ACTIVE).cycle
+    for i in range(6):
+        objective = TeamObjectiveFactory(cycle=cycle, team=TeamFactory(name=f"T{i}", slug=f"t{i}"))
+        KeyResultFactory(objective=objective)
+    client = client_for(member)
+    # session, user, active cycle, teams with member counts, their objectives, key results
+    with django_assert_num_queries(6):
+        response = client.get(reverse("okrs:team-list"))
+    assert response.content.decode().count('class="card team-card"') == 7
