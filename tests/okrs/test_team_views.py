@@ -244,3 +244,38 @@ def test_team_list_query_count_is_flat(client_for, member, django_assert_num_que
     with django_assert_num_queries(6):
         response = client.get(reverse("okrs:team-list"))
     assert response.content.decode().count('class="card team-card"') == 7
+
+
+def test_leaders_reword_and_realign_a_team_objective_inline(client_for, leader, objective):
+    other_kr = KeyResultFactory(objective=objective.aligned_to.objective, title="Referrals")
+    url = reverse("okrs:objective-edit", args=[objective.pk])
+    client = client_for(leader)
+    form = client.get(url, **HX).content.decode()
+    assert "Company key result it moves" in form and "<html" not in form
+    data = {
+        "title": "Reworded",
+        "context": "Why",
+        "aligned_to": str(other_kr.pk),
+        "version": str(objective.version),
+    }
+    response = client.post(url, data, **HX)
+    assert response["HX-Retarget"] == "#team-okr"
+    objective.refresh_from_db()
+    assert (objective.title, objective.aligned_to) == ("Reworded", other_kr)
+    assert objective.events.get(verb="reworded").changes["aligned_to"][1] == "Referrals"
+    stale = client.post(url, {**data, "title": "Stale"}, **HX)
+    assert stale.status_code == 409
+
+
+@pytest.mark.parametrize("role_client", ["member", "lead", "outsider"], indirect=True)
+def test_only_leaders_reword_a_team_objective(role_client, objective):
+    url = reverse("okrs:objective-edit", args=[objective.pk])
+    data = {
+        "title": "Mine now",
+        "context": "",
+        "aligned_to": str(objective.aligned_to_id),
+        "version": "1",
+    }
+    assert role_client.post(url, data).status_code == 403
+    objective.refresh_from_db()
+    assert objective.title != "Mine now"
