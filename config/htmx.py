@@ -1,9 +1,11 @@
 """htmx plumbing in one place: full page or fragment, and meaningful status codes."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django_htmx.http import reswap, retarget
 
@@ -32,6 +34,17 @@ def render_page_or_fragment(
     return response
 
 
+@dataclass(frozen=True)
+class Notice:
+    """A one-off message shaped like django.contrib.messages' for the same template."""
+
+    text: str
+    tags: str = "success"
+
+    def __str__(self) -> str:
+        return self.text
+
+
 def render_fragment_into(
     request: HttpRequest,
     template_name: str,
@@ -39,8 +52,17 @@ def render_fragment_into(
     *,
     target: str,
     status: int = 200,
+    message: str = "",
 ) -> HttpResponse:
-    """Render a fragment that replaces another element than the one that asked."""
+    """Render a fragment that replaces another element than the one that asked.
+
+    The page's message area is replaced too (out of band), so a confirmation is shown
+    and announced to screen readers, and an older message does not linger.
+    """
     response = render(request, template_name, context, status=status)
+    notices = [Notice(message)] if message else []
+    response.content += render_to_string(
+        "includes/messages.html", {"messages": notices, "oob": True}
+    ).encode()
     patch_vary_headers(response, ["HX-Request"])
     return reswap(retarget(response, target), "outerHTML")

@@ -90,7 +90,12 @@ def _okr_changed(
             template, target = "okrs/team_detail.html#team_okr", "#team-okr"
             context = team_okr_context(request, objective.team, okr_error=error)
         return render_fragment_into(
-            request, template, context, target=target, status=UNPROCESSABLE if error else 200
+            request,
+            template,
+            context,
+            target=target,
+            status=UNPROCESSABLE if error else 200,
+            message="" if error else message,
         )
     if error:
         messages.error(request, error)

@@ -279,3 +279,15 @@ def test_only_leaders_reword_a_team_objective(role_client, objective):
     assert role_client.post(url, data).status_code == 403
     objective.refresh_from_db()
     assert objective.title != "Mine now"
+
+
+def test_htmx_changes_confirm_in_the_message_area(client_for, member, objective):
+    response = client_for(member).post(
+        reverse("okrs:team-objective-submit", args=[objective.pk]), **HX
+    )
+    html = response.content.decode()
+    assert (
+        '<div id="messages" class="messages" role="status" aria-live="polite" hx-swap-oob="true">'
+        in html
+    )
+    assert "Submitted for review: the leaders have been told." in html

@@ -289,7 +289,9 @@ def test_htmx_add_remove_and_move(client_for, leader, kr):
     html = response.content.decode()
     assert html.index("Paid within a week") < html.index("Net promoter score rises")
     response = client.post(reverse("okrs:key-result-delete", args=[added.pk]), **HX)
-    assert "Paid within a week" not in response.content.decode()
+    section, notice = response.content.decode().split('<div id="messages"')
+    assert "Paid within a week" not in section
+    assert "Key result “Paid within a week” removed." in notice
 
 
 # --- two leaders, one key result ---------------------------------------------------------
