@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -164,6 +165,12 @@ class KeyResult(models.Model):
         on_delete=models.SET_NULL,
         related_name="owned_key_results",
     )
+    confidence = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(10)],
+        help_text="The team's belief, 0–10, that the key result will be reached.",
+    )
     position = models.PositiveIntegerField(default=0)
     version = models.PositiveIntegerField(default=1)
     updated_by = models.ForeignKey(
@@ -268,3 +275,34 @@ class Comment(models.Model):
     def aspect_labels(self) -> list[str]:
         labels = dict(self.Aspect.choices)
         return [labels.get(aspect, aspect) for aspect in self.aspects]
+
+
+class KeyResultUpdate(models.Model):
+    """One recorded value of a key result: append-only, the key result follows the latest."""
+
+    key_result = models.ForeignKey(KeyResult, on_delete=models.CASCADE, related_name="updates")
+    value = models.DecimalField(max_digits=16, decimal_places=4)
+    confidence = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(10)]
+    )
+    comment = models.CharField(max_length=500, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The Monday of the ISO week the value is for (a check-in's week, or the week it
+    # was recorded in).
+    week_start = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["key_result", "week_start"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(confidence__isnull=True) | Q(confidence__gte=0, confidence__lte=10),
+                name="key_result_update_confidence_0_10",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key_result}: {self.value}"

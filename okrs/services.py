@@ -7,9 +7,18 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max
+from django.utils import timezone
 
-from okrs.models import MAX_KEY_RESULTS, Cycle, KeyResult, Objective, ObjectiveEvent
+from okrs.models import (
+    MAX_KEY_RESULTS,
+    Cycle,
+    KeyResult,
+    KeyResultUpdate,
+    Objective,
+    ObjectiveEvent,
+)
 from okrs.templatetags.okrs import plain_number
+from okrs.weeks import week_start
 from teams.models import User
 
 
@@ -209,8 +218,12 @@ COMMITMENT_FIELDS = ["kind", "start_value", "target_value"]
 
 
 def _lock_objective(objective_id: int) -> Objective:
+    # Lock only the objective's row: PostgreSQL cannot lock the nullable side of the
+    # outer join to its team.
     return (
-        Objective.objects.select_for_update().select_related("cycle", "team").get(pk=objective_id)
+        Objective.objects.select_for_update(of=("self",))
+        .select_related("cycle", "team")
+        .get(pk=objective_id)
     )
 
 
@@ -437,3 +450,52 @@ def key_result_move(*, key_result: KeyResult, direction: str, actor: User | None
     for position, kr in enumerate(ordered, start=1):
         if kr.position != position:
             KeyResult.objects.filter(pk=kr.pk).update(position=position)
+
+
+def key_result_record(
+    *,
+    key_result: KeyResult,
+    value: Decimal,
+    confidence: int | None,
+    comment: str,
+    author: User | None,
+    week: date | None = None,
+) -> KeyResultUpdate:
+    """Record a new value (and confidence) for a key result: a new row in its
+    append-only history, which the key result's current value then follows.
+
+    A team's key results are updated once its objective is committed.
+    """
+    with transaction.atomic():
+        objective = _lock_objective(key_result.objective_id)
+        _ensure_open(objective.cycle)
+        if not objective.is_company and objective.state != Objective.State.COMMITTED:
+            raise ValidationError(
+                "Key results are updated once the leaders have committed the objective."
+            )
+        update = KeyResultUpdate(
+            key_result_id=key_result.pk,
+            value=value,
+            confidence=confidence,
+            comment=comment,
+            author=author,
+            week_start=week or week_start(timezone.localdate()),
+        )
+        errors: dict[str, list[str]] = {}
+        if key_result.is_milestone and value not in (Decimal(0), Decimal(1)):
+            errors["value"] = ["A milestone is either done (1) or not done (0)."]
+        try:
+            update.full_clean(exclude=["key_result"])
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                errors.setdefault(field, []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
+        update.save()
+        KeyResult.objects.filter(pk=key_result.pk).update(
+            current_value=value,
+            confidence=confidence,
+            updated_by=author,
+            version=F("version") + 1,
+        )
+    return update
