@@ -87,6 +87,9 @@ TEMPLATES = [
     },
 ]
 
+# Sections other apps add to a team page (okrs knows nothing of check-ins).
+TEAM_PAGE_SECTIONS = ["checkins.sections.team_section"]
+
 # --- Database -----------------------------------------------------------------
 
 DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}

@@ -13,5 +13,6 @@ urlpatterns = [
     # teams before okrs: "teams/new/" must not be read as a team called "new".
     path("", include("teams.urls")),
     path("", include("okrs.urls")),
+    path("", include("checkins.urls")),
     path("admin/", admin.site.urls),
 ]

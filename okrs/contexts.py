@@ -1,9 +1,12 @@
 """Template contexts shared by the pages that show an OKR (and by htmx fragments)."""
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.module_loading import import_string
 
 from okrs import selectors
+from okrs.charts import attach_charts
 from okrs.forms import (
     ChallengeForm,
     CommentForm,
@@ -28,6 +31,7 @@ def may_edit_key_results(user, objective: Objective) -> bool:
 
 def company_okr_context(request: HttpRequest, cycle: Cycle, **extra) -> dict:
     okr = selectors.company_okr_get(cycle=cycle)
+    attach_charts(okr.key_results, cycle)
     can_edit = is_leader(request.user) and not cycle.is_closed
     context = {"cycle": cycle, "okr": okr, "can_edit": can_edit, "show_alignment": True}
     if can_edit and okr.objective and len(okr.key_results) < MAX_KEY_RESULTS:
@@ -40,6 +44,8 @@ def company_okr_context(request: HttpRequest, cycle: Cycle, **extra) -> dict:
 def team_okr_context(request: HttpRequest, team: Team, **extra) -> dict:
     cycle = selectors.cycle_get_active()
     okr = selectors.team_okr_get(team=team, cycle=cycle)
+    if okr.objective is not None:
+        attach_charts(okr.key_results, cycle)
     user = request.user
     leader, member = is_leader(user), is_team_member(user, team)
     objective = okr.objective
@@ -81,5 +87,10 @@ def team_okr_context(request: HttpRequest, team: Team, **extra) -> dict:
             context["decline_form"] = DeclineForm(prefix="decline")
         if context["can_comment"]:
             context["comment_form"] = CommentForm(prefix="comment")
+    # Other apps add sections (the weekly check-in) without okrs importing them.
+    context["sections"] = [
+        import_string(path)(request=request, team=team, okr=okr)
+        for path in settings.TEAM_PAGE_SECTIONS
+    ]
     context.update(extra)
     return context

@@ -1,0 +1,31 @@
+"""The check-in section of a team page (the okrs app asks for it through settings)."""
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from checkins import selectors
+from okrs.models import Objective
+from okrs.weeks import iso_week_label, week_start
+from teams.permissions import is_team_member
+
+
+def team_section(*, request: HttpRequest, team, okr) -> dict:
+    today = timezone.localdate()
+    objective = okr.objective
+    committed = objective is not None and objective.state == Objective.State.COMMITTED
+    rhythm = selectors.team_rhythm(
+        team=team,
+        objective=objective if committed else None,
+        key_results=okr.key_results,
+        today=today,
+    )
+    member = is_team_member(request.user, team)
+    return {
+        "template": "checkins/team_section.html",
+        "team": team,
+        "rhythm": rhythm,
+        "week_label": iso_week_label(week_start(today)),
+        "is_member": member,
+        "committed": committed,
+        "can_check_in": member and committed,
+    }

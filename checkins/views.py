@@ -1,0 +1,385 @@
+"""The weekly check-in page, its autosave, obstacles and experiments."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from checkins import selectors, services
+from checkins.forms import AnswerForm, ExperimentForm, ObstacleForm
+from checkins.models import CheckIn, Experiment, Obstacle
+from config.htmx import CONFLICT, UNPROCESSABLE, is_fragment_request
+from okrs.services import StaleEdit
+from okrs.weeks import iso_week_label, parse_iso_week
+from teams.models import Team
+from teams.permissions import is_team_member
+
+PAGE = "checkins/checkin.html"
+
+
+def _get_team_for_member(request: HttpRequest, slug: str) -> Team:
+    """The team, if the user is in it (404 for no such team, 403 for outsiders)."""
+    team = get_object_or_404(Team, slug=slug)
+    if not is_team_member(request.user, team):
+        raise PermissionDenied("Only the team's members fill in its check-in.")
+    return team
+
+
+def _parse_week(label: str) -> date:
+    try:
+        return parse_iso_week(label)
+    except ValueError as error:
+        raise Http404(str(error)) from None
+
+
+def _checkin_url(team: Team, week: date) -> str:
+    return reverse("checkins:week", args=[team.slug, iso_week_label(week)])
+
+
+def _unavailable(request: HttpRequest, team: Team, week: date, error: ValidationError):
+    return render(
+        request,
+        "checkins/unavailable.html",
+        {"team": team, "week_label": iso_week_label(week), "reason": " ".join(error.messages)},
+        status=400,
+    )
+
+
+@login_required
+@require_GET
+def checkin_current(request: HttpRequest, slug: str) -> HttpResponse:
+    team = get_object_or_404(Team, slug=slug)
+    return redirect(_checkin_url(team, services.this_week()))
+
+
+def _page_context(request, team: Team, week: date, objective, **extra) -> dict:
+    page = selectors.checkin_page(team=team, objective=objective, week=week)
+    return {
+        "team": team,
+        "page": page,
+        "week_label": iso_week_label(week),
+        "can_edit": is_team_member(request.user, team)
+        and not (page.checkin and page.checkin.is_submitted and week != services.this_week()),
+        "save_url": reverse("checkins:save", args=[team.slug, iso_week_label(week)]),
+        "obstacle_form": ObstacleForm(team=team, prefix="obstacle"),
+        **extra,
+    }
+
+
+@login_required
+@require_GET
+def checkin_week(request: HttpRequest, slug: str, week: str) -> HttpResponse:
+    """The team's PDCA check-in for one ISO week: everyone reads, the team writes."""
+    team = get_object_or_404(Team, slug=slug)
+    monday = _parse_week(week)
+    try:
+        objective = services.checkin_objective(team=team, week=monday)
+    except ValidationError as error:
+        existing = (
+            CheckIn.objects.filter(team=team, week_start=monday)
+            .select_related("objective__cycle")
+            .first()
+        )
+        if existing is None:
+            return _unavailable(request, team, monday, error)
+        objective = existing.objective
+    return render(request, PAGE, _page_context(request, team, monday, objective))
+
+
+def _field_response(request, team, week, *, field: str, value: str, status: int, current=None):
+    return render(
+        request,
+        "checkins/checkin.html#saved",
+        {
+            "field": field,
+            "value": value,
+            "current": current,
+            "team": team,
+            "save_url": reverse("checkins:save", args=[team.slug, iso_week_label(week)]),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def checkin_save(request: HttpRequest, slug: str, week: str) -> HttpResponse:
+    """Autosave one field (htmx), or every field of the form (without JavaScript)."""
+    team = _get_team_for_member(request, slug)
+    monday = _parse_week(week)
+    try:
+        checkin = services.checkin_get_or_create(team=team, week=monday, author=request.user)
+    except ValidationError as error:
+        if is_fragment_request(request):
+            return HttpResponse(" ".join(error.messages), status=UNPROCESSABLE)
+        return _unavailable(request, team, monday, error)
+
+    field = request.POST.get("field")
+    if field:
+        value = request.POST.get(field, "")
+        base = request.POST.get(f"{field}__base", "")
+        if request.POST.get("overwrite") == "1":
+            base = request.POST.get("stored", base)
+        try:
+            saved = services.checkin_save_field(
+                checkin=checkin, field=field, value=value, base=base, author=request.user
+            )
+        except services.FieldConflict as conflict:
+            return _field_response(
+                request,
+                team,
+                monday,
+                field=field,
+                value=value,
+                status=CONFLICT,
+                current=conflict.current,
+            )
+        except ValidationError as error:
+            return render(
+                request,
+                "checkins/checkin.html#saved",
+                {"field": field, "error": " ".join(error.messages)},
+                status=UNPROCESSABLE,
+            )
+        return _field_response(request, team, monday, field=field, value=saved.value, status=200)
+
+    # Without JavaScript: the whole form at once, each field against its own base.
+    conflicts, errors = [], []
+    for name in _posted_fields(request, checkin):
+        try:
+            services.checkin_save_field(
+                checkin=checkin,
+                field=name,
+                value=request.POST.get(name, ""),
+                base=request.POST.get(f"{name}__base", ""),
+                author=request.user,
+            )
+        except services.FieldConflict:
+            conflicts.append(name)
+        except ValidationError as error:
+            errors.append(" ".join(error.messages))
+    if conflicts:
+        messages.warning(
+            request,
+            "Someone else changed some of these fields while you wrote: their text is shown; "
+            "yours was not saved for those fields.",
+        )
+    for error in errors:
+        messages.error(request, error)
+    if not conflicts and not errors:
+        messages.success(request, "Check-in saved.")
+    return redirect(_checkin_url(team, monday))
+
+
+def _posted_fields(request: HttpRequest, checkin: CheckIn) -> list[str]:
+    names = [f for f in CheckIn.TEXT_FIELDS if f in request.POST]
+    for entry in checkin.entries.all():
+        for attribute in services.ENTRY_FIELDS:
+            name = f"entry-{entry.key_result_id}-{attribute}"
+            if name in request.POST:
+                names.append(name)
+    return names
+
+
+@login_required
+@require_POST
+def checkin_submit(request: HttpRequest, slug: str, week: str) -> HttpResponse:
+    team = _get_team_for_member(request, slug)
+    monday = _parse_week(week)
+    checkin = CheckIn.objects.filter(team=team, week_start=monday).first()
+    if checkin is None:
+        messages.error(request, "Fill in the check-in before submitting it.")
+        return redirect(_checkin_url(team, monday))
+    try:
+        services.checkin_submit(checkin=checkin, author=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, "Check-in submitted. You can still correct it this week; changes are kept."
+        )
+    return redirect(_checkin_url(team, monday))
+
+
+# --- obstacles ------------------------------------------------------------------------
+
+
+def _back(request: HttpRequest, team: Team) -> HttpResponse:
+    fallback = reverse("okrs:team-detail", args=[team.slug])
+    target = request.POST.get("next", "")
+    if target.startswith(f"/teams/{team.slug}/"):
+        return redirect(target)
+    return redirect(fallback)
+
+
+@login_required
+@require_POST
+def obstacle_create(request: HttpRequest, slug: str) -> HttpResponse:
+    team = _get_team_for_member(request, slug)
+    form = ObstacleForm(request.POST, team=team, prefix="obstacle")
+    if form.is_valid():
+        try:
+            services.obstacle_add(
+                team=team,
+                description=form.cleaned_data["description"],
+                help_team=form.cleaned_data["help_team"],
+                focus=form.cleaned_data["focus"],
+                author=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            help_team = form.cleaned_data["help_team"]
+            messages.success(
+                request,
+                f"Obstacle noted; {help_team} sees your request."
+                if help_team
+                else "Obstacle noted.",
+            )
+    else:
+        messages.error(
+            request, "Describe the obstacle (up to 2,000 characters); nothing was saved."
+        )
+    return _back(request, team)
+
+
+def _get_obstacle_for_team(request: HttpRequest, obstacle_id: int) -> Obstacle:
+    obstacle = get_object_or_404(Obstacle.objects.select_related("team"), pk=obstacle_id)
+    if not is_team_member(request.user, obstacle.team):
+        raise PermissionDenied("Only the team changes its obstacles.")
+    return obstacle
+
+
+@login_required
+@require_POST
+def obstacle_focus(request: HttpRequest, obstacle_id: int) -> HttpResponse:
+    obstacle = _get_obstacle_for_team(request, obstacle_id)
+    try:
+        services.obstacle_focus(obstacle=obstacle)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return _back(request, obstacle.team)
+
+
+@login_required
+@require_POST
+def obstacle_resolve(request: HttpRequest, obstacle_id: int) -> HttpResponse:
+    obstacle = _get_obstacle_for_team(request, obstacle_id)
+    try:
+        services.obstacle_resolve(obstacle=obstacle)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Obstacle resolved.")
+    return _back(request, obstacle.team)
+
+
+@login_required
+@require_POST
+def obstacle_answer(request: HttpRequest, obstacle_id: int) -> HttpResponse:
+    """The team asked for help answers; both teams see the request resolved."""
+    obstacle = get_object_or_404(
+        Obstacle.objects.select_related("team", "help_team"), pk=obstacle_id
+    )
+    if obstacle.help_team is None or not is_team_member(request.user, obstacle.help_team):
+        raise PermissionDenied("Only the team that was asked answers a help request.")
+    form = AnswerForm(request.POST, prefix=f"answer{obstacle.pk}")
+    if not form.is_valid():
+        messages.error(request, "Write your answer (up to 2,000 characters); nothing was saved.")
+        return _back(request, obstacle.help_team)
+    try:
+        services.obstacle_answer(
+            obstacle=obstacle, answer=form.cleaned_data["answer"], author=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Answer sent: {obstacle.team} sees it resolved.")
+    return _back(request, obstacle.help_team)
+
+
+# --- experiments ----------------------------------------------------------------------
+
+
+def _experiment_data(form: ExperimentForm) -> services.ExperimentData:
+    data = form.cleaned_data
+    return services.ExperimentData(
+        key_result=data["key_result"],
+        belief=data["belief"],
+        outcome=data["outcome"],
+        signal=data["signal"],
+        status=data["status"],
+        started_on=data["started_on"],
+        ended_on=data["ended_on"],
+        result=data["result"],
+        learning=data["learning"],
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def experiment_create(request: HttpRequest, slug: str) -> HttpResponse:
+    team = _get_team_for_member(request, slug)
+    form = ExperimentForm(request.POST or None, team=team)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.experiment_create(team=team, data=_experiment_data(form), author=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Experiment recorded.")
+            return redirect("okrs:team-detail", slug=team.slug)
+    return render(
+        request,
+        "checkins/experiment_form.html",
+        {"form": form, "team": team},
+        status=UNPROCESSABLE if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def experiment_edit(request: HttpRequest, experiment_id: int) -> HttpResponse:
+    experiment = get_object_or_404(
+        Experiment.objects.select_related("team", "key_result"), pk=experiment_id
+    )
+    team = experiment.team
+    if not is_team_member(request.user, team):
+        raise PermissionDenied("Only the team changes its experiments.")
+    form = ExperimentForm(
+        request.POST or None,
+        instance=experiment,
+        initial={"version": experiment.version},
+        team=team,
+    )
+    status, current = 200, None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.experiment_update(
+                experiment=experiment,
+                data=_experiment_data(form),
+                expected_version=form.cleaned_data["version"] or 0,
+            )
+        except StaleEdit as stale:
+            current, status = stale.current, CONFLICT
+            data = form.data.copy()
+            data["version"] = current.version
+            form = ExperimentForm(data, instance=Experiment.objects.get(pk=current.pk), team=team)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Experiment saved.")
+            return redirect("okrs:team-detail", slug=team.slug)
+    if form.errors:
+        status = UNPROCESSABLE
+    return render(
+        request,
+        "checkins/experiment_form.html",
+        {"form": form, "team": team, "experiment": experiment, "current": current},
+        status=status,
+    )
