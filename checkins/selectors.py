@@ -4,6 +4,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.db.models import Q
+
 from checkins.models import CheckIn, CheckInEntry, Experiment, Obstacle
 from okrs.charts import WeekPoint, weekly_series
 from okrs.models import KeyResult, KeyResultUpdate, Objective
@@ -14,6 +16,7 @@ STALL_WEEKS = 3
 CONFIDENCE_DROP = 3
 HIGH_CONFIDENCE = 7
 FAR_BEHIND = 25  # percentage points behind the pace line
+HELP_RECEIVED_DAYS = 42
 
 
 @dataclass(frozen=True)
@@ -211,18 +214,23 @@ def team_rhythm(
             checked_in=bool(checkin and checkin.is_submitted),
             today=today,
         )
-    obstacles = list(
-        Obstacle.objects.filter(team=team)
-        .filter(resolved_at__isnull=True)
-        .select_related("help_team")
+    # One query for the team's open obstacles, the requests for its help, and the help
+    # it received lately.
+    recently = today - timedelta(days=HELP_RECEIVED_DAYS)
+    related = list(
+        Obstacle.objects.filter(
+            Q(team=team, resolved_at__isnull=True)
+            | Q(help_team=team, resolved_at__isnull=True)
+            | Q(team=team, answered_at__date__gte=recently)
+        ).select_related("team", "help_team", "answered_by")
     )
-    help_requests = list(
-        Obstacle.objects.filter(help_team=team, resolved_at__isnull=True).select_related("team")
-    )
-    answered = list(
-        Obstacle.objects.filter(team=team, answered_at__isnull=False)
-        .select_related("help_team", "answered_by")
-        .order_by("-answered_at")[:5]
+    obstacles = [o for o in related if o.team_id == team.pk and o.is_open]
+    obstacles.sort(key=lambda o: (not o.is_focus, o.created_at))
+    help_requests = [o for o in related if o.help_team_id == team.pk and o.is_open]
+    answered = sorted(
+        (o for o in related if o.team_id == team.pk and o.answered_at),
+        key=lambda o: o.answered_at,
+        reverse=True,
     )
     experiments = list(
         Experiment.objects.filter(team=team)

@@ -5,6 +5,7 @@ defaults are safe for development. With DEBUG off the process refuses to start
 without the values production needs. `.env.example` documents every variable.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -111,6 +112,10 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 20,
         }
     )
+    # A file, not shared memory, so tests that race two threads see SQLite as `make run`
+    # does (waiting on the busy timeout instead of failing on table locks).
+    # One file per test process, so two test runs never share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f"test-db-{os.getpid()}.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -229,8 +229,10 @@ def test_team_page_query_count_is_flat(client_for, member, team, django_assert_n
         MembershipFactory(team=team)
     client = client_for(member)
     # session, user, team, active cycle, memberships, objective (+ alignment),
-    # key results, comments, history, the viewer's team roles
-    with django_assert_num_queries(10):
+    # key results, comments, history, the viewer's team roles, the key results' weekly
+    # history, then the check-in section: recent check-ins, obstacles and help
+    # requests, experiments
+    with django_assert_num_queries(14):
         assert client.get(reverse("okrs:team-detail", args=[team.slug])).status_code == 200
 
 
