@@ -6,9 +6,11 @@ from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from checkins.selectors import signals_for_objectives
 from okrs import selectors as okr_selectors
 from okrs.contexts import company_okr_context
 from okrs.models import Cycle
@@ -29,7 +31,20 @@ def home(request: HttpRequest) -> HttpResponse:
             else []
         )
         return render(request, "home.html", {"cycle": None, "planning_cycles": planning})
-    return render(request, "home.html", company_okr_context(request, cycle))
+    context = company_okr_context(request, cycle)
+    _attach_signals(context["okr"].key_results, cycle)
+    return render(request, "home.html", context)
+
+
+def _attach_signals(company_key_results, cycle) -> None:
+    """Each aligned team objective gets the check-in signals that need attention."""
+    rows = [row for kr in company_key_results for row in getattr(kr, "aligned", [])]
+    objectives = [row["objective"] for row in rows]
+    for objective in objectives:
+        objective.cycle = cycle
+    signals = signals_for_objectives(objectives, today=timezone.localdate())
+    for row in rows:
+        row["signals"] = signals.get(row["objective"].pk, [])
 
 
 @never_cache

@@ -331,3 +331,10 @@ def test_another_teams_member_is_an_outsider(client_for, objective, week):
     )
     assert response.status_code == 403
     assert not CheckIn.objects.exists()
+
+
+def test_home_page_shows_signals_under_the_company_key_results(client_for, leader, objective):
+    # The team objective is aligned to a key result of the active cycle's company OKR.
+    html = client_for(leader).get("/").content.decode()
+    assert "Onboarding needs attention" in html
+    assert "This week&#x27;s check-in is missing." in html
