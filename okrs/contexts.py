@@ -33,7 +33,13 @@ def company_okr_context(request: HttpRequest, cycle: Cycle, **extra) -> dict:
     okr = selectors.company_okr_get(cycle=cycle)
     attach_charts(okr.key_results, cycle)
     can_edit = is_leader(request.user) and not cycle.is_closed
-    context = {"cycle": cycle, "okr": okr, "can_edit": can_edit, "show_alignment": True}
+    context = {
+        "cycle": cycle,
+        "okr": okr,
+        "can_edit": can_edit,
+        "can_record": can_edit and okr.objective is not None,
+        "show_alignment": True,
+    }
     if can_edit and okr.objective and len(okr.key_results) < MAX_KEY_RESULTS:
         context["add_form"] = NewKeyResultForm(prefix="new")
         context["add_action"] = reverse("okrs:key-result-create", args=[okr.objective.pk])
@@ -73,6 +79,7 @@ def team_okr_context(request: HttpRequest, team: Team, **extra) -> dict:
             State.COMMITTED,
         )
         context["needs_reason"] = state == State.COMMITTED
+        context["can_record"] = (leader or member) and state == State.COMMITTED
         context["can_submit"] = member and state in (State.DRAFT, State.CHALLENGED)
         context["can_review"] = leader and state == State.SUBMITTED
         context["can_accept"] = leader and state == State.PROPOSED

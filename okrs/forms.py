@@ -166,3 +166,20 @@ class DeclineForm(forms.Form):
     reason = forms.CharField(
         label="Why decline?", max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class RecordForm(forms.Form):
+    value = forms.DecimalField(
+        label="New value",
+        max_digits=16,
+        decimal_places=4,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )
+    confidence = forms.IntegerField(
+        label="Confidence (0–10)",
+        min_value=0,
+        max_value=10,
+        required=False,
+        help_text="How sure are you that the key result will be reached?",
+    )
+    comment = forms.CharField(label="Comment", max_length=500, required=False)

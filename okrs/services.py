@@ -380,6 +380,16 @@ def key_result_update(
     if not updated:
         raise StaleEdit(current)
     changes = _changes(before, current, [*KEY_RESULT_FIELDS])
+    if "current_value" in changes:
+        # The value history is append-only, whichever form moved the value.
+        KeyResultUpdate.objects.create(
+            key_result=current,
+            value=current.current_value,
+            confidence=current.confidence,
+            comment="Edited with the key result",
+            author=actor,
+            week_start=week_start(timezone.localdate()),
+        )
     if changes:
         _record(
             objective=objective,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from okrs import team_views, views
+from okrs import record_views, team_views, views
 
 app_name = "okrs"
 
@@ -59,6 +59,11 @@ urlpatterns = [
         name="key-result-delete",
     ),
     path("key-results/<int:key_result_id>/move/", views.key_result_move, name="key-result-move"),
+    path(
+        "key-results/<int:key_result_id>/record/",
+        record_views.key_result_record,
+        name="key-result-record",
+    ),
     path("teams/", team_views.team_list, name="team-list"),
     path("teams/<slug:slug>/", team_views.team_detail, name="team-detail"),
     path(

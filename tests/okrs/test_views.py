@@ -359,3 +359,42 @@ def test_home_page_query_count_does_not_grow_with_key_results(
         response = client.get("/")
     assert response.status_code == 200
     assert response.content.decode().count('class="aligned__list"') == 5
+
+
+@pytest.mark.parametrize("role_client", ROLES, indirect=True)
+def test_leaders_record_company_key_result_updates(role_client, request, kr):
+    role = request.node.callspec.params["role_client"]
+    url = reverse("okrs:key-result-record", args=[kr.pk])
+    data = {
+        f"record{kr.pk}-value": "33",
+        f"record{kr.pk}-confidence": "7",
+        f"record{kr.pk}-comment": "Survey closed",
+    }
+    response = role_client.post(url, data)
+    assert response.status_code == {"anonymous": 302, "leader": 302}.get(role, 403)
+    kr.refresh_from_db()
+    if role == "leader":
+        assert (kr.current_value, kr.confidence) == (D(33), 7)
+        update = kr.updates.get()
+        assert (update.value, update.confidence, update.comment) == (D(33), 7, "Survey closed")
+    else:
+        assert kr.current_value == D(29) and not kr.updates.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [("value", "many", "Enter a number."), ("confidence", "11", "less than or equal to 10")],
+)
+def test_bad_updates_are_explained(client_for, leader, kr, field, value, message):
+    data = {f"record{kr.pk}-value": "33", f"record{kr.pk}-confidence": "5"}
+    data[f"record{kr.pk}-{field}"] = value
+    response = client_for(leader).post(reverse("okrs:key-result-record", args=[kr.pk]), data, **HX)
+    assert response.status_code == 422 and message in response.content.decode()
+    assert not kr.updates.exists()
+
+
+def test_editing_the_current_value_also_lands_in_the_history(client_for, leader, kr):
+    client_for(leader).post(
+        reverse("okrs:key-result-edit", args=[kr.pk]), kr_post(kr, current_value="35")
+    )
+    assert list(kr.updates.values_list("value", flat=True)) == [D(35)]
