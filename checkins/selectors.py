@@ -106,6 +106,10 @@ def signals_for_objectives(objectives: list[Objective], *, today: date) -> dict[
     return result
 
 
+def _rounded(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(Decimal("0.01"))
+
+
 @dataclass
 class EntryRow:
     key_result: KeyResult
@@ -142,10 +146,19 @@ def checkin_page(*, team: Team, objective: Objective, week: date) -> CheckInPage
     )
     key_results = list(objective.key_results.order_by("position", "id"))
     last_updates: dict[int, KeyResultUpdate] = {}
-    for update in KeyResultUpdate.objects.filter(
-        key_result__in=key_results, week_start__lt=week
-    ).order_by("created_at", "id"):
-        last_updates[update.key_result_id] = update
+    recorded: set[int] = set()
+    for update in KeyResultUpdate.objects.filter(key_result__in=key_results).order_by(
+        "created_at", "id"
+    ):
+        recorded.add(update.key_result_id)
+        # "Last week" is what was known before this check-in began: earlier weeks, and
+        # this week's updates made before the check-in was started.
+        earlier = update.week_start < week or (
+            update.week_start == week
+            and (checkin is None or update.created_at < checkin.created_at)
+        )
+        if earlier:
+            last_updates[update.key_result_id] = update
     entries = {e.key_result_id: e for e in checkin.entries.all()} if checkin else {}
     running = list(
         Experiment.objects.filter(team=team, status=Experiment.Status.RUNNING)
@@ -161,13 +174,19 @@ def checkin_page(*, team: Team, objective: Objective, week: date) -> CheckInPage
             EntryRow(
                 key_result=kr,
                 entry=entries.get(kr.pk),
-                last_value=last.value if last else kr.start_value,
+                # Before the first recorded update the key result's own current value is
+                # the truth; for an earlier week than any update, its start value.
+                last_value=last.value
+                if last
+                else (kr.start_value if kr.pk in recorded else kr.current_value),
                 last_confidence=last.confidence if last else None,
-                pace=pace_value(
-                    kind=kr.kind,
-                    start_value=kr.start_value,
-                    target_value=kr.target_value,
-                    fraction=fraction,
+                pace=_rounded(
+                    pace_value(
+                        kind=kr.kind,
+                        start_value=kr.start_value,
+                        target_value=kr.target_value,
+                        fraction=fraction,
+                    )
                 ),
                 experiments=[e for e in running if e.key_result_id == kr.pk],
             )

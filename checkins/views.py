@@ -91,17 +91,13 @@ def checkin_week(request: HttpRequest, slug: str, week: str) -> HttpResponse:
     return render(request, PAGE, _page_context(request, team, monday, objective))
 
 
-def _field_response(request, team, week, *, field: str, value: str, status: int, current=None):
+def _field_response(
+    request, team, week, *, field: str, value: str, status: int, current=None, draft=False
+):
     return render(
         request,
         "checkins/checkin.html#saved",
-        {
-            "field": field,
-            "value": value,
-            "current": current,
-            "team": team,
-            "save_url": reverse("checkins:save", args=[team.slug, iso_week_label(week)]),
-        },
+        {"field": field, "value": value, "current": current, "team": team, "draft": draft},
         status=status,
     )
 
@@ -146,7 +142,15 @@ def checkin_save(request: HttpRequest, slug: str, week: str) -> HttpResponse:
                 {"field": field, "error": " ".join(error.messages)},
                 status=UNPROCESSABLE,
             )
-        return _field_response(request, team, monday, field=field, value=saved.value, status=200)
+        return _field_response(
+            request,
+            team,
+            monday,
+            field=field,
+            value=saved.value,
+            status=200,
+            draft=not checkin.is_submitted,
+        )
 
     # Without JavaScript: the whole form at once, each field against its own base.
     conflicts, errors = [], []

@@ -21,6 +21,8 @@ class WeekPoint:
 
 @dataclass
 class KeyResultChart:
+    value_dots: list[tuple[str, str]]
+    confidence_dots: list[tuple[str, str]]
     value_points: str
     pace_points: str
     confidence_points: str
@@ -102,6 +104,8 @@ def key_result_chart(
             }
         )
     return KeyResultChart(
+        value_dots=[(f"{x:.1f}", f"{y:.1f}") for x, y in value_line[1:]],
+        confidence_dots=[(f"{x:.1f}", f"{y:.1f}") for x, y in confidence_line],
         value_points=_points(value_line),
         pace_points=_points(pace_line),
         confidence_points=_points(confidence_line),

@@ -7,10 +7,12 @@ its key results and submits them, leaders challenge their ambition or commit the
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from okrs import tasks
-from okrs.models import Comment, Cycle, KeyResult, Objective, ObjectiveEvent
+from okrs.models import Comment, Cycle, KeyResult, KeyResultUpdate, Objective, ObjectiveEvent
 from okrs.services import _ensure_aligns_within_cycle, _ensure_open, _full_clean, _record
+from okrs.weeks import week_start
 from teams.models import Team, User
 
 State = Objective.State
@@ -230,6 +232,20 @@ def team_objective_commit(*, objective: Objective, actor: User) -> Objective:
         refusal="Only submitted key results can be committed. The team submits them first.",
     )
     _record(objective=objective, actor=actor, verb=ObjectiveEvent.Verb.COMMITTED)
+    # The committed values are the first points of each key result's history: the
+    # first check-in compares against them.
+    monday = week_start(timezone.localdate())
+    KeyResultUpdate.objects.bulk_create(
+        KeyResultUpdate(
+            key_result=kr,
+            value=kr.current_value,
+            confidence=kr.confidence,
+            comment="Committed",
+            author=actor,
+            week_start=monday,
+        )
+        for kr in objective.key_results.all()
+    )
     return objective
 
 
