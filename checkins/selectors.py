@@ -212,6 +212,7 @@ class TeamRhythm:
     obstacles: list[Obstacle]
     help_requests: list[Obstacle]
     answered: list[Obstacle]
+    given: list[Obstacle]
     experiments: list[Experiment]
 
 
@@ -241,6 +242,7 @@ def team_rhythm(
             Q(team=team, resolved_at__isnull=True)
             | Q(help_team=team, resolved_at__isnull=True)
             | Q(team=team, answered_at__date__gte=recently)
+            | Q(help_team=team, answered_at__date__gte=recently)
         ).select_related("team", "help_team", "answered_by")
     )
     obstacles = [o for o in related if o.team_id == team.pk and o.is_open]
@@ -256,6 +258,11 @@ def team_rhythm(
         .select_related("key_result")
         .order_by("-created_at")[:20]
     )
+    given = sorted(
+        (o for o in related if o.help_team_id == team.pk and o.answered_at),
+        key=lambda o: o.answered_at,
+        reverse=True,
+    )
     return TeamRhythm(
-        monday, checkin, recent, signals, obstacles, help_requests, answered, experiments
+        monday, checkin, recent, signals, obstacles, help_requests, answered, given, experiments
     )

@@ -338,3 +338,28 @@ def test_home_page_shows_signals_under_the_company_key_results(client_for, leade
     html = client_for(leader).get("/").content.decode()
     assert "Onboarding needs attention" in html
     assert "This week&#x27;s check-in is missing." in html
+
+
+def test_both_teams_see_a_help_request_resolved(client_for, member, objective):
+    payments = TeamFactory(slug="payments", name="Payments")
+    helper = MembershipFactory(team=payments).user
+    obstacle = Obstacle.objects.create(
+        team=objective.team, description="Bank checks take 3 days", help_team=payments
+    )
+    payments_page = reverse("okrs:team-detail", args=["payments"])
+    assert "Bank checks take 3 days" in client_for(helper).get(payments_page).content.decode()
+    client_for(helper).post(
+        reverse("checkins:obstacle-answer", args=[obstacle.pk]),
+        {f"answer{obstacle.pk}-answer": "We verify the same day now"},
+    )
+    ours = client_for(member).get(reverse("okrs:team-detail", args=["onboarding"]))
+    assert "Help we received" in ours.content.decode()
+    theirs = client_for(helper).get(payments_page).content.decode()
+    assert "Help we gave" in theirs and "We verify the same day now" in theirs
+
+
+def test_a_refusal_explains_itself(client_for, objective, week):
+    stranger = MembershipFactory(team=TeamFactory(slug="payments", name="Payments")).user
+    response = client_for(stranger).post(url("submit", objective.team, week))
+    assert response.status_code == 403
+    assert "Only the team&#x27;s members fill in its check-in." in response.content.decode()
