@@ -192,3 +192,57 @@ class Experiment(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status == self.Status.RUNNING
+
+
+class EmailOutbox(models.Model):
+    """One rhythm email to one person for one period: the basis of "never sent twice".
+
+    The tick writes rows (unique per kind, recipient, team and period); a send task
+    claims a row with a conditional update, sends, and marks it sent.
+    """
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", "Check-in reminder"
+        NUDGE = "nudge", "Missed check-in nudge"
+        DIGEST = "digest", "Weekly digest"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        SKIPPED = "skipped", "Skipped"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="outbox"
+    )
+    team = models.ForeignKey(
+        "teams.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="outbox"
+    )
+    period = models.DateField(help_text="The Monday of the week the email is about.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["status", "enqueued_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "recipient", "team", "period"],
+                condition=Q(team__isnull=False),
+                name="outbox_once_per_team_email",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "recipient", "period"],
+                condition=Q(team__isnull=True),
+                name="outbox_once_per_personal_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.recipient_id} for {self.period}"

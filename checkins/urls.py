@@ -15,4 +15,5 @@ urlpatterns = [
     path("obstacles/<int:obstacle_id>/answer/", views.obstacle_answer, name="obstacle-answer"),
     path("teams/<slug:slug>/experiments/new/", views.experiment_create, name="experiment-create"),
     path("experiments/<int:experiment_id>/edit/", views.experiment_edit, name="experiment-edit"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from checkins import selectors, services
@@ -386,4 +387,39 @@ def experiment_edit(request: HttpRequest, experiment_id: int) -> HttpResponse:
         "checkins/experiment_form.html",
         {"form": form, "team": team, "experiment": experiment, "current": current},
         status=status,
+    )
+
+
+# --- unsubscribe ----------------------------------------------------------------------
+
+
+@csrf_exempt  # the signed token is the proof; mail clients POST without a CSRF token
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """One click (RFC 8058 POST, or the button on this page) stops one kind of email.
+
+    GET only asks, so link scanners that follow links change nothing."""
+    from django.core import signing
+
+    from checkins.emails import PREFERENCE, read_unsubscribe_token
+    from teams.models import User
+
+    try:
+        user, kind = read_unsubscribe_token(token)
+    except (signing.BadSignature, User.DoesNotExist, KeyError, TypeError):
+        return render(request, "checkins/unsubscribe.html", {"invalid": True}, status=404)
+    labels = {
+        "reminder": "check-in reminders",
+        "nudge": "nudges about missed check-ins",
+        "digest": "the weekly digest",
+        "comment": "comment and challenge emails",
+    }
+    done = False
+    if request.method == "POST":
+        User.objects.filter(pk=user.pk).update(**{PREFERENCE[kind]: False})
+        done = True
+    return render(
+        request,
+        "checkins/unsubscribe.html",
+        {"label": labels[kind], "email": user.email, "done": done},
     )

@@ -200,9 +200,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_DATA_DIR = Path(env.str("CELERY_DATA_DIR", default=str(BASE_DIR / "var" / "celery")))
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 else:
     # Embedded default: kombu's filesystem transport needs no server, and the web
     # process, the worker and beat all see the same folder (memory:// would not).
@@ -225,7 +226,18 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_DATA_DIR / "beat-schedule")
+# Publishing gives up quickly when the broker is down: the outbox row stays pending and
+# a later tick enqueues it again, so no request waits on a dead broker.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+REMINDER_CLAIM_TIMEOUT = env.int("REMINDER_CLAIM_TIMEOUT", default=600)
+REMINDER_REENQUEUE_AFTER = env.int("REMINDER_REENQUEUE_AFTER", default=900)
+REMINDER_RETRY_MAX_DELAY = env.int("REMINDER_RETRY_MAX_DELAY", default=900)
 CELERY_BEAT_SCHEDULE = {
+    "dispatch-reminders": {
+        "task": "checkins.tasks.dispatch_reminders",
+        "schedule": 5 * 60,
+    },
     "clear-expired-sessions": {
         "task": "teams.tasks.clear_expired_sessions",
         "schedule": 6 * 60 * 60,

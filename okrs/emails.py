@@ -40,7 +40,7 @@ def send_comment_posted(comment: Comment) -> int:
     """A challenge or a comment goes to everyone in the team but its author."""
     objective = comment.objective
     recipients = (
-        User.objects.filter(memberships__team=objective.team, is_active=True)
+        User.objects.filter(memberships__team=objective.team, is_active=True, email_comments=True)
         .exclude(pk=comment.author_id)
         .values_list("email", flat=True)
     )

@@ -90,3 +90,35 @@ class AcceptInvitationForm(forms.Form):
         ):
             self.add_error("password_again", "The two passwords differ.")
         return cleaned
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    import zoneinfo
+
+    return [(zone, zone.replace("_", " ")) for zone in sorted(zoneinfo.available_timezones())]
+
+
+class ProfileForm(forms.Form):
+    name = forms.CharField(label="Your name", max_length=150)
+    time_zone = forms.ChoiceField(label="Your time zone", choices=time_zone_choices)
+    email_reminders = forms.BooleanField(label="Check-in reminders for my teams", required=False)
+    email_nudges = forms.BooleanField(
+        label="Nudges when my team's check-in is late (team leads)", required=False
+    )
+    email_digest = forms.BooleanField(label="The weekly digest (leaders)", required=False)
+    email_comments = forms.BooleanField(
+        label="Comments and challenges on my teams' objectives", required=False
+    )
+
+
+class ScheduleForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(label="Time zone", choices=time_zone_choices)
+
+    class Meta:
+        model = Team
+        fields = ["checkin_weekday", "checkin_time", "time_zone"]
+        widgets = {"checkin_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
+        help_texts = {
+            "checkin_time": "Members get a reminder at this time; team leads a nudge a day "
+            "later if the check-in is still open.",
+        }

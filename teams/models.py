@@ -1,5 +1,6 @@
 """People and teams. This app knows nothing of OKRs."""
 
+import datetime
 import zoneinfo
 
 from django.conf import settings
@@ -68,6 +69,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         "staff status", default=False, help_text="May sign in to the admin site."
     )
     date_joined = models.DateTimeField(default=timezone.now)
+    # Which emails the person wants; every email has a one-click unsubscribe link.
+    email_reminders = models.BooleanField("check-in reminders", default=True)
+    email_nudges = models.BooleanField("nudges about missed check-ins", default=True)
+    email_digest = models.BooleanField("weekly digest (leaders)", default=True)
+    email_comments = models.BooleanField("comments and challenges", default=True)
+    # When the next weekly digest is due (UTC), kept by the reminder tick.
+    next_digest_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     objects = UserManager()
 
@@ -114,6 +122,29 @@ class Team(models.Model):
         help_text="Used in the team's address: lowercase letters, digits and hyphens.",
     )
     purpose = models.TextField(max_length=2000, blank=True)
+    # The weekly check-in: weekday (0 = Monday) and local time in the team's time zone.
+    checkin_weekday = models.PositiveSmallIntegerField(
+        "check-in day",
+        default=0,
+        choices=[
+            (0, "Monday"),
+            (1, "Tuesday"),
+            (2, "Wednesday"),
+            (3, "Thursday"),
+            (4, "Friday"),
+            (5, "Saturday"),
+            (6, "Sunday"),
+        ],
+    )
+    checkin_time = models.TimeField("check-in time", default=datetime.time(10, 0))
+    time_zone = models.CharField(
+        max_length=64, default=default_time_zone, validators=[validate_time_zone]
+    )
+    # Kept by the reminder tick (UTC): when the next reminder is due, and when to nudge
+    # the leads if that week's check-in is still missing.
+    next_reminder_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    next_nudge_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    nudge_week = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -171,3 +171,32 @@ def invitation_accept(*, token: str, name: str, password: str) -> User:
         membership_add(team=invitation.team, user=user, role=invitation.role)
         Invitation.objects.filter(pk=invitation.pk).update(accepted_by=user)
     return user
+
+
+@transaction.atomic
+def team_schedule_update(*, team: Team, weekday: int, at, time_zone: str) -> Team:
+    """The team's weekly check-in moment; the next reminder follows it."""
+    from teams.schedule import next_weekly
+
+    team.checkin_weekday, team.checkin_time, team.time_zone = weekday, at, time_zone
+    team.full_clean()
+    team.next_reminder_at = next_weekly(weekday=weekday, at=at, tz=time_zone, after=timezone.now())
+    team.save(update_fields=["checkin_weekday", "checkin_time", "time_zone", "next_reminder_at"])
+    return team
+
+
+PREFERENCE_FIELDS = ("email_reminders", "email_nudges", "email_digest", "email_comments")
+
+
+@transaction.atomic
+def profile_update(*, user: User, name: str, time_zone: str, preferences: dict[str, bool]) -> User:
+    """A person's name, time zone and which emails they want."""
+    moved = time_zone != user.time_zone
+    user.name, user.time_zone = name.strip(), time_zone
+    for field in PREFERENCE_FIELDS:
+        setattr(user, field, bool(preferences.get(field)))
+    if moved:
+        user.next_digest_at = None  # the tick schedules it again in the new time zone
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["name", "time_zone", "next_digest_at", *PREFERENCE_FIELDS])
+    return user

@@ -19,4 +19,6 @@ urlpatterns = [
         name="membership-role",
     ),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
+    path("settings/", views.profile_settings, name="settings"),
+    path("teams/<slug:slug>/schedule/", views.team_schedule, name="schedule"),
 ]

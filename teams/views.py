@@ -11,7 +11,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from config.htmx import UNPROCESSABLE
 from teams import services
-from teams.forms import AcceptInvitationForm, InvitationForm, RoleForm, TeamForm
+from teams.forms import (
+    AcceptInvitationForm,
+    InvitationForm,
+    ProfileForm,
+    RoleForm,
+    ScheduleForm,
+    TeamForm,
+)
 from teams.models import Membership, Team
 from teams.permissions import can_manage_members, is_leader
 
@@ -180,5 +187,65 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         request,
         "teams/invitation_accept.html",
         {"invitation": invitation, "form": form},
+        status=UNPROCESSABLE if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_settings(request: HttpRequest) -> HttpResponse:
+    """Each person's name, time zone and email preferences."""
+    user = request.user
+    form = ProfileForm(
+        request.POST or None,
+        initial={
+            "name": user.name,
+            "time_zone": user.time_zone,
+            **{field: getattr(user, field) for field in services.PREFERENCE_FIELDS},
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.profile_update(
+                user=user, name=data["name"], time_zone=data["time_zone"], preferences=data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Settings saved.")
+            return redirect("teams:settings")
+    return render(
+        request,
+        "teams/settings.html",
+        {"form": form},
+        status=UNPROCESSABLE if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_schedule(request: HttpRequest, slug: str) -> HttpResponse:
+    """The team's check-in weekday, time and time zone (team leads and leaders)."""
+    team = _get_team_for_manager(request, slug)
+    form = ScheduleForm(request.POST or None, instance=team)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.team_schedule_update(
+                team=team,
+                weekday=data["checkin_weekday"],
+                at=data["checkin_time"],
+                time_zone=data["time_zone"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Check-in schedule saved.")
+            return redirect(_team_page(team))
+    return render(
+        request,
+        "teams/schedule.html",
+        {"form": form, "team": team},
         status=UNPROCESSABLE if form.errors else 200,
     )

@@ -1,0 +1,174 @@
+"""The rhythm's three emails, rendered from templates with absolute links.
+
+Every email carries a one-click unsubscribe link for its kind and the
+List-Unsubscribe / List-Unsubscribe-Post headers (RFC 8058).
+"""
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from checkins.models import CheckIn, EmailOutbox
+from checkins.selectors import signals_for_objectives
+from config.emails import absolute_url
+from okrs import selectors as okr_selectors
+from okrs.models import Cycle, Objective
+from okrs.weeks import iso_week_label
+from teams.models import Membership, User
+
+UNSUBSCRIBE_SALT = "checkins.unsubscribe"
+PREFERENCE = {
+    "reminder": "email_reminders",
+    "nudge": "email_nudges",
+    "digest": "email_digest",
+    "comment": "email_comments",
+}
+
+
+def unsubscribe_token(user: User, kind: str) -> str:
+    return signing.dumps({"u": user.pk, "k": kind}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def unsubscribe_url(user: User, kind: str) -> str:
+    return absolute_url(reverse("checkins:unsubscribe", args=[unsubscribe_token(user, kind)]))
+
+
+def read_unsubscribe_token(token: str) -> tuple[User, str]:
+    """The person and kind a token names; BadSignature or User.DoesNotExist otherwise."""
+    data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    kind = data["k"]
+    if kind not in PREFERENCE:
+        raise signing.BadSignature("unknown kind")
+    return User.objects.get(pk=data["u"]), kind
+
+
+def build_message(*, name: str, user: User, kind: str, context: dict) -> EmailMultiAlternatives:
+    link = unsubscribe_url(user, kind)
+    context = {**context, "user": user, "unsubscribe_url": link, "site_url": settings.SITE_URL}
+    subject = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"emails/{name}-body.txt", context),
+        to=[user.email],
+        headers={
+            "List-Unsubscribe": f"<{link}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    message.attach_alternative(render_to_string(f"emails/{name}-body.html", context), "text/html")
+    return message
+
+
+def _team_objective(team_id: int) -> Objective | None:
+    return (
+        Objective.objects.filter(
+            team_id=team_id,
+            level=Objective.Level.TEAM,
+            state=Objective.State.COMMITTED,
+            cycle__status=Cycle.Status.ACTIVE,
+        )
+        .select_related("cycle", "team")
+        .first()
+    )
+
+
+def reminder_message(row: EmailOutbox) -> EmailMultiAlternatives | None:
+    objective = _team_objective(row.team_id)
+    if objective is None:
+        return None
+    week = iso_week_label(row.period)
+    return build_message(
+        name="reminder",
+        user=row.recipient,
+        kind="reminder",
+        context={
+            "team": row.team,
+            "objective": objective,
+            "key_results": list(objective.key_results.order_by("position", "id")),
+            "week": week,
+            "url": absolute_url(reverse("checkins:week", args=[row.team.slug, week])),
+        },
+    )
+
+
+def nudge_message(row: EmailOutbox) -> EmailMultiAlternatives | None:
+    if CheckIn.objects.filter(
+        team=row.team, week_start=row.period, state=CheckIn.State.SUBMITTED
+    ).exists():
+        return None  # submitted since the tick: nothing to nudge about
+    week = iso_week_label(row.period)
+    return build_message(
+        name="nudge",
+        user=row.recipient,
+        kind="nudge",
+        context={
+            "team": row.team,
+            "week": week,
+            "url": absolute_url(reverse("checkins:week", args=[row.team.slug, week])),
+        },
+    )
+
+
+def digest_message(row: EmailOutbox) -> EmailMultiAlternatives | None:
+    cycle = okr_selectors.cycle_get_active()
+    if cycle is None:
+        return None
+    okr = okr_selectors.company_okr_get(cycle=cycle)
+    if okr.objective is None:
+        return None
+    team_objectives = list(
+        Objective.objects.filter(cycle=cycle, level=Objective.Level.TEAM)
+        .exclude(state=Objective.State.ARCHIVED)
+        .select_related("team")
+        .prefetch_related("key_results")
+        .order_by("team__name")
+    )
+    for objective in team_objectives:
+        objective.cycle = cycle
+    # The week that just ended: which teams checked in and which did not.
+    last_week = row.period - timezone.timedelta(weeks=1)
+    checked_in = set(
+        CheckIn.objects.filter(week_start=last_week, state=CheckIn.State.SUBMITTED).values_list(
+            "team_id", flat=True
+        )
+    )
+    signals = signals_for_objectives(team_objectives, today=row.period)
+    committed = [o for o in team_objectives if o.state == Objective.State.COMMITTED]
+    return build_message(
+        name="digest",
+        user=row.recipient,
+        kind="digest",
+        context={
+            "cycle": cycle,
+            "okr": okr,
+            "week": iso_week_label(last_week),
+            "checked_in": [o.team for o in committed if o.team_id in checked_in],
+            "missed": [o.team for o in committed if o.team_id not in checked_in],
+            "signals": [
+                (o.team, s)
+                for o in team_objectives
+                for s in signals.get(o.pk, [])
+                if s.kind != "missing"
+            ],
+            "url": absolute_url(reverse("home")),
+        },
+    )
+
+
+BUILDERS = {"reminder": reminder_message, "nudge": nudge_message, "digest": digest_message}
+
+
+def outbox_message(row: EmailOutbox) -> EmailMultiAlternatives | None:
+    """The message for a row, or None when it is no longer wanted."""
+    user = row.recipient
+    if not user.is_active or not getattr(user, PREFERENCE[row.kind]):
+        return None
+    if (
+        row.kind in ("reminder", "nudge")
+        and not Membership.objects.filter(team_id=row.team_id, user=user).exists()
+    ):
+        return None
+    return BUILDERS[row.kind](row)

@@ -1,0 +1,268 @@
+"""The weekly rhythm by email: the reminder tick and the sending of outbox rows.
+
+The tick (Celery beat every five minutes, or `manage.py dispatch_reminders`) finds what
+is due, writes outbox rows (unique, so a second tick or a second beat writes nothing),
+and enqueues one send task per row once its transaction has committed. A send task
+claims its row with a conditional update: whoever changes the row's status sends.
+Rows whose claim expired (a worker died) and rows whose task never arrived (the broker
+was down) are picked up by a later tick.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+
+from checkins.models import CheckIn, EmailOutbox
+from okrs.models import Cycle, Objective
+from okrs.weeks import week_start
+from teams.models import Membership, Team, User
+from teams.schedule import DIGEST_TIME, DIGEST_WEEKDAY, local_date, next_weekly
+
+logger = logging.getLogger(__name__)
+
+BATCH = 500
+NUDGE_AFTER = timedelta(hours=24)
+# A reminder found more than this late (the tick did not run for a long while) is no
+# longer worth sending; the schedule moves on.
+REMINDER_GRACE = timedelta(hours=12)
+DIGEST_GRACE = timedelta(hours=24)
+
+
+def claim_timeout() -> timedelta:
+    return timedelta(seconds=settings.REMINDER_CLAIM_TIMEOUT)
+
+
+def reenqueue_after() -> timedelta:
+    return timedelta(seconds=settings.REMINDER_REENQUEUE_AFTER)
+
+
+@dataclass
+class TickResult:
+    reminders: int = 0
+    nudges: int = 0
+    digests: int = 0
+    rescued: int = 0
+    enqueued: int = 0
+
+
+def _teams_with_committed_objective(team_ids: list[int]) -> set[int]:
+    return set(
+        Objective.objects.filter(
+            team_id__in=team_ids,
+            level=Objective.Level.TEAM,
+            state=Objective.State.COMMITTED,
+            cycle__status=Cycle.Status.ACTIVE,
+        ).values_list("team_id", flat=True)
+    )
+
+
+def _insert(rows: list[EmailOutbox]) -> int:
+    """Write outbox rows; the unique constraints drop those another tick wrote.
+
+    Returns how many rows appeared meanwhile (for the log; a concurrent tick's rows may
+    be counted too)."""
+    before = EmailOutbox.objects.count() if rows else 0
+    EmailOutbox.objects.bulk_create(rows, ignore_conflicts=True, batch_size=BATCH)
+    return EmailOutbox.objects.count() - before if rows else 0
+
+
+def _schedule_new_teams(now: datetime) -> None:
+    for team in Team.objects.filter(next_reminder_at__isnull=True).only(
+        "pk", "checkin_weekday", "checkin_time", "time_zone"
+    ):
+        Team.objects.filter(pk=team.pk, next_reminder_at__isnull=True).update(
+            next_reminder_at=team_next_reminder(team, after=now)
+        )
+
+
+def team_next_reminder(team: Team, *, after: datetime) -> datetime:
+    return next_weekly(
+        weekday=team.checkin_weekday, at=team.checkin_time, tz=team.time_zone, after=after
+    )
+
+
+def _due_reminders(now: datetime) -> int:
+    """Teams whose check-in time has come: a reminder to every member."""
+    created = 0
+    while True:
+        with transaction.atomic():
+            teams = list(
+                Team.objects.select_for_update(skip_locked=True)
+                .filter(next_reminder_at__lte=now)
+                .order_by("next_reminder_at")[:BATCH]
+            )
+            if not teams:
+                return created
+            committed = _teams_with_committed_objective([t.pk for t in teams])
+            members = Membership.objects.filter(
+                team__in=[t.pk for t in teams if t.pk in committed],
+                user__is_active=True,
+                user__email_reminders=True,
+            ).values_list("team_id", "user_id")
+            by_team: dict[int, list[int]] = {}
+            for team_id, user_id in members:
+                by_team.setdefault(team_id, []).append(user_id)
+            rows = []
+            for team in teams:
+                due = team.next_reminder_at
+                week = week_start(local_date(due, team.time_zone))
+                fresh = now - due <= REMINDER_GRACE
+                if team.pk in committed and fresh:
+                    rows += [
+                        EmailOutbox(kind="reminder", recipient_id=u, team=team, period=week)
+                        for u in by_team.get(team.pk, [])
+                    ]
+                    team.next_nudge_at, team.nudge_week = due + NUDGE_AFTER, week
+                team.next_reminder_at = team_next_reminder(team, after=max(now, due))
+            created += _insert(rows)
+            Team.objects.bulk_update(
+                teams, ["next_reminder_at", "next_nudge_at", "nudge_week"], batch_size=BATCH
+            )
+
+
+def _due_nudges(now: datetime) -> int:
+    """24 hours after the check-in time, the leads hear if it is still not submitted."""
+    with transaction.atomic():
+        teams = list(
+            Team.objects.select_for_update(skip_locked=True).filter(next_nudge_at__lte=now)
+        )
+        if not teams:
+            return 0
+        submitted = set(
+            CheckIn.objects.filter(
+                Q(*[Q(team=t, week_start=t.nudge_week) for t in teams], _connector=Q.OR),
+                state=CheckIn.State.SUBMITTED,
+            ).values_list("team_id", flat=True)
+        )
+        leads = Membership.objects.filter(
+            team__in=teams,
+            role=Membership.Role.LEAD,
+            user__is_active=True,
+            user__email_nudges=True,
+        ).values_list("team_id", "user_id")
+        week_of = {t.pk: t.nudge_week for t in teams}
+        rows = [
+            EmailOutbox(kind="nudge", recipient_id=u, team_id=t, period=week_of[t])
+            for t, u in leads
+            if t not in submitted and week_of[t] is not None
+        ]
+        created = _insert(rows)
+        Team.objects.filter(pk__in=[t.pk for t in teams]).update(next_nudge_at=None)
+    return created
+
+
+def leader_next_digest(user: User, *, after: datetime) -> datetime:
+    return next_weekly(weekday=DIGEST_WEEKDAY, at=DIGEST_TIME, tz=user.time_zone, after=after)
+
+
+def _due_digests(now: datetime) -> int:
+    """Monday morning in each leader's own time zone: the company OKR at a glance."""
+    leaders = User.objects.filter(is_leader=True, is_active=True)
+    for user in leaders.filter(next_digest_at__isnull=True).only("pk", "time_zone"):
+        User.objects.filter(pk=user.pk, next_digest_at__isnull=True).update(
+            next_digest_at=leader_next_digest(user, after=now)
+        )
+    with transaction.atomic():
+        due = list(leaders.select_for_update(skip_locked=True).filter(next_digest_at__lte=now))
+        rows = []
+        for user in due:
+            if user.email_digest and now - user.next_digest_at <= DIGEST_GRACE:
+                week = week_start(local_date(user.next_digest_at, user.time_zone))
+                rows.append(EmailOutbox(kind="digest", recipient=user, team=None, period=week))
+            user.next_digest_at = leader_next_digest(user, after=max(now, user.next_digest_at))
+        created = _insert(rows)
+        User.objects.bulk_update(due, ["next_digest_at"])
+    return created
+
+
+def _rescue_expired_claims(now: datetime) -> int:
+    """A worker that died mid-send leaves its row claimed: give it back."""
+    return EmailOutbox.objects.filter(
+        status=EmailOutbox.Status.SENDING, claimed_at__lt=now - claim_timeout()
+    ).update(status=EmailOutbox.Status.PENDING, enqueued_at=None)
+
+
+def _enqueue_pending(now: datetime) -> int:
+    """One send task per pending row that has none in flight (new, or lost)."""
+    from checkins.tasks import send_outbox_email
+
+    enqueued = 0
+    while True:
+        with transaction.atomic():
+            ids = list(
+                EmailOutbox.objects.select_for_update(skip_locked=True)
+                .filter(status=EmailOutbox.Status.PENDING)
+                .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - reenqueue_after()))
+                .order_by("id")
+                .values_list("id", flat=True)[:BATCH]
+            )
+            if not ids:
+                return enqueued
+            EmailOutbox.objects.filter(pk__in=ids).update(enqueued_at=now)
+            for outbox_id in ids:
+                enqueue_on_commit(send_outbox_email, outbox_id=outbox_id)
+            enqueued += len(ids)
+
+
+def enqueue_on_commit(task, **kwargs) -> None:
+    """Enqueue after commit; a broker that is down is logged, never raised into the
+    request or the tick: the row stays pending and a later tick enqueues it again."""
+
+    def send() -> None:
+        try:
+            task.apply_async(kwargs=kwargs, retry=False)
+        except Exception:  # noqa: BLE001 - any broker failure must not break the caller
+            logger.warning(
+                "Could not enqueue %s%s; a later tick retries", task.name, kwargs, exc_info=True
+            )
+
+    transaction.on_commit(send)
+
+
+def dispatch_reminders(*, now: datetime) -> TickResult:
+    """One reminder tick: the same code beat runs and `manage.py dispatch_reminders`."""
+    _schedule_new_teams(now)
+    result = TickResult()
+    result.reminders = _due_reminders(now)
+    result.nudges = _due_nudges(now)
+    result.digests = _due_digests(now)
+    result.rescued = _rescue_expired_claims(now)
+    result.enqueued = _enqueue_pending(now)
+    logger.info("Reminder tick at %s: %s", now.isoformat(), result)
+    return result
+
+
+# --- sending one row ------------------------------------------------------------------
+
+
+def outbox_claim(*, outbox_id: int, now: datetime) -> EmailOutbox | None:
+    """Claim a pending row; None when another worker has it or it is done."""
+    claimed = EmailOutbox.objects.filter(pk=outbox_id, status=EmailOutbox.Status.PENDING).update(
+        status=EmailOutbox.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return None
+    return EmailOutbox.objects.select_related("recipient", "team").get(pk=outbox_id)
+
+
+def outbox_mark_sent(*, row: EmailOutbox, now: datetime) -> None:
+    EmailOutbox.objects.filter(pk=row.pk, status=EmailOutbox.Status.SENDING).update(
+        status=EmailOutbox.Status.SENT, sent_at=now, last_error=""
+    )
+
+
+def outbox_mark_skipped(*, row: EmailOutbox, reason: str) -> None:
+    EmailOutbox.objects.filter(pk=row.pk).update(
+        status=EmailOutbox.Status.SKIPPED, last_error=reason
+    )
+
+
+def outbox_release(*, row: EmailOutbox, error: str) -> None:
+    """Sending failed: back to pending for the retry (or a later tick)."""
+    EmailOutbox.objects.filter(pk=row.pk, status=EmailOutbox.Status.SENDING).update(
+        status=EmailOutbox.Status.PENDING, claimed_at=None, last_error=error[:2000]
+    )

@@ -1,0 +1,38 @@
+"""When things are due, in people's and teams' own time zones (DST included)."""
+
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+DIGEST_WEEKDAY = 0  # Monday
+DIGEST_TIME = time(8, 0)
+
+
+def local_moment(day, at: time, zone: ZoneInfo) -> datetime:
+    """The UTC instant of a local wall-clock time. A time skipped by a DST change is
+    moved forward by the gap (02:30 on a spring-forward night is 03:30); a repeated
+    time is its first occurrence."""
+    naive = datetime.combine(day, at)
+    aware = naive.replace(tzinfo=zone, fold=0)
+    as_utc = aware.astimezone(UTC)
+    if as_utc.astimezone(zone).replace(tzinfo=None) != naive:
+        # In a gap: fold=1 gives the instant after the transition.
+        as_utc = naive.replace(tzinfo=zone, fold=1).astimezone(UTC)
+    return as_utc
+
+
+def next_weekly(*, weekday: int, at: time, tz: str, after: datetime) -> datetime:
+    """The first weekly moment (local `weekday` at `at` in `tz`) strictly after `after`."""
+    zone = ZoneInfo(tz)
+    local_day = after.astimezone(zone).date()
+    for offset in range(0, 8):
+        day = local_day + timedelta(days=offset)
+        if day.weekday() != weekday:
+            continue
+        moment = local_moment(day, at, zone)
+        if moment > after:
+            return moment
+    raise AssertionError("a weekday recurs within eight days")  # pragma: no cover
+
+
+def local_date(moment: datetime, tz: str):
+    return moment.astimezone(ZoneInfo(tz)).date()
