@@ -10,14 +10,8 @@ DIGEST_TIME = time(8, 0)
 def local_moment(day, at: time, zone: ZoneInfo) -> datetime:
     """The UTC instant of a local wall-clock time. A time skipped by a DST change is
     moved forward by the gap (02:30 on a spring-forward night is 03:30); a repeated
-    time is its first occurrence."""
-    naive = datetime.combine(day, at)
-    aware = naive.replace(tzinfo=zone, fold=0)
-    as_utc = aware.astimezone(UTC)
-    if as_utc.astimezone(zone).replace(tzinfo=None) != naive:
-        # In a gap: fold=1 gives the instant after the transition.
-        as_utc = naive.replace(tzinfo=zone, fold=1).astimezone(UTC)
-    return as_utc
+    time is its first occurrence. (PEP 495's fold=0 does exactly this.)"""
+    return datetime.combine(day, at).replace(tzinfo=zone, fold=0).astimezone(UTC)
 
 
 def next_weekly(*, weekday: int, at: time, tz: str, after: datetime) -> datetime:

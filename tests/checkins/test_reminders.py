@@ -1,0 +1,346 @@
+"""Schedules in time zones, the reminder tick, preferences, unsubscribe and the emails."""
+
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal as D
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from checkins import emails, reminders
+from checkins.models import CheckIn, EmailOutbox
+from checkins.tasks import backoff, send_outbox_email
+from okrs.models import Cycle, Objective
+from teams.models import Team, User
+from teams.schedule import local_moment, next_weekly
+from tests.factories import (
+    CycleFactory,
+    KeyResultFactory,
+    MembershipFactory,
+    TeamFactory,
+    TeamObjectiveFactory,
+    UserFactory,
+)
+
+
+def utc(*args) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+# --- schedules ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("tz", "after", "expected"),
+    [
+        # Europe/Amsterdam: CEST (UTC+2) until 25 Oct 2026, then CET (UTC+1).
+        ("Europe/Amsterdam", utc(2026, 10, 19, 9), utc(2026, 10, 26, 9)),
+        ("Europe/Amsterdam", utc(2026, 10, 12, 7, 59), utc(2026, 10, 12, 8)),
+        # ... and back to CEST on 28 Mar 2027.
+        ("Europe/Amsterdam", utc(2027, 3, 23), utc(2027, 3, 29, 8)),
+        # America/New_York: EDT (UTC-4) until 1 Nov 2026, then EST (UTC-5).
+        ("America/New_York", utc(2026, 10, 27), utc(2026, 11, 2, 15)),
+        ("America/New_York", utc(2026, 10, 20), utc(2026, 10, 26, 14)),
+        ("America/New_York", utc(2027, 3, 10), utc(2027, 3, 15, 14)),
+        # Asia/Kolkata: UTC+5:30 all year; Monday 10:00 local is Monday 04:30 UTC.
+        ("Asia/Kolkata", utc(2026, 11, 23, 4, 30), utc(2026, 11, 30, 4, 30)),
+        ("Asia/Kolkata", utc(2026, 11, 22, 23), utc(2026, 11, 23, 4, 30)),
+        # Pacific/Auckland is ahead of UTC: Monday 10:00 there is Sunday 21:00 UTC.
+        ("Pacific/Auckland", utc(2026, 11, 20), utc(2026, 11, 22, 21)),
+    ],
+)
+def test_monday_ten_oclock_in_time_zones_on_both_sides_of_utc(tz, after, expected):
+    assert next_weekly(weekday=0, at=time(10, 0), tz=tz, after=after) == expected
+
+
+def test_times_skipped_or_repeated_by_dst():
+    from zoneinfo import ZoneInfo
+
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    # 02:30 does not exist on 28 Mar 2027 in Amsterdam: it becomes 03:30 CEST.
+    assert local_moment(date(2027, 3, 28), time(2, 30), amsterdam) == utc(2027, 3, 28, 1, 30)
+    # 02:30 happens twice on 25 Oct 2026: the first one (CEST) counts.
+    assert local_moment(date(2026, 10, 25), time(2, 30), amsterdam) == utc(2026, 10, 25, 0, 30)
+
+
+def test_retry_backoff_stays_below_the_visibility_timeout(settings):
+    settings.CELERY_VISIBILITY_TIMEOUT = 600
+    settings.REMINDER_RETRY_MAX_DELAY = 10_000
+    delays = [backoff(n) for n in range(12) for _ in range(20)]
+    assert max(delays) <= 300 and min(delays) >= 0
+    assert len(set(delays)) > 10  # jitter
+
+
+# --- the tick -----------------------------------------------------------------------------
+
+MONDAY_TEN_AMSTERDAM = utc(2026, 11, 30, 9)  # Monday 30 Nov 2026, 10:00 CET
+
+
+@pytest.fixture
+def rhythm(db):
+    """Onboarding checks in on Mondays at 10:00 in Amsterdam; its objective is committed."""
+    cycle = CycleFactory(
+        status=Cycle.Status.ACTIVE, start_date=date(2026, 10, 1), end_date=date(2026, 12, 31)
+    )
+    team = TeamFactory(name="Onboarding", slug="onboarding", time_zone="Europe/Amsterdam")
+    objective = TeamObjectiveFactory(
+        cycle=cycle,
+        team=team,
+        state=Objective.State.COMMITTED,
+        title="New accounts invoice on day one",
+    )
+    KeyResultFactory(
+        objective=objective,
+        title="Day-one invoicing",
+        current_value=D(27),
+        target_value=D(50),
+        confidence=6,
+    )
+    lead = MembershipFactory(team=team, role="lead", user__email="lead@example.com").user
+    member = MembershipFactory(team=team, user__email="member@example.com").user
+    leader = UserFactory(email="leader@example.com", is_leader=True, time_zone="America/New_York")
+    reminders.dispatch_reminders(now=utc(2026, 11, 29, 12))  # schedules the team
+    return {"team": team, "lead": lead, "member": member, "leader": leader, "objective": objective}
+
+
+def kinds():
+    return sorted(EmailOutbox.objects.values_list("kind", "recipient__email"))
+
+
+@pytest.mark.django_db(transaction=True)  # the send tasks run when the tick commits
+def test_reminders_at_the_check_in_time_once(rhythm, settings):
+    team = Team.objects.get(pk=rhythm["team"].pk)
+    assert team.next_reminder_at == MONDAY_TEN_AMSTERDAM
+    reminders.dispatch_reminders(now=MONDAY_TEN_AMSTERDAM - timedelta(minutes=1))
+    assert kinds() == []
+    reminders.dispatch_reminders(now=MONDAY_TEN_AMSTERDAM + timedelta(minutes=3))
+    assert kinds() == [("reminder", "lead@example.com"), ("reminder", "member@example.com")]
+    assert sorted(m.to[0] for m in mail.outbox) == ["lead@example.com", "member@example.com"]
+    assert set(EmailOutbox.objects.values_list("status", flat=True)) == {"sent"}
+    assert EmailOutbox.objects.get(recipient__email="lead@example.com").period == date(2026, 11, 30)
+    # A second tick (or a second beat) writes and sends nothing.
+    reminders.dispatch_reminders(now=MONDAY_TEN_AMSTERDAM + timedelta(minutes=4))
+    assert EmailOutbox.objects.count() == 2 and len(mail.outbox) == 2
+    team.refresh_from_db()
+    assert team.next_reminder_at == MONDAY_TEN_AMSTERDAM + timedelta(weeks=1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_lead_is_nudged_a_day_later_only_when_the_check_in_is_missing(rhythm):
+    reminders.dispatch_reminders(now=MONDAY_TEN_AMSTERDAM)
+    mail.outbox.clear()
+    reminders.dispatch_reminders(now=MONDAY_TEN_AMSTERDAM + timedelta(hours=23))
+    assert not EmailOutbox.objects.filter(kind="nudge").exists()
+    reminders.dispatch_reminders(now=MONDAY_TEN_AMSTERDAM + timedelta(hours=24, minutes=2))
+    nudge = EmailOutbox.objects.get(kind="nudge")
+    assert nudge.recipient == rhythm["lead"]
+    nudges = [m for m in mail.outbox if "still open" in m.subject]
+    assert [m.to for m in nudges] == [["lead@example.com"]]
+
+    # Next week the team checks in on time: no nudge.
+    next_monday = MONDAY_TEN_AMSTERDAM + timedelta(weeks=1)
+    reminders.dispatch_reminders(now=next_monday)
+    CheckIn.objects.create(
+        team=rhythm["team"],
+        objective=rhythm["objective"],
+        week_start=date(2026, 12, 7),
+        state="submitted",
+    )
+    reminders.dispatch_reminders(now=next_monday + timedelta(hours=25))
+    assert EmailOutbox.objects.filter(kind="nudge").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_leaders_get_the_digest_on_monday_morning_in_their_own_time_zone(rhythm):
+    from tests.factories import CompanyObjectiveFactory
+
+    CompanyObjectiveFactory  # noqa: B018 - the factory above already made the company OKR
+    amsterdam = UserFactory(email="cto@example.com", is_leader=True, time_zone="Europe/Amsterdam")
+    reminders.dispatch_reminders(now=utc(2026, 11, 29, 12))
+    # 08:00 Monday in Amsterdam is 07:00 UTC; in New York 13:00 UTC.
+    reminders.dispatch_reminders(now=utc(2026, 11, 30, 7, 1))
+    assert list(
+        EmailOutbox.objects.filter(kind="digest").values_list("recipient__email", flat=True)
+    ) == ["cto@example.com"]
+    reminders.dispatch_reminders(now=utc(2026, 11, 30, 13, 1))
+    assert EmailOutbox.objects.filter(kind="digest").count() == 2
+    digest = next(m for m in mail.outbox if m.to == [amsterdam.email])
+    assert "digest" in digest.subject
+    assert "Did not check in: Onboarding" in digest.body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_preferences_and_unsubscribe_are_honoured(rhythm):
+    User.objects.filter(pk=rhythm["member"].pk).update(email_reminders=False)
+    reminders.dispatch_reminders(now=MONDAY_TEN_AMSTERDAM)
+    assert [m.to for m in mail.outbox] == [["lead@example.com"]]
+    message = mail.outbox[0]
+    link = message.extra_headers["List-Unsubscribe"].strip("<>")
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert link in message.body
+    path = link.removeprefix("http://testserver").split("://", 1)[-1]
+    path = path[path.index("/") :]
+    client = Client()
+    page = client.get(path)
+    assert "Stop check-in reminders?" in page.content.decode()
+    lead = User.objects.get(pk=rhythm["lead"].pk)
+    assert lead.email_reminders  # a GET (a link scanner) changes nothing
+    # One-click: the mail client POSTs without a CSRF token.
+    response = Client(enforce_csrf_checks=True).post(path, {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    lead.refresh_from_db()
+    assert not lead.email_reminders
+    assert lead.email_nudges  # only that kind
+    assert Client().get(path[:-3] + "xx/").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reminder_email_text_and_html_with_absolute_links(rhythm, settings):
+    settings.SITE_URL = "https://okrs.example.com"
+    reminders.dispatch_reminders(now=MONDAY_TEN_AMSTERDAM)
+    message = next(m for m in mail.outbox if m.to == ["member@example.com"])
+    url = "https://okrs.example.com/teams/onboarding/checkins/2026-W49/"
+    assert url in message.body
+    html = message.alternatives[0][0]
+    assert f'href="{url}"' in html
+    assert "Day-one invoicing: now 27 %, target 50, confidence 6/10" in message.body
+    assert 'href="https://okrs.example.com/unsubscribe/' in html
+    assert message.subject == "Check-in time for Onboarding (2026-W49)"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_team_without_a_committed_objective_gets_no_reminder(rhythm):
+    Objective.objects.filter(pk=rhythm["objective"].pk).update(state=Objective.State.SUBMITTED)
+    reminders.dispatch_reminders(now=MONDAY_TEN_AMSTERDAM)
+    assert not EmailOutbox.objects.exists()
+    team = Team.objects.get(pk=rhythm["team"].pk)
+    assert team.next_reminder_at == MONDAY_TEN_AMSTERDAM + timedelta(weeks=1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_late_tick_skips_stale_reminders_but_keeps_the_schedule(rhythm):
+    reminders.dispatch_reminders(now=MONDAY_TEN_AMSTERDAM + timedelta(days=2))
+    assert not EmailOutbox.objects.filter(kind="reminder").exists()
+    team = Team.objects.get(pk=rhythm["team"].pk)
+    assert team.next_reminder_at == MONDAY_TEN_AMSTERDAM + timedelta(weeks=1)
+
+
+@pytest.mark.django_db
+def test_a_row_is_sent_by_whoever_claims_it(rhythm, django_capture_on_commit_callbacks):
+    row = EmailOutbox.objects.create(
+        kind="reminder", recipient=rhythm["member"], team=rhythm["team"], period=date(2026, 11, 30)
+    )
+    assert send_outbox_email.apply(kwargs={"outbox_id": row.pk}).get() == "sent"
+    assert send_outbox_email.apply(kwargs={"outbox_id": row.pk}).get() == "not mine"
+    assert len(mail.outbox) == 1
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == ("sent", 1)
+
+
+@pytest.mark.django_db
+def test_expired_claims_are_rescued(rhythm, settings):
+    settings.REMINDER_CLAIM_TIMEOUT = 60
+    now = MONDAY_TEN_AMSTERDAM
+    stuck = EmailOutbox.objects.create(
+        kind="reminder",
+        recipient=rhythm["member"],
+        team=rhythm["team"],
+        period=date(2026, 11, 30),
+        status="sending",
+        claimed_at=now - timedelta(minutes=5),
+    )
+    fresh = EmailOutbox.objects.create(
+        kind="reminder",
+        recipient=rhythm["lead"],
+        team=rhythm["team"],
+        period=date(2026, 11, 30),
+        status="sending",
+        claimed_at=now - timedelta(seconds=5),
+    )
+    assert reminders._rescue_expired_claims(now) == 1
+    stuck.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (stuck.status, fresh.status) == ("pending", "sending")
+
+
+@pytest.mark.django_db
+def test_people_set_their_preferences_and_leads_their_schedule(client_for, lead, team):
+    client = client_for(lead)
+    response = client.post(
+        reverse("teams:settings"),
+        {
+            "name": "Luis",
+            "time_zone": "Asia/Kolkata",
+            "email_reminders": "on",
+        },
+    )
+    assert response.status_code == 302
+    lead.refresh_from_db()
+    assert (lead.time_zone, lead.email_reminders, lead.email_nudges) == (
+        "Asia/Kolkata",
+        True,
+        False,
+    )
+    response = client.post(
+        reverse("teams:schedule", args=[team.slug]),
+        {
+            "checkin_weekday": "2",
+            "checkin_time": "09:30",
+            "time_zone": "America/New_York",
+        },
+    )
+    assert response.status_code == 302
+    team.refresh_from_db()
+    assert (team.checkin_weekday, team.checkin_time, team.time_zone) == (
+        2,
+        time(9, 30),
+        "America/New_York",
+    )
+    assert (
+        team.next_reminder_at.astimezone(
+            __import__("zoneinfo").ZoneInfo("America/New_York")
+        ).strftime("%a %H:%M")
+        == "Wed 09:30"
+    )
+    bad = client.post(reverse("teams:settings"), {"name": "Luis", "time_zone": "Mars/Base"})
+    assert bad.status_code == 422
+    lead.refresh_from_db()
+    assert lead.time_zone == "Asia/Kolkata"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role_client", ["anonymous", "outsider", "member"], indirect=True)
+def test_only_leads_and_leaders_change_the_schedule(role_client, request, team):
+    role = request.node.callspec.params["role_client"]
+    response = role_client.post(
+        reverse("teams:schedule", args=[team.slug]),
+        {
+            "checkin_weekday": "4",
+            "checkin_time": "16:00",
+            "time_zone": "UTC",
+        },
+    )
+    assert response.status_code == (302 if role == "anonymous" else 403)
+    team.refresh_from_db()
+    assert team.checkin_weekday == 0
+
+
+def test_unsubscribe_tokens_name_a_person_and_a_kind(db):
+    user = UserFactory()
+    token = emails.unsubscribe_token(user, "digest")
+    assert emails.read_unsubscribe_token(token) == (user, "digest")
+    from django.core import signing
+
+    with pytest.raises(signing.BadSignature):
+        emails.read_unsubscribe_token(token + "x")
+
+
+@pytest.mark.django_db
+def test_comment_emails_honour_the_preference(rhythm, django_capture_on_commit_callbacks):
+    from okrs import workflow
+
+    User.objects.filter(pk=rhythm["member"].pk).update(email_comments=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.comment_add(objective=rhythm["objective"], author=rhythm["leader"], body="Hi")
+    assert [m.to for m in mail.outbox] == [["lead@example.com"]]
