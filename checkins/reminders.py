@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
+from django.utils import timezone
 
 from checkins.models import CheckIn, EmailOutbox
 from okrs.models import Cycle, Objective
@@ -230,8 +231,12 @@ def dispatch_reminders(*, now: datetime) -> TickResult:
     result.reminders = _due_reminders(now)
     result.nudges = _due_nudges(now)
     result.digests = _due_digests(now)
-    result.rescued = _rescue_expired_claims(now)
-    result.enqueued = _enqueue_pending(now)
+    # What is due follows `now` (which --now may move); claims and enqueue times are
+    # bookkeeping of real work and follow the real clock, so a tick pretending to be
+    # later never takes a claim from a worker that is sending right now.
+    wall_clock = timezone.now()
+    result.rescued = _rescue_expired_claims(wall_clock)
+    result.enqueued = _enqueue_pending(wall_clock)
     logger.info("Reminder tick at %s: %s", now.isoformat(), result)
     return result
 

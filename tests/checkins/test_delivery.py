@@ -1,0 +1,124 @@
+"""Reminder delivery against a real SMTP server: exactly once, whatever happens."""
+
+import logging
+import os
+import subprocess
+import sys
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from checkins import reminders
+from checkins.models import EmailOutbox
+from tests.checkins.conftest import DUE, SMTPServer, free_port, make_due_teams
+
+ROOT = Path(__file__).resolve().parents[2]
+TICK = DUE + timedelta(minutes=2)
+
+
+def test_database_url() -> str:
+    """The URL of the test database, for processes the test starts."""
+    db = connection.settings_dict
+    if connection.vendor == "postgresql":
+        auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+        return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    return f"sqlite:///{db['NAME']}"
+
+
+test_database_url.__test__ = False  # a helper, not a test
+
+
+def child_env(**extra) -> dict:
+    env = {
+        "PATH": os.environ["PATH"],
+        "DEBUG": "true",
+        "SECRET_KEY": "tests-only-not-secret",
+        "DATABASE_URL": test_database_url(),
+        "CELERY_TASK_ALWAYS_EAGER": "true",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "PYTHONUNBUFFERED": "1",
+        "LOG_LEVEL": "WARNING",
+    }
+    for key in ("REDIS_URL", "HOME"):
+        if os.environ.get(key):
+            env[key] = os.environ[key]
+    env.update(extra)
+    return env
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_ticks_at_once_in_threads_send_each_email_exactly_once(smtp_server):
+    expected = make_due_teams(1000)
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def tick():
+        try:
+            barrier.wait()
+            reminders.dispatch_reminders(now=TICK)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=tick) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    assert errors == []
+    received = smtp_server.handler.recipients()
+    assert len(received) == 1000, f"{len(received)} emails for 1000 due reminders"
+    assert sorted(received) == sorted(expected)
+    assert EmailOutbox.objects.filter(status="sent").count() == 1000
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_ticks_at_once_in_separate_processes_send_each_email_exactly_once(smtp_server):
+    expected = make_due_teams(1000)
+    env = child_env(EMAIL_URL=smtp_server.url)
+    command = [sys.executable, "manage.py", "dispatch_reminders", "--now", TICK.isoformat()]
+    processes = [
+        subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        for _ in range(2)
+    ]
+    outputs = [p.communicate(timeout=300)[0] for p in processes]
+    assert [p.returncode for p in processes] == [0, 0], [o[-2000:] for o in outputs]
+    received = smtp_server.handler.recipients()
+    assert len(received) == 1000, f"{len(received)} emails for 1000 due reminders"
+    assert sorted(received) == sorted(expected)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_smtp_down_then_back_sends_everything_once_and_logs_each_failure(settings, caplog):
+    expected = make_due_teams(5)
+    server = SMTPServer()  # its port is chosen, but nothing listens yet
+    settings.MAILERS = server.mailers()
+    settings.REMINDER_REENQUEUE_AFTER = 0
+    with caplog.at_level(logging.WARNING, logger="checkins.tasks"):
+        reminders.dispatch_reminders(now=TICK)
+    failures = [r for r in caplog.records if "failed" in r.getMessage()]
+    assert len(failures) >= 5  # every attempt of every email is logged
+    assert set(EmailOutbox.objects.values_list("status", flat=True)) == {"pending"}
+    assert all(row.last_error for row in EmailOutbox.objects.all())
+
+    server.start()
+    try:
+        reminders.dispatch_reminders(now=TICK + timedelta(minutes=5))
+        assert sorted(server.handler.recipients()) == sorted(expected)
+        assert set(EmailOutbox.objects.values_list("status", flat=True)) == {"sent"}
+        # Nothing more goes out on later ticks.
+        reminders.dispatch_reminders(now=TICK + timedelta(minutes=10))
+        assert server.handler.count() == 5
+    finally:
+        server.stop()
+
+
+def test_free_port_is_free():
+    port = free_port()
+    assert 1024 < port < 65536
