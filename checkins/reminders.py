@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from checkins.models import CheckIn, EmailOutbox
+from config.tasks import enqueue_on_commit
 from okrs.models import Cycle, Objective
 from okrs.weeks import week_start
 from teams.models import Membership, Team, User
@@ -207,21 +208,6 @@ def _enqueue_pending(now: datetime) -> int:
             for outbox_id in ids:
                 enqueue_on_commit(send_outbox_email, outbox_id=outbox_id)
             enqueued += len(ids)
-
-
-def enqueue_on_commit(task, **kwargs) -> None:
-    """Enqueue after commit; a broker that is down is logged, never raised into the
-    request or the tick: the row stays pending and a later tick enqueues it again."""
-
-    def send() -> None:
-        try:
-            task.apply_async(kwargs=kwargs, retry=False)
-        except Exception:  # noqa: BLE001 - any broker failure must not break the caller
-            logger.warning(
-                "Could not enqueue %s%s; a later tick retries", task.name, kwargs, exc_info=True
-            )
-
-    transaction.on_commit(send)
 
 
 def dispatch_reminders(*, now: datetime) -> TickResult:

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from config.tasks import enqueue_on_commit
 from okrs import tasks
 from okrs.models import Comment, Cycle, KeyResult, KeyResultUpdate, Objective, ObjectiveEvent
 from okrs.services import _ensure_aligns_within_cycle, _ensure_open, _full_clean, _record
@@ -89,7 +90,7 @@ def team_objective_propose(
         actor=actor,
         verb=ObjectiveEvent.Verb.PROPOSED,
     )
-    tasks.send_objective_proposed.delay_on_commit(objective_id=objective.pk)
+    enqueue_on_commit(tasks.send_objective_proposed, objective_id=objective.pk)
     return objective
 
 
@@ -177,7 +178,7 @@ def team_objective_submit(*, objective: Objective, actor: User) -> Objective:
         refusal="Only a draft or a challenged objective can be submitted.",
     )
     _record(objective=objective, actor=actor, verb=ObjectiveEvent.Verb.SUBMITTED)
-    tasks.send_objective_submitted.delay_on_commit(objective_id=objective.pk)
+    enqueue_on_commit(tasks.send_objective_submitted, objective_id=objective.pk)
     return objective
 
 
@@ -218,7 +219,7 @@ def team_objective_challenge(
         subject=", ".join(comment.aspect_labels).lower(),
         reason=body,
     )
-    tasks.send_comment_posted.delay_on_commit(comment_id=comment.pk)
+    enqueue_on_commit(tasks.send_comment_posted, comment_id=comment.pk)
     return comment
 
 
@@ -255,5 +256,5 @@ def comment_add(*, objective: Objective, author: User, body: str) -> Comment:
     comment = Comment(objective=objective, author=author, kind=Comment.Kind.COMMENT, body=body)
     comment.full_clean()
     comment.save()
-    tasks.send_comment_posted.delay_on_commit(comment_id=comment.pk)
+    enqueue_on_commit(tasks.send_comment_posted, comment_id=comment.pk)
     return comment

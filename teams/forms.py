@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.template import loader
 
+from config.tasks import enqueue_on_commit
 from teams.models import Membership, Team
 from teams.tasks import send_account_email
 
@@ -39,8 +40,8 @@ class QueuedPasswordResetForm(PasswordResetForm):
             if html_email_template_name
             else None
         )
-        send_account_email.delay_on_commit(
-            subject=subject, body=body, to=to_email, html_body=html_body
+        enqueue_on_commit(
+            send_account_email, subject=subject, body=body, to=to_email, html_body=html_body
         )
 
 

@@ -92,6 +92,7 @@ def invitation_create(*, team: Team, email: str, role: str, invited_by: User) ->
     Someone who already has an account is added straight away (and told so by email);
     anyone else gets a single-use link that expires after seven days.
     """
+    from config.tasks import enqueue_on_commit
     from teams import tasks
 
     email = User.objects.normalize_email(email).strip().lower()
@@ -103,7 +104,7 @@ def invitation_create(*, team: Team, email: str, role: str, invited_by: User) ->
             if Membership.objects.filter(team=team, user=existing).exists():
                 raise ValidationError(f"{email} is already in {team.name}.")
             membership = membership_add(team=team, user=existing, role=role)
-            tasks.send_added_to_team.delay_on_commit(membership_id=membership.pk)
+            enqueue_on_commit(tasks.send_added_to_team, membership_id=membership.pk)
             return InvitationOutcome(invitation=None, membership=membership)
         now = timezone.now()
         invitation = Invitation.objects.create(
@@ -114,7 +115,7 @@ def invitation_create(*, team: Team, email: str, role: str, invited_by: User) ->
             created_at=now,
             expires_at=now + timedelta(days=Invitation.LIFETIME_DAYS),
         )
-        tasks.send_invitation.delay_on_commit(invitation_id=invitation.pk)
+        enqueue_on_commit(tasks.send_invitation, invitation_id=invitation.pk)
     return InvitationOutcome(invitation=invitation, membership=None)
 
 

@@ -1,0 +1,30 @@
+"""Enqueueing Celery tasks from a request or a tick without ever failing it."""
+
+import logging
+
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue_on_commit(task, **kwargs) -> None:
+    """Enqueue `task(**kwargs)` once the current transaction commits.
+
+    Unlike Celery's `delay_on_commit`, a broker that is down is logged, never raised into
+    the page or the tick that asked: what was saved stays saved. Rhythm emails live in the
+    outbox, so a later reminder tick enqueues them again; other emails are logged as not
+    sent.
+    """
+
+    def send() -> None:
+        try:
+            task.apply_async(kwargs=kwargs, retry=False)
+        except Exception:  # noqa: BLE001 - any broker failure must not break the caller
+            logger.warning(
+                "Could not enqueue %s %s; the broker is unreachable",
+                task.name,
+                kwargs,
+                exc_info=True,
+            )
+
+    transaction.on_commit(send)
