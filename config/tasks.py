@@ -18,7 +18,9 @@ def enqueue_on_commit(task, **kwargs) -> None:
 
     def send() -> None:
         try:
-            task.apply_async(kwargs=kwargs, retry=False)
+            # Retries briefly (CELERY_TASK_PUBLISH_RETRY_POLICY), which also reconnects a
+            # producer whose broker went away and came back.
+            task.apply_async(kwargs=kwargs)
         except Exception:  # noqa: BLE001 - any broker failure must not break the caller
             logger.warning(
                 "Could not enqueue %s %s; the broker is unreachable",
