@@ -177,6 +177,7 @@ STORAGES = {
 
 # --- Email (Django 6.1 MAILERS) ---------------------------------------------------
 
+DEV_MAILBOX_DIR = env.str("DEV_MAILBOX_DIR", default=str(BASE_DIR / "var" / "mailbox"))
 _email = env.email_url("EMAIL_URL", default="consolemail://")
 _mailer_options = {
     key: _email[setting]
@@ -193,6 +194,9 @@ _mailer_options = {
 if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
     _mailer_options["timeout"] = env.int("EMAIL_TIMEOUT", default=10)
 MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": _mailer_options}}
+if not env.str("EMAIL_URL", default=""):
+    # Development: print to the console and keep a copy for the mailbox at /dev/mailbox/.
+    MAILERS["default"] = {"BACKEND": "config.mail.DevMailboxBackend", "OPTIONS": {}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Lean OKRs <okrs@example.com>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

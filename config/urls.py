@@ -9,6 +9,7 @@ admin.site.site_title = "Lean OKRs admin"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("dev/mailbox/", views.dev_mailbox, name="dev-mailbox"),
     path("", include("teams.auth_urls")),
     # teams before okrs: "teams/new/" must not be read as a team called "new".
     path("", include("teams.urls")),

@@ -35,3 +35,21 @@ def test_login_page_is_public_and_labelled():
     html = Client().get("/accounts/login/").content.decode()
     assert '<label for="id_username">Email' in html
     assert '<label for="id_password">Password' in html
+
+
+@pytest.mark.django_db
+def test_the_development_mailbox_shows_sent_mail_to_superusers_only(
+    settings, tmp_path, client_for, leader
+):
+    from django.core.mail import send_mail
+
+    from teams.models import User
+
+    settings.DEV_MAILBOX_DIR = str(tmp_path)
+    settings.MAILERS = {"default": {"BACKEND": "config.mail.DevMailboxBackend", "OPTIONS": {}}}
+    send_mail("Check-in time for Onboarding", "Open the check-in", None, ["mia@example.com"])
+    assert len(list(tmp_path.glob("*.eml"))) == 1
+    assert client_for(leader).get("/dev/mailbox/").status_code == 403
+    admin = User.objects.create_superuser("admin@example.com", "x")
+    html = client_for(admin).get("/dev/mailbox/").content.decode()
+    assert "Check-in time for Onboarding" in html and "mia@example.com" in html
