@@ -90,6 +90,126 @@ def bench_key_result_update() -> None:
     _figures("key_result_update (service)", samples)
 
 
+def _due_teams(n: int, due) -> None:
+    """n teams due at once, one member each, committed objectives (bulk inserts)."""
+    from datetime import date, time
+
+    from okrs.models import Cycle, KeyResult, Objective
+    from teams.models import Membership, Team, User
+
+    cycle = Cycle.objects.filter(status="active").first() or Cycle.objects.create(
+        name="Bench", start_date=date(2026, 10, 1), end_date=date(2026, 12, 31), status="active"
+    )
+    company = Objective.objects.get_or_create(
+        cycle=cycle, level="company", defaults={"title": "Company", "state": "committed"}
+    )[0]
+    company_kr = KeyResult.objects.create(objective=company, title="Bench KR", target_value=1)
+    teams = Team.objects.bulk_create(
+        Team(
+            name=f"Bench team {i:05d}",
+            slug=f"bench-{i:05d}",
+            time_zone="Europe/Amsterdam",
+            checkin_weekday=0,
+            checkin_time=time(10, 0),
+            next_reminder_at=due,
+        )
+        for i in range(n)
+    )
+    users = User.objects.bulk_create(
+        User(email=f"bench{i:05d}@example.com", name=f"Bench {i}", password="!") for i in range(n)
+    )
+    Membership.objects.bulk_create(
+        Membership(team=t, user=u, role="member") for t, u in zip(teams, users, strict=True)
+    )
+    objectives = Objective.objects.bulk_create(
+        Objective(
+            cycle=cycle,
+            level="team",
+            team=t,
+            title=f"Objective {t.pk}",
+            aligned_to=company_kr,
+            state="committed",
+        )
+        for t in teams
+    )
+    KeyResult.objects.bulk_create(
+        KeyResult(objective=o, title="KR", target_value=10, current_value=3) for o in objectives
+    )
+
+
+def bench_reminders() -> dict:
+    """N teams due at once: tick + sending until the SMTP server accepted every reminder,
+    beside plain smtplib sending the same messages over one connection."""
+    import email.policy
+    import smtplib
+    import socket
+    from datetime import UTC, datetime, timedelta
+
+    from aiosmtpd.controller import Controller
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    from checkins import emails, reminders
+    from checkins.models import EmailOutbox
+    from config.celery import app as celery_app
+
+    n = int(os.environ.get("BENCH_REMINDER_TEAMS", "10000"))
+    due = datetime(2026, 11, 30, 9, tzinfo=UTC)
+
+    class Counter:
+        accepted = 0
+
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802
+            self.accepted += len(envelope.rcpt_tos)
+            return "250 OK"
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    handler = Counter()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    mailers = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 10},
+        }
+    }
+    try:
+        _due_teams(n, due)
+        celery_app.conf.task_always_eager = True  # one worker: the sends run in this process
+        with override_settings(MAILERS=mailers):
+            start = time.perf_counter()
+            reminders.dispatch_reminders(now=due + timedelta(minutes=1))
+            pipeline = time.perf_counter() - start
+            assert handler.accepted == n, (handler.accepted, n)
+            rows = list(
+                EmailOutbox.objects.select_related("recipient", "team").filter(kind="reminder")
+            )
+            # Rendered beforehand, exactly as Django's SMTP backend serialises them.
+            messages = [
+                emails.outbox_message(row).message(policy=email.policy.SMTP).as_bytes()
+                for row in rows
+            ]
+            sender = settings.DEFAULT_FROM_EMAIL
+            start = time.perf_counter()
+            with smtplib.SMTP("127.0.0.1", port) as smtp:
+                for message, row in zip(messages, rows, strict=True):
+                    smtp.sendmail(sender, [row.recipient.email], message)
+            plain = time.perf_counter() - start
+    finally:
+        controller.stop()
+    print(
+        f"{'reminders: ' + str(n) + ' teams due at once':<38} tick + one worker {pipeline:7.2f} s"
+        f"  plain smtplib, one connection {plain:7.2f} s  ratio {pipeline / plain:5.2f}"
+    )
+    return {
+        "reminders_s": round(pipeline, 2),
+        "smtplib_s": round(plain, 2),
+        "reminders_ratio": round(pipeline / plain, 2),
+    }
+
+
 def main() -> None:
     setup_test_environment()
     old_config = setup_databases(verbosity=0, interactive=False)
@@ -98,6 +218,10 @@ def main() -> None:
         print(f"Lean OKRs benchmarks on {connection.vendor}, {REQUESTS} runs each\n")
         bench_home_page()
         bench_key_result_update()
+        figures = bench_reminders()
+        import json
+
+        print(json.dumps(figures))
     finally:
         teardown_databases(old_config, verbosity=0)
 
