@@ -92,19 +92,20 @@ def broker_at(url: str | None):
         yield
         return
 
-    def reset_producers():
-        celery_app.pool.force_close_all()
+    # Forget the cached producer pools so the next publish builds one for `url`. The old
+    # pools stay open in kombu's registry (keyed by broker URL) for after the test.
+    def forget_producers():
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
 
     saved = celery_app.conf.broker_url
     celery_app.conf.broker_url = url
-    reset_producers()
+    forget_producers()
     try:
         yield
     finally:
-        reset_producers()
         celery_app.conf.broker_url = saved
+        forget_producers()
 
 
 def require_redis_broker() -> None:
