@@ -164,9 +164,10 @@ def leader_next_digest(user: User, *, after: datetime) -> datetime:
 def _due_digests(now: datetime) -> int:
     """Monday morning in each leader's own time zone: the company OKR at a glance."""
     leaders = User.objects.filter(is_leader=True, is_active=True)
+    first_seen = min(now, timezone.now())
     for user in leaders.filter(next_digest_at__isnull=True).only("pk", "time_zone"):
         User.objects.filter(pk=user.pk, next_digest_at__isnull=True).update(
-            next_digest_at=leader_next_digest(user, after=now)
+            next_digest_at=leader_next_digest(user, after=first_seen)
         )
     with transaction.atomic():
         due = list(leaders.select_for_update(skip_locked=True).filter(next_digest_at__lte=now))
@@ -212,7 +213,9 @@ def _enqueue_pending(now: datetime) -> int:
 
 def dispatch_reminders(*, now: datetime) -> TickResult:
     """One reminder tick: the same code beat runs and `manage.py dispatch_reminders`."""
-    _schedule_new_teams(now)
+    # A team or leader seen for the first time is scheduled from the real clock, so a
+    # tick pretending to be later (--now) finds them due rather than a week away.
+    _schedule_new_teams(min(now, timezone.now()))
     result = TickResult()
     result.reminders = _due_reminders(now)
     result.nudges = _due_nudges(now)

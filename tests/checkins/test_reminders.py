@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from checkins import emails, reminders
 from checkins.models import CheckIn, EmailOutbox
@@ -344,3 +345,16 @@ def test_comment_emails_honour_the_preference(rhythm, django_capture_on_commit_c
     with django_capture_on_commit_callbacks(execute=True):
         workflow.comment_add(objective=rhythm["objective"], author=rhythm["leader"], body="Hi")
     assert [m.to for m in mail.outbox] == [["lead@example.com"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_tick_pretending_to_be_later_finds_new_teams_due(rhythm):
+    """A demo runs `dispatch_reminders --now <next check-in time>` on fresh data."""
+    Team.objects.update(next_reminder_at=None)
+    User.objects.update(next_digest_at=None)
+    # The next Monday 08:00 in New York (the leader's digest), which is also a few hours
+    # after the team's next check-in time (Monday 10:00 in Amsterdam).
+    digest_due = next_weekly(weekday=0, at=time(8, 0), tz="America/New_York", after=timezone.now())
+    result = reminders.dispatch_reminders(now=digest_due + timedelta(minutes=5))
+    assert result.reminders == 2
+    assert result.digests == 1
