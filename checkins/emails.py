@@ -4,6 +4,8 @@ Every email carries a one-click unsubscribe link for its kind and the
 List-Unsubscribe / List-Unsubscribe-Post headers (RFC 8058).
 """
 
+import email.policy
+
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
@@ -45,11 +47,20 @@ def read_unsubscribe_token(token: str) -> tuple[User, str]:
     return User.objects.get(pk=data["u"]), kind
 
 
+class RhythmEmail(EmailMultiAlternatives):
+    """Headers are folded at RFC 5322's 998-character limit instead of 78, so the long
+    unsubscribe URL in List-Unsubscribe stays a plain `<https://…>` that mail clients
+    can use (folding a space-less URL would turn it into encoded words)."""
+
+    def message(self, *, policy=email.policy.default):
+        return super().message(policy=policy.clone(max_line_length=998))
+
+
 def build_message(*, name: str, user: User, kind: str, context: dict) -> EmailMultiAlternatives:
     link = unsubscribe_url(user, kind)
     context = {**context, "user": user, "unsubscribe_url": link, "site_url": settings.SITE_URL}
     subject = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
-    message = EmailMultiAlternatives(
+    message = RhythmEmail(
         subject=subject,
         body=render_to_string(f"emails/{name}-body.txt", context),
         to=[user.email],

@@ -358,3 +358,15 @@ def test_a_tick_pretending_to_be_later_finds_new_teams_due(rhythm):
     result = reminders.dispatch_reminders(now=digest_due + timedelta(minutes=5))
     assert result.reminders == 2
     assert result.digests == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_unsubscribe_header_survives_smtp_serialisation(rhythm, settings):
+    import email.policy
+
+    settings.SITE_URL = "https://okrs.example.com"
+    reminders.dispatch_reminders(now=MONDAY_TEN_AMSTERDAM)
+    raw = mail.outbox[0].message(policy=email.policy.SMTP).as_bytes().decode()
+    header = next(line for line in raw.splitlines() if line.startswith("List-Unsubscribe:"))
+    assert header.startswith("List-Unsubscribe: <https://okrs.example.com/unsubscribe/")
+    assert header.endswith("/>")
