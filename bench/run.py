@@ -90,53 +90,6 @@ def bench_key_result_update() -> None:
     _figures("key_result_update (service)", samples)
 
 
-def _due_teams(n: int, due) -> None:
-    """n teams due at once, one member each, committed objectives (bulk inserts)."""
-    from datetime import date, time
-
-    from okrs.models import Cycle, KeyResult, Objective
-    from teams.models import Membership, Team, User
-
-    cycle = Cycle.objects.filter(status="active").first() or Cycle.objects.create(
-        name="Bench", start_date=date(2026, 10, 1), end_date=date(2026, 12, 31), status="active"
-    )
-    company = Objective.objects.get_or_create(
-        cycle=cycle, level="company", defaults={"title": "Company", "state": "committed"}
-    )[0]
-    company_kr = KeyResult.objects.create(objective=company, title="Bench KR", target_value=1)
-    teams = Team.objects.bulk_create(
-        Team(
-            name=f"Bench team {i:05d}",
-            slug=f"bench-{i:05d}",
-            time_zone="Europe/Amsterdam",
-            checkin_weekday=0,
-            checkin_time=time(10, 0),
-            next_reminder_at=due,
-        )
-        for i in range(n)
-    )
-    users = User.objects.bulk_create(
-        User(email=f"bench{i:05d}@example.com", name=f"Bench {i}", password="!") for i in range(n)
-    )
-    Membership.objects.bulk_create(
-        Membership(team=t, user=u, role="member") for t, u in zip(teams, users, strict=True)
-    )
-    objectives = Objective.objects.bulk_create(
-        Objective(
-            cycle=cycle,
-            level="team",
-            team=t,
-            title=f"Objective {t.pk}",
-            aligned_to=company_kr,
-            state="committed",
-        )
-        for t in teams
-    )
-    KeyResult.objects.bulk_create(
-        KeyResult(objective=o, title="KR", target_value=10, current_value=3) for o in objectives
-    )
-
-
 def bench_reminders() -> dict:
     """N teams due at once: tick + sending until the SMTP server accepted every reminder,
     beside plain smtplib sending the same messages over one connection."""
@@ -149,6 +102,7 @@ def bench_reminders() -> dict:
     from django.conf import settings
     from django.test.utils import override_settings
 
+    from bench.data import make_due_teams
     from checkins import emails, reminders
     from checkins.models import EmailOutbox
     from config.celery import app as celery_app
@@ -176,13 +130,14 @@ def bench_reminders() -> dict:
         }
     }
     try:
-        _due_teams(n, due)
+        make_due_teams(n, due=due)
         celery_app.conf.task_always_eager = True  # one worker: the sends run in this process
         with override_settings(MAILERS=mailers):
             start = time.perf_counter()
             reminders.dispatch_reminders(now=due + timedelta(minutes=1))
             pipeline = time.perf_counter() - start
-            assert handler.accepted == n, (handler.accepted, n)
+            # The demo company's own people are due at the same moment, so count rows.
+            assert handler.accepted == EmailOutbox.objects.count() >= n
             rows = list(
                 EmailOutbox.objects.select_related("recipient", "team").filter(kind="reminder")
             )

@@ -157,6 +157,24 @@ def _changes(before, after, fields: list[str]) -> dict[str, list[str]]:
     }
 
 
+def validate_objective_text(
+    objective: Objective, *, title: str, context: str, aligned_to: KeyResult | None
+) -> None:
+    """Model validation of a reworded objective, without saving anything."""
+    candidate = Objective(
+        pk=objective.pk,
+        cycle=objective.cycle,
+        level=objective.level,
+        team=objective.team,
+        title=title,
+        context=context,
+        aligned_to=aligned_to,
+        state=objective.state,
+    )
+    candidate._state.adding = False
+    _full_clean(candidate, exclude=["cycle", "team"])
+
+
 @transaction.atomic
 def objective_update(
     *,
@@ -173,18 +191,7 @@ def objective_update(
         aligned_to = None
     elif aligned_to is None:
         aligned_to = objective.aligned_to
-    candidate = Objective(
-        pk=objective.pk,
-        cycle=objective.cycle,
-        level=objective.level,
-        team=objective.team,
-        title=title,
-        context=context,
-        aligned_to=aligned_to,
-        state=objective.state,
-    )
-    candidate._state.adding = False
-    _full_clean(candidate, exclude=["cycle", "team"])
+    validate_objective_text(objective, title=title, context=context, aligned_to=aligned_to)
     if aligned_to is not None:
         _ensure_aligns_within_cycle(aligned_to, objective.cycle)
     before = Objective.objects.get(pk=objective.pk)

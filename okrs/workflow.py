@@ -12,7 +12,13 @@ from django.utils import timezone
 from config.tasks import enqueue_on_commit
 from okrs import tasks
 from okrs.models import Comment, Cycle, KeyResult, KeyResultUpdate, Objective, ObjectiveEvent
-from okrs.services import _ensure_aligns_within_cycle, _ensure_open, _full_clean, _record
+from okrs.services import (
+    _ensure_aligns_within_cycle,
+    _ensure_open,
+    _full_clean,
+    _record,
+    validate_objective_text,
+)
 from okrs.weeks import week_start
 from teams.models import Team, User
 
@@ -119,18 +125,7 @@ def team_objective_accept(
 ) -> Objective:
     """A leader accepts a team's proposal, reworded as they see fit; it becomes a draft."""
     _ensure_aligns_within_cycle(aligned_to, objective.cycle)
-    candidate = Objective(
-        pk=objective.pk,
-        cycle=objective.cycle,
-        level=objective.level,
-        team=objective.team,
-        title=title,
-        context=context,
-        aligned_to=aligned_to,
-        state=State.DRAFT,
-    )
-    candidate._state.adding = False
-    _full_clean(candidate, exclude=["cycle", "team"])
+    validate_objective_text(objective, title=title, context=context, aligned_to=aligned_to)
     objective = _transition(
         objective,
         allowed_from=(State.PROPOSED,),
