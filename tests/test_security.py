@@ -1,0 +1,159 @@
+"""Every URL the app serves: anonymous visitors reach only the public pages."""
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from teams.models import User
+from tests.factories import TeamFactory
+
+# Pages anyone may open without signing in (their own tests check what they allow).
+PUBLIC = {
+    "login",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "teams:invitation-accept",
+    "checkins:unsubscribe",
+    "healthz",
+}
+# Django's admin guards itself (it redirects to its own sign-in page).
+SELF_GUARDED_NAMESPACES = {"admin"}
+
+SAMPLE_KWARGS = {
+    "cycle_id": 1,
+    "objective_id": 1,
+    "key_result_id": 1,
+    "membership_id": 1,
+    "obstacle_id": 1,
+    "experiment_id": 1,
+    "slug": "onboarding",
+    "week": "2026-W48",
+    "token": "not-a-token",
+    "uidb64": "MQ",
+}
+
+
+def app_routes():
+    """(name, path) for every named route of the project's own apps."""
+    from django.urls import reverse
+
+    routes = []
+
+    def walk(patterns, namespace=None):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                ns = entry.namespace or namespace
+                if ns in SELF_GUARDED_NAMESPACES:
+                    continue
+                walk(entry.url_patterns, ns)
+            elif isinstance(entry, URLPattern) and entry.name:
+                name = f"{namespace}:{entry.name}" if namespace else entry.name
+                kwargs = {k: SAMPLE_KWARGS[k] for k in entry.pattern.regex.groupindex}
+                if name == "password_reset_confirm":
+                    kwargs["token"] = "set-password"
+                routes.append((name, reverse(name, kwargs=kwargs)))
+
+    walk(get_resolver().url_patterns)
+    return routes
+
+
+ROUTES = app_routes()
+
+
+def test_the_walk_finds_the_apps_routes():
+    names = {name for name, _ in ROUTES}
+    assert {"home", "okrs:cycle-create", "checkins:save", "teams:members"} <= names
+    assert len(ROUTES) > 40
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "path"), ROUTES, ids=[name for name, _ in ROUTES])
+def test_anonymous_visitors_reach_only_public_pages(name, path):
+    TeamFactory(slug="onboarding")
+    client = Client()
+    for method in ("get", "post"):
+        response = getattr(client, method)(path)
+        if name in PUBLIC:
+            assert response.status_code < 500, f"{method.upper()} {path}"
+            continue
+        allowed = (302, 405)
+        assert response.status_code in allowed, f"{method.upper()} {path}: {response.status_code}"
+        if response.status_code == 302:
+            assert response["Location"].startswith("/accounts/login/"), response["Location"]
+
+
+@pytest.mark.django_db
+def test_posting_extra_fields_changes_nothing_they_name(client_for):
+    """Forms list their fields: is_staff, is_leader, state, team or version in a post
+    are ignored."""
+    from django.urls import reverse
+
+    user = User.objects.create_user("mia@example.com", "x", name="Mia")
+    client = client_for(user)
+    response = client.post(
+        reverse("teams:settings"),
+        {
+            "name": "Mia",
+            "time_zone": "Europe/Amsterdam",
+            "is_staff": "on",
+            "is_superuser": "on",
+            "is_leader": "on",
+            "email": "boss@example.com",
+        },
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert (user.is_staff, user.is_superuser, user.is_leader, user.email) == (
+        False,
+        False,
+        False,
+        "mia@example.com",
+    )
+
+
+def test_no_form_uses_all_fields():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    offenders = [
+        str(path.relative_to(root))
+        for app in ("config", "teams", "okrs", "checkins")
+        for path in (root / app).rglob("*.py")
+        if '"__all__"' in path.read_text() or "'__all__'" in path.read_text()
+    ]
+    assert offenders == []
+
+
+def test_templates_never_mark_user_text_safe():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "templates"
+    offenders = [str(path) for path in root.rglob("*.html") if "|safe" in path.read_text()]
+    assert offenders == []
+
+
+@pytest.mark.django_db
+def test_a_team_lead_cannot_post_their_way_to_a_committed_objective(client_for, lead, team):
+    from django.urls import reverse
+
+    from okrs.models import Cycle, Objective
+    from tests.factories import CompanyObjectiveFactory, KeyResultFactory
+
+    company_kr = KeyResultFactory(
+        objective=CompanyObjectiveFactory(cycle__status=Cycle.Status.ACTIVE)
+    )
+    client_for(lead).post(
+        reverse("okrs:team-objective-create", args=[team.slug]),
+        {
+            "objective-title": "Ours",
+            "objective-context": "",
+            "objective-aligned_to": str(company_kr.pk),
+            "objective-state": "committed",
+            "objective-team": "999",
+            "objective-version": "42",
+        },
+    )
+    objective = Objective.objects.get(team=team)
+    assert (objective.state, objective.team, objective.version) == ("proposed", team, 1)
