@@ -157,3 +157,20 @@ def test_a_team_lead_cannot_post_their_way_to_a_committed_objective(client_for, 
     )
     objective = Objective.objects.get(team=team)
     assert (objective.state, objective.team, objective.version) == ("proposed", team, 1)
+
+
+# The one-click unsubscribe is exempt on purpose: mail clients POST it without a token,
+# and its signed link is the proof (tests/checkins/test_reminders.py covers it).
+CSRF_ROUTES = [(name, path) for name, path in ROUTES if name != "checkins:unsubscribe"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "path"), CSRF_ROUTES, ids=[name for name, _ in CSRF_ROUTES])
+def test_every_unsafe_request_without_a_csrf_token_is_refused(name, path, leader):
+    """Signed in as a leader, a POST without the token is refused everywhere."""
+    TeamFactory(slug="onboarding")
+    client = Client(enforce_csrf_checks=True)
+    if name not in PUBLIC:
+        client.force_login(leader, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.post(path, {"title": "x"})
+    assert response.status_code in (403, 405), f"POST {path}: {response.status_code}"
