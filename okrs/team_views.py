@@ -19,7 +19,8 @@ from okrs.forms import (
 )
 from okrs.models import Objective
 from okrs.views import _okr_changed
-from teams.models import Team
+from teams.audit import audit
+from teams.models import AuditEvent, Team
 from teams.permissions import is_leader, is_team_lead, is_team_member
 
 TEAM_PAGE = "okrs/team_detail.html"
@@ -220,6 +221,7 @@ def team_objective_challenge(request: HttpRequest, objective_id: int) -> HttpRes
         )
     except ValidationError as error:
         return _okr_changed(request, objective, "", error=" ".join(error.messages))
+    audit(request, AuditEvent.Action.CHALLENGED, f"{objective.team}: {objective.title}")
     return _okr_changed(request, objective, "Challenge sent to the team.")
 
 
@@ -227,9 +229,12 @@ def team_objective_challenge(request: HttpRequest, objective_id: int) -> HttpRes
 @require_POST
 def team_objective_commit(request: HttpRequest, objective_id: int) -> HttpResponse:
     objective = _get_team_objective_for_leader(request, objective_id)
-    return _workflow_step(
-        request, objective, workflow.team_objective_commit, "Committed. Off you go!"
-    )
+    try:
+        workflow.team_objective_commit(objective=objective, actor=request.user)
+    except ValidationError as error:
+        return _okr_changed(request, objective, "", error=" ".join(error.messages))
+    audit(request, AuditEvent.Action.COMMITTED, f"{objective.team}: {objective.title}")
+    return _okr_changed(request, objective, "Committed. Off you go!")
 
 
 @login_required

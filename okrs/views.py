@@ -29,6 +29,8 @@ from okrs.forms import (
     TeamObjectiveForm,
 )
 from okrs.models import Cycle, KeyResult, Objective
+from teams.audit import audit
+from teams.models import AuditEvent
 from teams.permissions import is_leader
 
 
@@ -190,6 +192,7 @@ def cycle_close(request: HttpRequest, cycle_id: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
+        audit(request, AuditEvent.Action.CYCLE_CLOSED, cycle.name)
         messages.success(request, f"“{cycle.name}” is closed.")
     return redirect("okrs:cycle-detail", cycle_id=cycle.pk)
 

@@ -216,3 +216,35 @@ class Invitation(models.Model):
     @property
     def is_used(self) -> bool:
         return self.accepted_at is not None
+
+
+class AuditEvent(models.Model):
+    """Who did what sensitive thing, when and from where; leaders read the log."""
+
+    class Action(models.TextChoices):
+        SIGNED_IN = "signed_in", "signed in"
+        SIGN_IN_FAILED = "sign_in_failed", "failed to sign in"
+        INVITED = "invited", "invited"
+        ROLE_CHANGED = "role_changed", "changed a role"
+        MEMBER_REMOVED = "member_removed", "removed a member"
+        COMMITTED = "committed", "committed an objective"
+        CHALLENGED = "challenged", "challenged an objective"
+        CYCLE_CLOSED = "cycle_closed", "closed a cycle"
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    subject = models.CharField(max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.actor} {self.get_action_display()} {self.subject}"

@@ -20,5 +20,6 @@ urlpatterns = [
     ),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
     path("settings/", views.profile_settings, name="settings"),
+    path("audit/", views.audit_log, name="audit-log"),
     path("teams/<slug:slug>/schedule/", views.team_schedule, name="schedule"),
 ]

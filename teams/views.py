@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from config.htmx import UNPROCESSABLE
 from teams import services
+from teams.audit import audit
 from teams.forms import (
     AcceptInvitationForm,
     InvitationForm,
@@ -19,7 +20,7 @@ from teams.forms import (
     ScheduleForm,
     TeamForm,
 )
-from teams.models import Membership, Team
+from teams.models import AuditEvent, Membership, Team
 from teams.permissions import can_manage_members, is_leader
 
 
@@ -106,6 +107,11 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error("email", error)
         else:
             email = form.cleaned_data["email"]
+            audit(
+                request,
+                AuditEvent.Action.INVITED,
+                f"{email} to {team} as {form.cleaned_data['role']}",
+            )
             if outcome.added_existing_account:
                 messages.success(request, f"{email} already had an account and is now in {team}.")
             else:
@@ -136,6 +142,7 @@ def membership_remove(request: HttpRequest, slug: str, membership_id: int) -> Ht
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
+        audit(request, AuditEvent.Action.MEMBER_REMOVED, f"{membership.user.email} from {team}")
         messages.success(request, f"{membership.user} is no longer in {team}.")
     return redirect("teams:members", slug=team.slug)
 
@@ -153,6 +160,11 @@ def membership_role(request: HttpRequest, slug: str, membership_id: int) -> Http
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
+        audit(
+            request,
+            AuditEvent.Action.ROLE_CHANGED,
+            f"{membership.user.email} in {team}: {membership.role}",
+        )
         messages.success(request, f"{membership.user} is now {membership.get_role_display()}.")
     return redirect("teams:members", slug=team.slug)
 
@@ -249,3 +261,13 @@ def team_schedule(request: HttpRequest, slug: str) -> HttpResponse:
         {"form": form, "team": team},
         status=UNPROCESSABLE if form.errors else 200,
     )
+
+
+@login_required
+@require_http_methods(["GET"])
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """Sign-ins, invitations, role changes, commits, challenges and closes (leaders)."""
+    if not is_leader(request.user):
+        raise PermissionDenied("Only leaders read the audit log.")
+    events = AuditEvent.objects.select_related("actor")[:200]
+    return render(request, "teams/audit_log.html", {"events": events})

@@ -174,3 +174,33 @@ def test_every_unsafe_request_without_a_csrf_token_is_refused(name, path, leader
         client.force_login(leader, backend="django.contrib.auth.backends.ModelBackend")
     response = client.post(path, {"title": "x"})
     assert response.status_code in (403, 405), f"POST {path}: {response.status_code}"
+
+
+@pytest.mark.django_db
+def test_sensitive_actions_are_audited_and_leaders_read_the_log(client_for, leader, lead, team):
+    from django.urls import reverse
+
+    from teams.models import AuditEvent
+
+    User.objects.create_user("ada@example.com", "right-password-123")
+    Client().post(reverse("login"), {"username": "ada@example.com", "password": "wrong"})
+    Client().post(
+        reverse("login"), {"username": "ada@example.com", "password": "right-password-123"}
+    )
+    client_for(lead).post(
+        reverse("teams:members", args=[team.slug]), {"email": "new@example.com", "role": "member"}
+    )
+    # (The test client's force_login is recorded too, without an address: left out here.)
+    actions = list(
+        AuditEvent.objects.exclude(ip_address=None)
+        .order_by("id")
+        .values_list("action", "subject", "ip_address")
+    )
+    assert actions == [
+        ("sign_in_failed", "ada@example.com", "127.0.0.1"),
+        ("signed_in", "ada@example.com", "127.0.0.1"),
+        ("invited", "new@example.com to Onboarding as member", "127.0.0.1"),
+    ]
+    page = client_for(leader).get(reverse("teams:audit-log"))
+    assert page.status_code == 200 and "failed to sign in" in page.content.decode()
+    assert client_for(lead).get(reverse("teams:audit-log")).status_code == 403

@@ -1,0 +1,32 @@
+"""The audit log: sensitive actions with who, when and from where."""
+
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.dispatch import receiver
+from django.http import HttpRequest
+
+from teams.models import AuditEvent
+
+
+def client_address(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def audit(request: HttpRequest | None, action: str, subject: str = "", *, actor=None) -> None:
+    """Record one sensitive action (the request gives who and from where)."""
+    if actor is None and request is not None and request.user.is_authenticated:
+        actor = request.user
+    AuditEvent.objects.create(
+        actor=actor, action=action, subject=subject[:300], ip_address=client_address(request)
+    )
+
+
+@receiver(user_logged_in)
+def _signed_in(sender, request, user, **kwargs) -> None:
+    audit(request, AuditEvent.Action.SIGNED_IN, user.email, actor=user)
+
+
+@receiver(user_login_failed)
+def _sign_in_failed(sender, credentials, request=None, **kwargs) -> None:
+    audit(request, AuditEvent.Action.SIGN_IN_FAILED, str(credentials.get("username", ""))[:300])
