@@ -280,3 +280,21 @@ def test_production_refuses_to_start_without_secret_key() -> None:
     result = run_manage("check", env=env)
     assert result.returncode != 0, _output(result)
     assert "SECRET_KEY" in result.stderr, _output(result)
+
+
+def test_manage_py_works_out_of_the_box_for_developers(tmp_path) -> None:
+    """A developer's `python manage.py ...` needs no environment; gunicorn still does."""
+    env = clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 'dev.sqlite3'}")
+    env.pop("DEBUG", None)
+    env.pop("SECRET_KEY", None)
+    result = run_manage("makemigrations", "--check", "--dry-run", env=env)
+    assert result.returncode == 0, _output(result)
+    wsgi = subprocess.run(
+        [sys.executable, "-c", "import config.wsgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert wsgi.returncode != 0 and "SECRET_KEY" in wsgi.stderr
