@@ -22,7 +22,7 @@ from config.tasks import enqueue_on_commit
 from okrs.models import Cycle, Objective
 from okrs.weeks import week_start
 from teams.models import Membership, Team, User
-from teams.schedule import DIGEST_TIME, DIGEST_WEEKDAY, local_date, next_weekly
+from teams.schedule import local_date, next_digest, team_next_reminder
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +44,8 @@ def reenqueue_after() -> timedelta:
 
 @dataclass
 class TickResult:
+    # Emails found due (a second tick at the same moment finds them again; the outbox's
+    # unique rows make sure each is written and sent once).
     reminders: int = 0
     nudges: int = 0
     digests: int = 0
@@ -63,13 +65,10 @@ def _teams_with_committed_objective(team_ids: list[int]) -> set[int]:
 
 
 def _insert(rows: list[EmailOutbox]) -> int:
-    """Write outbox rows; the unique constraints drop those another tick wrote.
-
-    Returns how many rows appeared meanwhile (for the log; a concurrent tick's rows may
-    be counted too)."""
-    before = EmailOutbox.objects.count() if rows else 0
+    """Write outbox rows; the unique constraints drop those another tick wrote first.
+    Returns how many rows were due (written now or already there)."""
     EmailOutbox.objects.bulk_create(rows, ignore_conflicts=True, batch_size=BATCH)
-    return EmailOutbox.objects.count() - before if rows else 0
+    return len(rows)
 
 
 def _schedule_new_teams(now: datetime) -> None:
@@ -79,12 +78,6 @@ def _schedule_new_teams(now: datetime) -> None:
         Team.objects.filter(pk=team.pk, next_reminder_at__isnull=True).update(
             next_reminder_at=team_next_reminder(team, after=now)
         )
-
-
-def team_next_reminder(team: Team, *, after: datetime) -> datetime:
-    return next_weekly(
-        weekday=team.checkin_weekday, at=team.checkin_time, tz=team.time_zone, after=after
-    )
 
 
 def _due_reminders(now: datetime) -> int:
@@ -157,17 +150,13 @@ def _due_nudges(now: datetime) -> int:
     return created
 
 
-def leader_next_digest(user: User, *, after: datetime) -> datetime:
-    return next_weekly(weekday=DIGEST_WEEKDAY, at=DIGEST_TIME, tz=user.time_zone, after=after)
-
-
 def _due_digests(now: datetime) -> int:
     """Monday morning in each leader's own time zone: the company OKR at a glance."""
     leaders = User.objects.filter(is_leader=True, is_active=True)
     first_seen = min(now, timezone.now())
     for user in leaders.filter(next_digest_at__isnull=True).only("pk", "time_zone"):
         User.objects.filter(pk=user.pk, next_digest_at__isnull=True).update(
-            next_digest_at=leader_next_digest(user, after=first_seen)
+            next_digest_at=next_digest(user, after=first_seen)
         )
     with transaction.atomic():
         due = list(leaders.select_for_update(skip_locked=True).filter(next_digest_at__lte=now))
@@ -176,7 +165,7 @@ def _due_digests(now: datetime) -> int:
             if user.email_digest and now - user.next_digest_at <= DIGEST_GRACE:
                 week = week_start(local_date(user.next_digest_at, user.time_zone))
                 rows.append(EmailOutbox(kind="digest", recipient=user, team=None, period=week))
-            user.next_digest_at = leader_next_digest(user, after=max(now, user.next_digest_at))
+            user.next_digest_at = next_digest(user, after=max(now, user.next_digest_at))
         created = _insert(rows)
         User.objects.bulk_update(due, ["next_digest_at"])
     return created

@@ -92,15 +92,9 @@ def checkin_week(request: HttpRequest, slug: str, week: str) -> HttpResponse:
     return render(request, PAGE, _page_context(request, team, monday, objective))
 
 
-def _field_response(
-    request, team, week, *, field: str, value: str, status: int, current=None, draft=False
-):
-    return render(
-        request,
-        "checkins/checkin.html#saved",
-        {"field": field, "value": value, "current": current, "team": team, "draft": draft},
-        status=status,
-    )
+def _saved(request: HttpRequest, *, status: int = 200, **context) -> HttpResponse:
+    """The autosave answer: out-of-band updates of the field's base, status and conflict."""
+    return render(request, "checkins/checkin.html#saved", context, status=status)
 
 
 @login_required
@@ -127,31 +121,12 @@ def checkin_save(request: HttpRequest, slug: str, week: str) -> HttpResponse:
                 checkin=checkin, field=field, value=value, base=base, author=request.user
             )
         except services.FieldConflict as conflict:
-            return _field_response(
-                request,
-                team,
-                monday,
-                field=field,
-                value=value,
-                status=CONFLICT,
-                current=conflict.current,
-            )
+            return _saved(request, status=CONFLICT, field=field, current=conflict.current)
         except ValidationError as error:
-            return render(
-                request,
-                "checkins/checkin.html#saved",
-                {"field": field, "error": " ".join(error.messages)},
-                status=UNPROCESSABLE,
+            return _saved(
+                request, status=UNPROCESSABLE, field=field, error=" ".join(error.messages)
             )
-        return _field_response(
-            request,
-            team,
-            monday,
-            field=field,
-            value=saved.value,
-            status=200,
-            draft=not checkin.is_submitted,
-        )
+        return _saved(request, field=field, value=saved.value, draft=not checkin.is_submitted)
 
     # Without JavaScript: the whole form at once, each field against its own base.
     conflicts, errors = [], []

@@ -30,3 +30,15 @@ def next_weekly(*, weekday: int, at: time, tz: str, after: datetime) -> datetime
 
 def local_date(moment: datetime, tz: str):
     return moment.astimezone(ZoneInfo(tz)).date()
+
+
+def team_next_reminder(team, *, after: datetime) -> datetime:
+    """The team's next weekly check-in moment after `after` (its reminder is due then)."""
+    return next_weekly(
+        weekday=team.checkin_weekday, at=team.checkin_time, tz=team.time_zone, after=after
+    )
+
+
+def next_digest(user, *, after: datetime) -> datetime:
+    """A leader's next Monday-morning digest, in their own time zone."""
+    return next_weekly(weekday=DIGEST_WEEKDAY, at=DIGEST_TIME, tz=user.time_zone, after=after)

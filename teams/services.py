@@ -177,11 +177,11 @@ def invitation_accept(*, token: str, name: str, password: str) -> User:
 @transaction.atomic
 def team_schedule_update(*, team: Team, weekday: int, at, time_zone: str) -> Team:
     """The team's weekly check-in moment; the next reminder follows it."""
-    from teams.schedule import next_weekly
+    from teams.schedule import team_next_reminder
 
     team.checkin_weekday, team.checkin_time, team.time_zone = weekday, at, time_zone
     team.full_clean()
-    team.next_reminder_at = next_weekly(weekday=weekday, at=at, tz=time_zone, after=timezone.now())
+    team.next_reminder_at = team_next_reminder(team, after=timezone.now())
     team.save(update_fields=["checkin_weekday", "checkin_time", "time_zone", "next_reminder_at"])
     return team
 

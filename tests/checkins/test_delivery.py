@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TICK = DUE + timedelta(minutes=2)
 
 
-def test_database_url() -> str:
+def database_url_for_children() -> str:
     """The URL of the test database, for processes the test starts."""
     db = connection.settings_dict
     if connection.vendor == "postgresql":
@@ -28,15 +28,12 @@ def test_database_url() -> str:
     return f"sqlite:///{db['NAME']}"
 
 
-test_database_url.__test__ = False  # a helper, not a test
-
-
 def child_env(**extra) -> dict:
     env = {
         "PATH": os.environ["PATH"],
         "DEBUG": "true",
         "SECRET_KEY": "tests-only-not-secret",
-        "DATABASE_URL": test_database_url(),
+        "DATABASE_URL": database_url_for_children(),
         "CELERY_TASK_ALWAYS_EAGER": "true",
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "PYTHONUNBUFFERED": "1",
