@@ -163,11 +163,22 @@ def team_objective_accept(request: HttpRequest, objective_id: int) -> HttpRespon
     )
 
 
-def _workflow_step(request: HttpRequest, objective: Objective, step, done: str, **kwargs):
+def _workflow_step(
+    request: HttpRequest,
+    objective: Objective,
+    step,
+    done: str,
+    *,
+    audit_action: str = "",
+    **kwargs,
+) -> HttpResponse:
+    """Run one workflow step; a refusal is shown, a success confirmed (and audited)."""
     try:
         step(objective=objective, actor=request.user, **kwargs)
     except ValidationError as error:
         return _okr_changed(request, objective, "", error=" ".join(error.messages))
+    if audit_action:
+        audit(request, audit_action, f"{objective.team}: {objective.title}")
     return _okr_changed(request, objective, done)
 
 
@@ -212,29 +223,28 @@ def team_objective_challenge(request: HttpRequest, objective_id: int) -> HttpRes
     form = ChallengeForm(request.POST, prefix="challenge")
     if not form.is_valid():
         return _render_team_page(request, objective.team, status=UNPROCESSABLE, challenge_form=form)
-    try:
-        workflow.team_objective_challenge(
-            objective=objective,
-            actor=request.user,
-            body=form.cleaned_data["body"],
-            aspects=form.cleaned_data["aspects"],
-        )
-    except ValidationError as error:
-        return _okr_changed(request, objective, "", error=" ".join(error.messages))
-    audit(request, AuditEvent.Action.CHALLENGED, f"{objective.team}: {objective.title}")
-    return _okr_changed(request, objective, "Challenge sent to the team.")
+    return _workflow_step(
+        request,
+        objective,
+        workflow.team_objective_challenge,
+        "Challenge sent to the team.",
+        audit_action=AuditEvent.Action.CHALLENGED,
+        body=form.cleaned_data["body"],
+        aspects=form.cleaned_data["aspects"],
+    )
 
 
 @login_required
 @require_POST
 def team_objective_commit(request: HttpRequest, objective_id: int) -> HttpResponse:
     objective = _get_team_objective_for_leader(request, objective_id)
-    try:
-        workflow.team_objective_commit(objective=objective, actor=request.user)
-    except ValidationError as error:
-        return _okr_changed(request, objective, "", error=" ".join(error.messages))
-    audit(request, AuditEvent.Action.COMMITTED, f"{objective.team}: {objective.title}")
-    return _okr_changed(request, objective, "Committed. Off you go!")
+    return _workflow_step(
+        request,
+        objective,
+        workflow.team_objective_commit,
+        "Committed. Off you go!",
+        audit_action=AuditEvent.Action.COMMITTED,
+    )
 
 
 @login_required

@@ -293,3 +293,20 @@ def test_htmx_changes_confirm_in_the_message_area(client_for, member, objective)
         in html
     )
     assert "Submitted for review: the leaders have been told." in html
+
+
+def test_challenges_and_commits_are_audited(client_for, leader, objective):
+    from teams.models import AuditEvent
+
+    Objective.objects.filter(pk=objective.pk).update(state=State.SUBMITTED)
+    client = client_for(leader)
+    client.post(
+        reverse("okrs:team-objective-challenge", args=[objective.pk]),
+        {"challenge-aspects": ["ambition"], "challenge-body": "Aim higher"},
+    )
+    Objective.objects.filter(pk=objective.pk).update(state=State.SUBMITTED)
+    client.post(reverse("okrs:team-objective-commit", args=[objective.pk]))
+    # A refused commit (already committed) is not audited.
+    client.post(reverse("okrs:team-objective-commit", args=[objective.pk]))
+    actions = list(AuditEvent.objects.exclude(action="signed_in").values_list("action", "actor"))
+    assert sorted(actions) == [("challenged", leader.pk), ("committed", leader.pk)]
