@@ -9,7 +9,7 @@ from django.db.models import Q
 from checkins.models import CheckIn, CheckInEntry, Experiment, Obstacle
 from okrs.charts import WeekPoint, weekly_series
 from okrs.models import KeyResult, KeyResultUpdate, Objective
-from okrs.weeks import cycle_fraction, week_start
+from okrs.weeks import cycle_fraction, pace_value, week_start
 from teams.models import Team
 
 STALL_WEEKS = 3
@@ -136,8 +136,6 @@ class CheckInPage:
 
 def checkin_page(*, team: Team, objective: Objective, week: date) -> CheckInPage:
     """Everything the weekly check-in shows, in a fixed number of queries."""
-    from okrs.weeks import pace_value
-
     checkin = CheckIn.objects.filter(team=team, week_start=week).prefetch_related("entries").first()
     previous = (
         CheckIn.objects.filter(team=team, week_start__lt=week, state=CheckIn.State.SUBMITTED)

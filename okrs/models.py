@@ -7,6 +7,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from okrs.progress import key_result_progress
+
 TITLE_MAX_LENGTH = 200
 TEXT_MAX_LENGTH = 5000
 MAX_KEY_RESULTS = 5
@@ -199,8 +201,6 @@ class KeyResult(models.Model):
 
     @property
     def progress(self) -> int:
-        from okrs.progress import key_result_progress
-
         return key_result_progress(
             kind=self.kind,
             start=self.start_value,
