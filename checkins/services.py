@@ -82,9 +82,21 @@ def checkin_get_or_create(*, team: Team, week: date, author: User) -> CheckIn:
     return checkin
 
 
+def _ensure_cycle_open(checkin: CheckIn) -> None:
+    """A check-in changes while its cycle is active; in review or closed it is kept as is."""
+    status = (
+        Cycle.objects.filter(objectives__id=checkin.objective_id)
+        .values_list("status", flat=True)
+        .first()
+    )
+    if status != Cycle.Status.ACTIVE:
+        raise ValidationError("This check-in's cycle is over: it can no longer be changed.")
+
+
 def _ensure_editable(checkin: CheckIn) -> None:
     if checkin.is_submitted and checkin.week_start != this_week():
         raise ValidationError("That week is over: its check-in can no longer be corrected.")
+    _ensure_cycle_open(checkin)
 
 
 def _clean_entry_value(field: str, raw: str) -> Decimal | int | str | None:
@@ -193,6 +205,7 @@ def checkin_submit(*, checkin: CheckIn, author: User) -> CheckIn:
             raise ValidationError(
                 "This check-in is already submitted; corrections save as you type."
             )
+        _ensure_cycle_open(checkin)
         entries = list(
             checkin.entries.select_related("key_result").order_by("key_result__position")
         )
@@ -290,6 +303,8 @@ def _experiment_rules(team: Team, data: ExperimentData) -> None:
     objective = data.key_result.objective
     if objective.team_id != team.pk or objective.state == Objective.State.ARCHIVED:
         raise ValidationError({"key_result": ["Choose one of your team's key results."]})
+    # Results and learnings may still be written in the review; a closed cycle is kept.
+    okr_services.ensure_not_closed(objective.cycle)
 
 
 @transaction.atomic
@@ -307,6 +322,7 @@ def experiment_update(
     *, experiment: Experiment, data: ExperimentData, expected_version: int
 ) -> Experiment:
     """Update an experiment unless someone else saved it since `expected_version`."""
+    okr_services.ensure_not_closed(experiment.key_result.objective.cycle)
     _experiment_rules(experiment.team, data)
     candidate = Experiment(pk=experiment.pk, team=experiment.team, **data.__dict__)
     candidate._state.adding = False

@@ -90,6 +90,8 @@ TEMPLATES = [
 
 # Sections other apps add to a team page (okrs knows nothing of check-ins).
 TEAM_PAGE_SECTIONS = ["checkins.sections.team_section"]
+# What other apps add to each objective of a cycle's JSON export (see okrs/exports.py).
+CYCLE_EXPORT_EXTRAS = ["checkins.exports.objective_extras"]
 
 # --- Database -----------------------------------------------------------------
 
@@ -245,6 +247,10 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "teams.tasks.clear_expired_sessions",
         "schedule": 6 * 60 * 60,
+    },
+    "close-reviews-due": {
+        "task": "okrs.tasks.close_reviews_due",
+        "schedule": 60 * 60,
     },
 }
 

@@ -1,11 +1,14 @@
 """Template contexts shared by the pages that show an OKR (and by htmx fragments)."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from okrs import selectors
+from okrs import review_selectors, selectors
 from okrs.charts import attach_charts
 from okrs.forms import (
     ChallengeForm,
@@ -14,12 +17,14 @@ from okrs.forms import (
     NewKeyResultForm,
     NewTeamKeyResultForm,
     NewTeamObjectiveForm,
+    ReviewStartForm,
 )
 from okrs.models import MAX_KEY_RESULTS, Cycle, Objective
 from teams.models import Team
 from teams.permissions import is_leader, is_team_lead, is_team_member
 
 State = Objective.State
+REVIEW_DAYS = 14  # the default length of a cycle's review
 
 
 def may_edit_key_results(user, objective: Objective) -> bool:
@@ -32,7 +37,7 @@ def may_edit_key_results(user, objective: Objective) -> bool:
 def company_okr_context(request: HttpRequest, cycle: Cycle, **extra) -> dict:
     okr = selectors.company_okr_get(cycle=cycle)
     attach_charts(okr.key_results, cycle)
-    can_edit = is_leader(request.user) and not cycle.is_closed
+    can_edit = is_leader(request.user) and cycle.is_open
     context = {
         "cycle": cycle,
         "okr": okr,
@@ -47,6 +52,28 @@ def company_okr_context(request: HttpRequest, cycle: Cycle, **extra) -> dict:
     return context
 
 
+def cycle_review_context(request: HttpRequest, cycle: Cycle) -> dict:
+    """The end of a cycle on its page: how to start the review, the scores and learnings
+    of a cycle that is over, and, while planning the next one, those of the last one."""
+    context: dict = {}
+    if cycle.status in (Cycle.Status.REVIEW, Cycle.Status.CLOSED):
+        context["review_company"], context["review_teams"] = review_selectors.objectives_scored(
+            cycle=cycle
+        )
+    elif is_leader(request.user):
+        if cycle.status == Cycle.Status.ACTIVE:
+            context["review_start_form"] = ReviewStartForm(
+                initial={"review_until": timezone.localdate() + timedelta(days=REVIEW_DAYS)}
+            )
+        previous = review_selectors.previous_cycle(cycle)
+        if previous is not None:
+            context["previous_cycle"] = previous
+            context["previous_company"], context["previous_teams"] = (
+                review_selectors.objectives_scored(cycle=previous)
+            )
+    return context
+
+
 def team_okr_context(request: HttpRequest, team: Team, **extra) -> dict:
     cycle = selectors.cycle_get_active()
     okr = selectors.team_okr_get(team=team, cycle=cycle)
@@ -55,7 +82,7 @@ def team_okr_context(request: HttpRequest, team: Team, **extra) -> dict:
     user = request.user
     leader, member = is_leader(user), is_team_member(user, team)
     objective = okr.objective
-    open_cycle = cycle is not None and not cycle.is_closed
+    open_cycle = cycle is not None and cycle.is_open
     context = {
         "team": team,
         "cycle": cycle,
@@ -94,6 +121,15 @@ def team_okr_context(request: HttpRequest, team: Team, **extra) -> dict:
             context["decline_form"] = DeclineForm(prefix="decline")
         if context["can_comment"]:
             context["comment_form"] = CommentForm(prefix="comment")
+    finished = review_selectors.team_finished_objective(team)
+    if finished is not None:
+        context["finished_objective"] = finished
+        context["can_carry_forward"] = (
+            objective is None
+            and open_cycle
+            and cycle.start_date >= finished.cycle.start_date
+            and (leader or is_team_lead(user, team))
+        )
     # Other apps add sections (the weekly check-in) without okrs importing them.
     context["sections"] = [
         import_string(path)(request=request, team=team, okr=okr)

@@ -1,6 +1,6 @@
 from django import forms
 
-from okrs.models import Comment, Cycle, KeyResult, Objective
+from okrs.models import Comment, Cycle, KeyResult, Objective, Retrospective
 from okrs.services import KeyResultData
 from okrs.templatetags.okrs import plain_number
 from teams.models import User
@@ -183,3 +183,62 @@ class RecordForm(forms.Form):
         help_text="How sure are you that the key result will be reached?",
     )
     comment = forms.CharField(label="Comment", max_length=500, required=False)
+
+
+# --- the end of a cycle -------------------------------------------------------------
+
+
+class ReviewStartForm(forms.Form):
+    review_until = forms.DateField(
+        label="Scoring and retrospectives until",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="The OKRs freeze now; the cycle closes after this day.",
+    )
+
+
+class ScoreForm(forms.Form):
+    score = forms.CharField(
+        label="Score (0.0–1.0)",
+        max_length=10,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 5}),
+        help_text="Prefilled from progress. 0.7 is a good score for an ambitious key result.",
+    )
+    reason = forms.CharField(
+        label="Why this score?",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed when the score differs from what progress suggests.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class RetrospectiveForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    class Meta:
+        model = Retrospective
+        fields = ["learned", "keep", "change", "try_next"]
+        labels = {
+            "learned": "What we learned",
+            "keep": "What we keep doing",
+            "change": "What we change",
+            "try_next": "What we try next",
+        }
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields}
+
+
+class CarryForwardForm(forms.Form):
+    aligned_to = forms.ModelChoiceField(
+        label="Company key result it moves now",
+        queryset=KeyResult.objects.none(),
+        empty_label="Choose a company key result",
+    )
+
+    def __init__(self, *args, cycle: Cycle, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["aligned_to"]
+        field.queryset = KeyResult.objects.filter(
+            objective__cycle=cycle, objective__level=Objective.Level.COMPANY
+        ).order_by("position", "id")
+        field.label_from_instance = lambda kr: kr.title

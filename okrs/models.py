@@ -15,17 +15,27 @@ MAX_KEY_RESULTS = 5
 
 
 class Cycle(models.Model):
-    """A time box, usually a quarter: planning → active → closed."""
+    """A time box, usually a quarter: planning → active → review → closed.
+
+    In review the cycle's OKRs are frozen but teams and leaders still score their key
+    results and write their retrospectives, until `review_until`; closed is read-only.
+    """
 
     class Status(models.TextChoices):
         PLANNING = "planning", "Planning"
         ACTIVE = "active", "Active"
+        REVIEW = "review", "In review"
         CLOSED = "closed", "Closed"
 
     name = models.CharField(max_length=100)
     start_date = models.DateField()
     end_date = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNING)
+    review_until = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The last day of scoring and retrospectives; the cycle closes after it.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -43,7 +53,7 @@ class Cycle(models.Model):
                 violation_error_message="The end date must be after the start date.",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["planning", "active", "closed"]),
+                condition=Q(status__in=["planning", "active", "review", "closed"]),
                 name="cycle_status_valid",
             ),
         ]
@@ -54,6 +64,21 @@ class Cycle(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status == self.Status.CLOSED
+
+    @property
+    def is_open(self) -> bool:
+        """Its OKRs may change (planning and active)."""
+        return self.status in (self.Status.PLANNING, self.Status.ACTIVE)
+
+    @property
+    def in_review(self) -> bool:
+        return self.status == self.Status.REVIEW
+
+    @property
+    def is_scorable(self) -> bool:
+        """Scores and retrospectives may be written (the end of the active phase and
+        the review)."""
+        return self.status in (self.Status.ACTIVE, self.Status.REVIEW)
 
 
 class Objective(models.Model):
@@ -94,6 +119,14 @@ class Objective(models.Model):
         verbose_name="company key result it moves",
     )
     state = models.CharField(max_length=12, choices=State.choices, default=State.DRAFT)
+    carried_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="carried_to",
+        help_text="The last cycle's objective this one continues.",
+    )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -174,6 +207,19 @@ class KeyResult(models.Model):
         help_text="The team's belief, 0–10, that the key result will be reached.",
     )
     position = models.PositiveIntegerField(default=0)
+    # The end-of-cycle score, 0.0–1.0: prefilled from progress, a reason when it differs.
+    score = models.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
+    )
+    score_reason = models.TextField(max_length=TEXT_MAX_LENGTH, blank=True)
+    scored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    scored_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -184,6 +230,11 @@ class KeyResult(models.Model):
     class Meta:
         ordering = ["objective", "position", "id"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=1),
+                name="key_result_score_0_1",
+                violation_error_message="A score is between 0.0 and 1.0.",
+            ),
             models.CheckConstraint(
                 condition=Q(
                     kind__in=["increase", "decrease", "stay_above", "stay_below", "milestone"]
@@ -208,6 +259,11 @@ class KeyResult(models.Model):
             current=self.current_value,
         )
 
+    @property
+    def suggested_score(self) -> Decimal:
+        """The score progress suggests: 0.0–1.0 in tenths."""
+        return (Decimal(self.progress) / 100).quantize(Decimal("0.1"))
+
 
 class ObjectiveEvent(models.Model):
     """One change to an objective or its key results: who, when, what, before and after."""
@@ -225,8 +281,14 @@ class ObjectiveEvent(models.Model):
         CHALLENGED = "challenged", "challenged the key results"
         COMMITTED = "committed", "committed the objective"
         DECLINED = "declined", "declined the proposal"
+        SCORED = "scored", "scored a key result"
+        RETROSPECTIVE = "retrospective", "wrote the retrospective"
+        CARRIED_FORWARD = "carried", "carried the objective forward"
 
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="events")
+    key_result = models.ForeignKey(
+        KeyResult, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -306,3 +368,29 @@ class KeyResultUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key_result}: {self.value}"
+
+
+class Retrospective(models.Model):
+    """What a team (or the leaders, for the company objective) learned in a cycle."""
+
+    objective = models.OneToOneField(
+        Objective, on_delete=models.CASCADE, related_name="retrospective"
+    )
+    learned = models.TextField("what we learned", max_length=TEXT_MAX_LENGTH, blank=True)
+    keep = models.TextField("what we keep", max_length=TEXT_MAX_LENGTH, blank=True)
+    change = models.TextField("what we change", max_length=TEXT_MAX_LENGTH, blank=True)
+    try_next = models.TextField("what we try next", max_length=TEXT_MAX_LENGTH, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    FIELDS = ("learned", "keep", "change", "try_next")
+
+    def __str__(self) -> str:
+        return f"Retrospective of {self.objective}"
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(getattr(self, name).strip() for name in self.FIELDS)

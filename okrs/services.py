@@ -85,18 +85,33 @@ def cycle_activate(*, cycle: Cycle) -> Cycle:
 
 @transaction.atomic
 def cycle_close(*, cycle: Cycle) -> Cycle:
-    """Close an active cycle: it becomes read-only."""
+    """Close the active cycle or one in review: it becomes read-only for everyone."""
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
-    if cycle.status != Cycle.Status.ACTIVE:
-        raise ValidationError("Only the active cycle can be closed.")
+    if cycle.status not in (Cycle.Status.ACTIVE, Cycle.Status.REVIEW):
+        raise ValidationError("Only the active cycle or one in review can be closed.")
     cycle.status = Cycle.Status.CLOSED
     cycle.save(update_fields=["status"])
     return cycle
 
 
+CLOSED_MESSAGE = "This cycle is closed and can no longer be changed."
+REVIEW_MESSAGE = (
+    "This cycle is in review: its OKRs are frozen; only scores and retrospectives can still change."
+)
+
+
 def _ensure_open(cycle: Cycle) -> None:
+    """OKRs change while their cycle is planned or active, not in review or closed."""
     if cycle.is_closed:
-        raise ValidationError("This cycle is closed and can no longer be changed.")
+        raise ValidationError(CLOSED_MESSAGE)
+    if cycle.in_review:
+        raise ValidationError(REVIEW_MESSAGE)
+
+
+def ensure_not_closed(cycle: Cycle) -> None:
+    """Discussion, experiments' results and the review go on until the cycle closes."""
+    if cycle.is_closed:
+        raise ValidationError(CLOSED_MESSAGE)
 
 
 def company_objective_create(
@@ -131,9 +146,11 @@ def _record(
     subject: str = "",
     changes: dict | None = None,
     reason: str = "",
+    key_result: KeyResult | None = None,
 ) -> ObjectiveEvent:
     return ObjectiveEvent.objects.create(
         objective=objective,
+        key_result=key_result,
         actor=actor,
         verb=verb,
         subject=subject[:200],
@@ -330,6 +347,7 @@ def key_result_create(
             actor=actor,
             verb=ObjectiveEvent.Verb.KEY_RESULT_ADDED,
             subject=key_result.title,
+            key_result=key_result,
             reason=reason,
         )
     return key_result
@@ -403,6 +421,7 @@ def key_result_update(
             actor=actor,
             verb=ObjectiveEvent.Verb.KEY_RESULT_CHANGED,
             subject=current.title,
+            key_result=current,
             changes=changes,
             reason=reason,
         )

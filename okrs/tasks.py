@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from okrs import emails
+from okrs import emails, reviews
 from okrs.models import Comment, Objective
 from teams.tasks import RETRY
 
@@ -28,3 +28,9 @@ def send_comment_posted(*, comment_id: int) -> None:
     )
     if comment is not None:
         emails.send_comment_posted(comment)
+
+
+@shared_task
+def close_reviews_due() -> int:
+    """Close the cycles whose review has ended (beat, hourly)."""
+    return len(reviews.cycles_close_due())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from okrs import record_views, team_views, views
+from okrs import record_views, review_views, team_views, views
 
 app_name = "okrs"
 
@@ -11,6 +11,48 @@ urlpatterns = [
     path("cycles/<int:cycle_id>/edit/", views.cycle_edit, name="cycle-edit"),
     path("cycles/<int:cycle_id>/activate/", views.cycle_activate, name="cycle-activate"),
     path("cycles/<int:cycle_id>/close/", views.cycle_close, name="cycle-close"),
+    path(
+        "cycles/<int:cycle_id>/review/", review_views.cycle_review_start, name="cycle-review-start"
+    ),
+    path("cycles/<int:cycle_id>/print/", review_views.cycle_print, name="cycle-print"),
+    path(
+        "cycles/<int:cycle_id>/export.csv", review_views.cycle_export_csv, name="cycle-export-csv"
+    ),
+    path(
+        "cycles/<int:cycle_id>/export.json",
+        review_views.cycle_export_json,
+        name="cycle-export-json",
+    ),
+    path(
+        "objectives/<int:objective_id>/review/",
+        review_views.objective_review,
+        name="objective-review",
+    ),
+    path(
+        "objectives/<int:objective_id>/retrospective/",
+        review_views.retrospective_edit,
+        name="retrospective-edit",
+    ),
+    path(
+        "objectives/<int:objective_id>/carry-forward/",
+        review_views.objective_carry_forward,
+        name="objective-carry-forward",
+    ),
+    path(
+        "objectives/<int:objective_id>/history/",
+        review_views.objective_history,
+        name="objective-history",
+    ),
+    path(
+        "key-results/<int:key_result_id>/score/",
+        review_views.key_result_score,
+        name="key-result-score",
+    ),
+    path(
+        "key-results/<int:key_result_id>/history/",
+        review_views.key_result_history,
+        name="key-result-history",
+    ),
     path(
         "cycles/<int:cycle_id>/objective/new/",
         views.company_objective_create,

@@ -18,7 +18,12 @@ from config.htmx import (
     render_page_or_fragment,
 )
 from okrs import selectors, services
-from okrs.contexts import company_okr_context, may_edit_key_results, team_okr_context
+from okrs.contexts import (
+    company_okr_context,
+    cycle_review_context,
+    may_edit_key_results,
+    team_okr_context,
+)
 from okrs.forms import (
     CycleForm,
     KeyResultForm,
@@ -162,11 +167,11 @@ def cycle_edit(request: HttpRequest, cycle_id: int) -> HttpResponse:
 @require_GET
 def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle = get_object_or_404(Cycle, pk=cycle_id)
+    context = company_okr_context(request, cycle)
+    if not is_fragment_request(request):
+        context.update(cycle_review_context(request, cycle))
     return render_page_or_fragment(
-        request,
-        "okrs/cycle_detail.html",
-        company_okr_context(request, cycle),
-        fragment="company_okr",
+        request, "okrs/cycle_detail.html", context, fragment="company_okr"
     )
 
 

@@ -17,6 +17,7 @@ from okrs.services import (
     _ensure_open,
     _full_clean,
     _record,
+    ensure_not_closed,
     validate_objective_text,
 )
 from okrs.weeks import week_start
@@ -248,6 +249,7 @@ def team_objective_commit(*, objective: Objective, actor: User) -> Objective:
 @transaction.atomic
 def comment_add(*, objective: Objective, author: User, body: str) -> Comment:
     """A comment on a team objective, emailed to the team."""
+    ensure_not_closed(objective.cycle)
     comment = Comment(objective=objective, author=author, kind=Comment.Kind.COMMENT, body=body)
     comment.full_clean()
     comment.save()

@@ -302,7 +302,7 @@ def test_team_page_with_twelve_weeks_of_history_keeps_its_query_count(
         )
         Obstacle.objects.create(team=team, description=f"Obstacle {n}")
     client = client_for(member)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         response = client.get(reverse("okrs:team-detail", args=[team.slug]))
     html = response.content.decode()
     assert html.count('data-series="value"') == 5

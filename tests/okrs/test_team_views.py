@@ -231,8 +231,8 @@ def test_team_page_query_count_is_flat(client_for, member, team, django_assert_n
     # session, user, team, active cycle, memberships, objective (+ alignment),
     # key results, comments, history, the viewer's team roles, the key results' weekly
     # history, then the check-in section: recent check-ins, obstacles and help
-    # requests, experiments
-    with django_assert_num_queries(14):
+    # requests, experiments; and the team's objective of the last cycle that is over
+    with django_assert_num_queries(15):
         assert client.get(reverse("okrs:team-detail", args=[team.slug])).status_code == 200
 
 

@@ -1,0 +1,180 @@
+"""A cycle as CSV (one row per key result) and as JSON (the whole tree), streamed.
+
+Both are generators: the response starts at once and memory stays flat however many
+teams the cycle has. Other apps add to each objective in the JSON (the check-ins and
+experiments) through `settings.CYCLE_EXPORT_EXTRAS`, so okrs imports none of them.
+"""
+
+import csv
+import json
+from collections.abc import Iterator
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from okrs import review_selectors
+from okrs.models import Cycle, KeyResult, Objective
+from okrs.progress import objective_progress
+
+CSV_COLUMNS = [
+    "team",
+    "objective",
+    "objective_state",
+    "key_result",
+    "kind",
+    "unit",
+    "start",
+    "target",
+    "current",
+    "progress",
+    "confidence",
+    "score",
+    "score_reason",
+]
+
+# A cell that starts with one of these is a formula to a spreadsheet (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def safe_cell(text: str) -> str:
+    """User text as a spreadsheet shows it: a leading quote defuses formulas."""
+    text = str(text)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def number(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    text = format(value.normalize(), "f")
+    return "0" if text in ("-0", "") else text
+
+
+class _Echo:
+    """A file-like object whose write returns the line instead of keeping it."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_row(kr: KeyResult) -> list[str]:
+    objective = kr.objective
+    team = objective.team.name if objective.team_id else "Company"
+    return [
+        safe_cell(team),
+        safe_cell(objective.title),
+        objective.state,
+        safe_cell(kr.title),
+        kr.kind,
+        safe_cell(kr.unit),
+        number(kr.start_value),
+        number(kr.target_value),
+        number(kr.current_value),
+        str(kr.progress),
+        "" if kr.confidence is None else str(kr.confidence),
+        number(kr.score),
+        safe_cell(kr.score_reason),
+    ]
+
+
+def cycle_csv(cycle: Cycle) -> Iterator[str]:
+    """The cycle's key results as CSV lines (UTF-8 with a BOM, so spreadsheets read it)."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(CSV_COLUMNS)
+    for kr in review_selectors.export_key_results(cycle):
+        yield writer.writerow(_csv_row(kr))
+
+
+def json_number(value: Decimal | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _person(user) -> str | None:
+    return None if user is None else str(user)
+
+
+def _key_result(kr: KeyResult) -> dict:
+    return {
+        "id": kr.pk,
+        "title": kr.title,
+        "kind": kr.kind,
+        "unit": kr.unit,
+        "start": json_number(kr.start_value),
+        "target": json_number(kr.target_value),
+        "current": json_number(kr.current_value),
+        "progress": kr.progress,
+        "confidence": kr.confidence,
+        "owner": _person(kr.owner),
+        "score": json_number(kr.score),
+        "score_reason": kr.score_reason,
+        "history": [
+            {
+                "week": update.week_start.isoformat(),
+                "value": json_number(update.value),
+                "confidence": update.confidence,
+                "comment": update.comment,
+                "by": _person(update.author),
+                "at": update.created_at.isoformat(),
+            }
+            for update in kr.updates.all()
+        ],
+    }
+
+
+def _objective(objective: Objective, extras: dict) -> dict:
+    key_results = list(objective.key_results.all())
+    retrospective = getattr(objective, "retrospective", None)
+    data = {
+        "id": objective.pk,
+        "level": objective.level,
+        "team": objective.team.name if objective.team_id else None,
+        "title": objective.title,
+        "context": objective.context,
+        "state": objective.state,
+        "aligned_to": objective.aligned_to_id,
+        "carried_from": objective.carried_from_id,
+        "progress": objective_progress(kr.progress for kr in key_results),
+        "score": json_number(review_selectors.objective_score(key_results)),
+        "key_results": [_key_result(kr) for kr in key_results],
+        "retrospective": None
+        if retrospective is None
+        else {
+            "learned": retrospective.learned,
+            "keep": retrospective.keep,
+            "change": retrospective.change,
+            "try_next": retrospective.try_next,
+        },
+    }
+    data.update(extras.get(objective.pk, {}))
+    return data
+
+
+def _extras(objectives: list[Objective]) -> dict[int, dict]:
+    merged: dict[int, dict] = {}
+    for path in settings.CYCLE_EXPORT_EXTRAS:
+        for objective_id, extra in import_string(path)(objectives).items():
+            merged.setdefault(objective_id, {}).update(extra)
+    return merged
+
+
+def cycle_json(cycle: Cycle) -> Iterator[str]:
+    """The whole cycle as one JSON document, written objective by objective."""
+    head = {
+        "cycle": {
+            "id": cycle.pk,
+            "name": cycle.name,
+            "start_date": cycle.start_date.isoformat(),
+            "end_date": cycle.end_date.isoformat(),
+            "status": cycle.status,
+        }
+    }
+    yield json.dumps(head)[:-1] + ', "objectives": ['
+    first = True
+    for batch in review_selectors.export_objectives(cycle):
+        extras = _extras(batch)
+        for objective in batch:
+            yield ("" if first else ",") + json.dumps(_objective(objective, extras))
+            first = False
+    yield "]}"

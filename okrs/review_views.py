@@ -1,0 +1,381 @@
+"""The end of a cycle: review, scores, retrospectives, carrying forward, history and
+exports. Everyone signed in reads; the team and leaders score their own objective."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from config.htmx import CONFLICT, UNPROCESSABLE, is_fragment_request
+from okrs import exports, review_selectors, reviews
+from okrs.contexts import may_edit_key_results
+from okrs.forms import CarryForwardForm, RetrospectiveForm, ReviewStartForm, ScoreForm
+from okrs.models import Cycle, KeyResult, Objective
+from okrs.progress import objective_progress
+from okrs.services import StaleEdit
+from okrs.views import _get_cycle_for_leader
+from teams.permissions import is_leader, is_team_lead
+
+
+def _errors(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+# --- the review phase ---------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def cycle_review_start(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    cycle = _get_cycle_for_leader(request, cycle_id)
+    form = ReviewStartForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose the last day of the review (a date).")
+    else:
+        try:
+            reviews.cycle_review_start(cycle=cycle, review_until=form.cleaned_data["review_until"])
+        except ValidationError as error:
+            messages.error(request, _errors(error))
+        else:
+            messages.success(
+                request,
+                f"“{cycle.name}” is in review: its OKRs are frozen. Teams score their key "
+                "results and write their retrospectives.",
+            )
+    return redirect("okrs:cycle-detail", cycle_id=cycle.pk)
+
+
+# --- scores and retrospectives ------------------------------------------------------
+
+
+def _review_context(request: HttpRequest, objective: Objective, **extra) -> dict:
+    user = request.user
+    can_score = (
+        objective.cycle.is_scorable
+        and objective.state == Objective.State.COMMITTED
+        and may_edit_key_results(user, objective)
+    )
+    key_results = list(objective.key_results.all())
+    retrospective = reviews.retrospective_get(objective)
+    score_forms = extra.pop("score_forms", {})
+    for kr in key_results:
+        kr.score_form = score_forms.get(kr.pk) or (
+            ScoreForm(
+                prefix=f"score{kr.pk}",
+                initial={
+                    "score": exports.number(
+                        kr.score if kr.score is not None else kr.suggested_score
+                    ),
+                    "reason": kr.score_reason,
+                    "version": kr.version,
+                },
+            )
+            if can_score
+            else None
+        )
+    context = {
+        "objective": objective,
+        "cycle": objective.cycle,
+        "key_results": key_results,
+        "score": review_selectors.objective_score(key_results),
+        "objective_progress": objective_progress(kr.progress for kr in key_results),
+        "scored": sum(kr.score is not None for kr in key_results),
+        "retrospective": retrospective,
+        "can_score": can_score,
+        "retro_form": extra.pop("retro_form", None)
+        or (
+            RetrospectiveForm(
+                instance=retrospective,
+                prefix="retro",
+                initial={"version": retrospective.version},
+            )
+            if can_score
+            else None
+        ),
+        "carry_target": _carry_target_for(user, objective),
+    }
+    context.update(extra)
+    return context
+
+
+def _carry_target_for(user, objective: Objective) -> Cycle | None:
+    if objective.is_company or not (is_leader(user) or is_team_lead(user, objective.team)):
+        return None
+    if objective.carried_to.exists():
+        return None
+    return reviews.carry_forward_target(objective)
+
+
+def _get_objective(objective_id: int) -> Objective:
+    objective = review_selectors.objective_for_review(objective_id)
+    if objective is None:
+        raise Http404("No such objective.")
+    return objective
+
+
+@login_required
+@require_GET
+def objective_review(request: HttpRequest, objective_id: int) -> HttpResponse:
+    """Scores and the retrospective of one objective (read-only unless it is yours)."""
+    objective = _get_objective(objective_id)
+    return render(request, "okrs/objective_review.html", _review_context(request, objective))
+
+
+def _review_page(request: HttpRequest, objective: Objective, *, status: int, **extra):
+    objective = _get_objective(objective.pk)
+    return render(
+        request,
+        "okrs/objective_review.html",
+        _review_context(request, objective, **extra),
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def key_result_score(request: HttpRequest, key_result_id: int) -> HttpResponse:
+    key_result = get_object_or_404(
+        KeyResult.objects.select_related("objective__cycle", "objective__team"), pk=key_result_id
+    )
+    objective = key_result.objective
+    if not may_edit_key_results(request.user, objective):
+        raise PermissionDenied("Only the team and leaders score these key results.")
+    form = ScoreForm(request.POST, prefix=f"score{key_result.pk}")
+    status = UNPROCESSABLE
+    if form.is_valid():
+        try:
+            current = reviews.key_result_score(
+                key_result=key_result,
+                score=form.cleaned_data["score"],
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+                actor=request.user,
+            )
+        except StaleEdit as stale:
+            status = CONFLICT
+            form = _rebased_score_form(form, stale.current)
+            form.add_error(
+                None,
+                f"{stale.current.scored_by or 'Someone'} saved this key result first "
+                f"(score {exports.number(stale.current.score) or 'not given'}). "
+                "Save again to keep yours.",
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            message = f"Score {exports.number(current.score)} saved for “{current.title}”."
+            if is_fragment_request(request):
+                return _score_row(request, current.pk, message=message)
+            messages.success(request, message)
+            return redirect("okrs:objective-review", objective_id=objective.pk)
+    if is_fragment_request(request):
+        return _score_row(request, key_result.pk, form=form, status=status)
+    return _review_page(request, objective, status=status, score_forms={key_result.pk: form})
+
+
+def _rebased_score_form(form: ScoreForm, current: KeyResult) -> ScoreForm:
+    data = form.data.copy()
+    data[form.add_prefix("version")] = current.version
+    rebased = ScoreForm(data, prefix=form.prefix)
+    rebased.is_valid()
+    return rebased
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _score_row(request, key_result_id: int, *, form=None, status: int = 200, message: str = ""):
+    key_result = get_object_or_404(
+        KeyResult.objects.select_related("objective__cycle", "objective__team", "scored_by"),
+        pk=key_result_id,
+    )
+    objective = key_result.objective
+    context = _review_context(
+        request,
+        _get_objective(objective.pk),
+        score_forms={key_result_id: form} if form is not None else {},
+    )
+    context["kr"] = next(kr for kr in context["key_results"] if kr.pk == key_result_id)
+    context["notice"] = message
+    return render(request, "okrs/objective_review.html#score_row", context, status=status)
+
+
+@login_required
+@require_POST
+def retrospective_edit(request: HttpRequest, objective_id: int) -> HttpResponse:
+    objective = get_object_or_404(
+        Objective.objects.select_related("cycle", "team"), pk=objective_id
+    )
+    if not may_edit_key_results(request.user, objective):
+        raise PermissionDenied("Only the team and leaders write this retrospective.")
+    form = RetrospectiveForm(request.POST, prefix="retro")
+    status = UNPROCESSABLE
+    if form.is_valid():
+        texts = {name: form.cleaned_data[name] for name in RetrospectiveForm.Meta.fields}
+        try:
+            reviews.retrospective_save(
+                objective=objective,
+                texts=texts,
+                expected_version=form.cleaned_data["version"],
+                actor=request.user,
+            )
+        except StaleEdit as stale:
+            status = CONFLICT
+            data = form.data.copy()
+            data[form.add_prefix("version")] = stale.current.version
+            form = RetrospectiveForm(data, prefix="retro")
+            form.is_valid()
+            form.add_error(
+                None,
+                f"{stale.current.updated_by or 'Someone'} saved the retrospective first; "
+                "their text is shown below yours. Save again to keep yours.",
+            )
+            form.current = stale.current
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Retrospective saved.")
+            return redirect("okrs:objective-review", objective_id=objective.pk)
+    return _review_page(request, objective, status=status, retro_form=form)
+
+
+# --- carrying an objective forward ------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def objective_carry_forward(request: HttpRequest, objective_id: int) -> HttpResponse:
+    objective = get_object_or_404(
+        Objective.objects.select_related("cycle", "team").filter(level=Objective.Level.TEAM),
+        pk=objective_id,
+    )
+    if not (is_leader(request.user) or is_team_lead(request.user, objective.team)):
+        raise PermissionDenied("The team's lead or a leader carries an objective forward.")
+    target = reviews.carry_forward_target(objective)
+    form = CarryForwardForm(request.POST or None, cycle=target) if target else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            carried = reviews.objective_carry_forward(
+                objective=objective, aligned_to=form.cleaned_data["aligned_to"], actor=request.user
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            message = f"“{carried.title}” is a draft in {carried.cycle.name}."
+            reached = reviews.reached_targets(carried)
+            if reached:
+                message += (
+                    f" {len(reached)} key result{'s' if len(reached) != 1 else ''} already "
+                    "start at the target: raise the bar before you submit."
+                )
+            messages.success(request, message)
+            return redirect("okrs:team-detail", slug=objective.team.slug)
+    elif request.method == "POST":
+        messages.error(
+            request,
+            "There is no active cycle to carry it into yet, or this objective's cycle is "
+            "still running.",
+        )
+    return render(
+        request,
+        "okrs/carry_forward.html",
+        {
+            "objective": objective,
+            "target": target,
+            "form": form,
+            "key_results": objective.key_results.order_by("position", "id"),
+        },
+        status=UNPROCESSABLE if request.method == "POST" else 200,
+    )
+
+
+# --- history ------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def objective_history(request: HttpRequest, objective_id: int) -> HttpResponse:
+    objective = get_object_or_404(
+        Objective.objects.select_related("cycle", "team"), pk=objective_id
+    )
+    events, updates = review_selectors.objective_history(objective)
+    return render(
+        request,
+        "okrs/history.html",
+        {"objective": objective, "key_result": None, "events": events, "updates": updates},
+    )
+
+
+@login_required
+@require_GET
+def key_result_history(request: HttpRequest, key_result_id: int) -> HttpResponse:
+    key_result = get_object_or_404(
+        KeyResult.objects.select_related("objective__cycle", "objective__team"), pk=key_result_id
+    )
+    events, updates = review_selectors.objective_history(
+        key_result.objective, key_result=key_result
+    )
+    return render(
+        request,
+        "okrs/history.html",
+        {
+            "objective": key_result.objective,
+            "key_result": key_result,
+            "events": events,
+            "updates": updates,
+        },
+    )
+
+
+# --- exports and the printable page ----------------------------------------------------
+
+
+def _download(stream, *, cycle: Cycle, extension: str, content_type: str):
+    response = StreamingHttpResponse(stream, content_type=content_type)
+    name = slugify(cycle.name) or f"cycle-{cycle.pk}"
+    response["Content-Disposition"] = f'attachment; filename="lean-okrs-{name}.{extension}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def cycle_export_csv(request: HttpRequest, cycle_id: int) -> StreamingHttpResponse:
+    cycle = get_object_or_404(Cycle, pk=cycle_id)
+    return _download(
+        exports.cycle_csv(cycle),
+        cycle=cycle,
+        extension="csv",
+        content_type="text/csv; charset=utf-8",
+    )
+
+
+@login_required
+@require_GET
+def cycle_export_json(request: HttpRequest, cycle_id: int) -> StreamingHttpResponse:
+    cycle = get_object_or_404(Cycle, pk=cycle_id)
+    return _download(
+        exports.cycle_json(cycle), cycle=cycle, extension="json", content_type="application/json"
+    )
+
+
+@login_required
+@require_GET
+def cycle_print(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """The cycle on paper for a board meeting: OKRs, progress, scores and learnings."""
+    cycle = get_object_or_404(Cycle, pk=cycle_id)
+    company, teams = review_selectors.objectives_scored(cycle=cycle)
+    return render(
+        request,
+        "okrs/cycle_print.html",
+        {"cycle": cycle, "company": company, "teams": teams, "printed_at": timezone.now()},
+    )

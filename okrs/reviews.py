@@ -1,0 +1,320 @@
+"""The end of a cycle: review, scores, retrospectives, closing and carrying forward.
+
+A cycle in review has frozen OKRs; teams score their key results (0.0–1.0, prefilled
+from progress, a reason when the score differs) and write their retrospectives until
+`review_until`, when the cycle closes. A closed cycle is read-only. A team carries its
+objective forward into the active cycle as a new draft whose key results start where
+the old ones ended.
+"""
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from okrs.models import (
+    TEXT_MAX_LENGTH,
+    Cycle,
+    KeyResult,
+    Objective,
+    ObjectiveEvent,
+    Retrospective,
+)
+from okrs.services import (
+    CLOSED_MESSAGE,
+    StaleEdit,
+    _ensure_aligns_within_cycle,
+    _lock_objective,
+    _record,
+    _shown,
+)
+from okrs.templatetags.okrs import plain_number
+from teams.audit import audit
+from teams.models import AuditEvent, Team, User
+
+SCORE_RANGE_MESSAGE = "A score is between 0.0 and 1.0, for example 0.7."
+MAX_REVIEW_DAYS = 90
+
+
+@transaction.atomic
+def cycle_review_start(*, cycle: Cycle, review_until: date, today: date | None = None) -> Cycle:
+    """Freeze the active cycle's OKRs and open the review until `review_until`."""
+    today = today or timezone.localdate()
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    if cycle.status != Cycle.Status.ACTIVE:
+        raise ValidationError("Only the active cycle can go into review.")
+    if review_until < today:
+        raise ValidationError({"review_until": ["The review ends today or later."]})
+    if (review_until - today).days > MAX_REVIEW_DAYS:
+        raise ValidationError(
+            {
+                "review_until": [
+                    f"Keep the review under {MAX_REVIEW_DAYS} days: learn while it is fresh."
+                ]
+            }
+        )
+    cycle.status = Cycle.Status.REVIEW
+    cycle.review_until = review_until
+    cycle.save(update_fields=["status", "review_until"])
+    return cycle
+
+
+def cycles_close_due(*, today: date | None = None) -> list[Cycle]:
+    """Close the cycles whose review has ended (beat runs this daily)."""
+    from okrs.services import cycle_close
+
+    today = today or timezone.localdate()
+    due = Cycle.objects.filter(status=Cycle.Status.REVIEW, review_until__lt=today)
+    closed = []
+    for cycle in due:
+        try:
+            closed.append(cycle_close(cycle=cycle))
+        except ValidationError:
+            continue  # a leader closed it in between
+        audit(None, AuditEvent.Action.CYCLE_CLOSED, f"{cycle.name} (its review ended)")
+    return closed
+
+
+def _ensure_scorable(objective: Objective) -> None:
+    cycle = objective.cycle
+    if cycle.is_closed:
+        raise ValidationError(CLOSED_MESSAGE)
+    if not cycle.is_scorable:
+        raise ValidationError("Scores and retrospectives are written at the end of the cycle.")
+    if objective.state != Objective.State.COMMITTED:
+        raise ValidationError("Only a committed objective is scored.")
+
+
+def parse_score(raw) -> Decimal:
+    """A score from a form or an import: 0.0–1.0, at most two decimals."""
+    try:
+        score = Decimal(str(raw).strip().replace(",", "."))
+    except (InvalidOperation, ValueError) as error:
+        raise ValidationError({"score": [SCORE_RANGE_MESSAGE]}) from error
+    if not score.is_finite() or not Decimal(0) <= score <= Decimal(1):
+        raise ValidationError({"score": [SCORE_RANGE_MESSAGE]})
+    if score != score.quantize(Decimal("0.01")):
+        raise ValidationError({"score": ["Use at most two decimals, for example 0.75."]})
+    return score.quantize(Decimal("0.01"))
+
+
+@transaction.atomic
+def key_result_score(
+    *,
+    key_result: KeyResult,
+    score: Decimal,
+    reason: str,
+    expected_version: int,
+    actor: User | None,
+) -> KeyResult:
+    """Score a key result; a score other than the one progress suggests needs a reason."""
+    objective = _lock_objective(key_result.objective_id)
+    _ensure_scorable(objective)
+    score = parse_score(score)
+    reason = reason.strip()
+    before = KeyResult.objects.get(pk=key_result.pk)
+    suggested = before.suggested_score
+    if score != suggested and not reason:
+        raise ValidationError(
+            {"reason": [f"Progress suggests {plain_number(suggested)}: say why the score differs."]}
+        )
+    if len(reason) > TEXT_MAX_LENGTH or "\x00" in reason:
+        raise ValidationError({"reason": ["Keep the reason under 5,000 characters, plain text."]})
+    updated = KeyResult.objects.filter(pk=key_result.pk, version=expected_version).update(
+        score=score,
+        score_reason=reason,
+        scored_by=actor,
+        scored_at=timezone.now(),
+        version=F("version") + 1,
+    )
+    current = KeyResult.objects.select_related("objective__cycle", "scored_by").get(
+        pk=key_result.pk
+    )
+    if not updated:
+        raise StaleEdit(current)
+    _record(
+        objective=objective,
+        actor=actor,
+        verb=ObjectiveEvent.Verb.SCORED,
+        subject=current.title,
+        key_result=current,
+        changes={"score": [_shown(before.score), _shown(current.score)]},
+        reason=reason,
+    )
+    return current
+
+
+def retrospective_get(objective: Objective) -> Retrospective:
+    """The objective's retrospective, or an empty unsaved one (version 0)."""
+    try:
+        return objective.retrospective
+    except Retrospective.DoesNotExist:
+        return Retrospective(objective=objective, version=0)
+
+
+def retrospective_save(
+    *,
+    objective: Objective,
+    texts: dict[str, str],
+    expected_version: int,
+    actor: User | None,
+) -> Retrospective:
+    """Write the retrospective unless someone saved it since `expected_version`
+    (0: nobody has written it yet)."""
+    with transaction.atomic():
+        objective = _lock_objective(objective.pk)
+        _ensure_scorable(objective)
+        texts = {name: texts.get(name, "").strip() for name in Retrospective.FIELDS}
+        errors = {
+            name: [f"Keep it under {TEXT_MAX_LENGTH:,} characters."]
+            for name, text in texts.items()
+            if len(text) > TEXT_MAX_LENGTH
+        }
+        if errors:
+            raise ValidationError(errors)
+        if any("\x00" in text for text in texts.values()):
+            raise ValidationError("Write plain text.")
+        before = Retrospective.objects.filter(objective=objective).first()
+        if before is None:
+            if expected_version != 0:
+                raise ValidationError("The retrospective could not be found; reload the page.")
+            try:
+                with transaction.atomic():
+                    current = Retrospective.objects.create(
+                        objective=objective, updated_by=actor, **texts
+                    )
+            except IntegrityError:
+                # Someone else wrote the first version at the same moment.
+                raise StaleEdit(Retrospective.objects.get(objective=objective)) from None
+            changes = {name: ["", text] for name, text in texts.items() if text}
+        else:
+            updated = Retrospective.objects.filter(pk=before.pk, version=expected_version).update(
+                updated_by=actor, version=F("version") + 1, **texts
+            )
+            current = Retrospective.objects.get(pk=before.pk)
+            if not updated:
+                raise StaleEdit(current)
+            changes = {
+                name: [getattr(before, name), text]
+                for name, text in texts.items()
+                if getattr(before, name) != text
+            }
+        if changes:
+            _record(
+                objective=objective,
+                actor=actor,
+                verb=ObjectiveEvent.Verb.RETROSPECTIVE,
+                changes=changes,
+            )
+    return current
+
+
+def carry_forward_target(objective: Objective) -> Cycle | None:
+    """The cycle a team objective can be carried into: the active one, when the
+    objective's own cycle is over (in review or closed)."""
+    if objective.is_company or objective.cycle.is_open:
+        return None
+    target = Cycle.objects.filter(status=Cycle.Status.ACTIVE).first()
+    if target is None or target.start_date < objective.cycle.start_date:
+        return None
+    return target
+
+
+def objective_carry_forward(
+    *, objective: Objective, aligned_to: KeyResult | None, actor: User | None
+) -> Objective:
+    """A new draft of the team's objective in the active cycle; each key result starts
+    where the old one ended (its current value), with the same target."""
+    with transaction.atomic():
+        source = _lock_objective(objective.pk)
+        if source.is_company:
+            raise ValidationError("Leaders write each cycle's company objective anew.")
+        if source.cycle.is_open:
+            raise ValidationError("An objective is carried forward once its cycle is over.")
+        target = carry_forward_target(source)
+        if target is None:
+            raise ValidationError(
+                "There is no active cycle to carry it into yet. The leaders open the next "
+                "cycle first."
+            )
+        if aligned_to is None:
+            raise ValidationError(
+                {"aligned_to": ["Choose the company key result this objective moves now."]}
+            )
+        _ensure_aligns_within_cycle(aligned_to, target)
+        team: Team = source.team
+        if (
+            Objective.objects.filter(cycle=target, team=team)
+            .exclude(state=Objective.State.ARCHIVED)
+            .exists()
+        ):
+            raise ValidationError(
+                f"{team.name} already has an objective in {target.name}. Open it to change it."
+            )
+        carried = Objective(
+            cycle=target,
+            level=Objective.Level.TEAM,
+            team=team,
+            title=source.title,
+            context=source.context,
+            aligned_to=aligned_to,
+            state=Objective.State.DRAFT,
+            carried_from=source,
+        )
+        try:
+            with transaction.atomic():
+                carried.save()
+        except IntegrityError as error:
+            raise ValidationError(
+                f"{team.name} already has an objective in {target.name}. Open it to change it."
+            ) from error
+        old_key_results = list(source.key_results.order_by("position", "id"))
+        new_key_results = KeyResult.objects.bulk_create(
+            KeyResult(
+                objective=carried,
+                position=position,
+                title=kr.title,
+                kind=kr.kind,
+                start_value=kr.start_value if kr.is_milestone else kr.current_value,
+                target_value=kr.target_value,
+                current_value=kr.current_value,
+                unit=kr.unit,
+                owner_id=kr.owner_id,
+                updated_by=actor,
+            )
+            for position, kr in enumerate(old_key_results, start=1)
+        )
+        _record(
+            objective=carried,
+            actor=actor,
+            verb=ObjectiveEvent.Verb.CARRIED_FORWARD,
+            subject=source.title,
+            changes={"cycle": [source.cycle.name, target.name]},
+        )
+        for old, new in zip(old_key_results, new_key_results, strict=True):
+            _record(
+                objective=carried,
+                actor=actor,
+                verb=ObjectiveEvent.Verb.KEY_RESULT_ADDED,
+                subject=new.title,
+                key_result=new,
+                changes={"start_value": [_shown(old.start_value), _shown(new.start_value)]},
+                reason=f"Carried forward from {source.cycle.name}",
+            )
+    return carried
+
+
+def reached_targets(objective: Objective) -> list[KeyResult]:
+    """Carried key results that start at their target already: the team raises the bar."""
+
+    def reached(kr: KeyResult) -> bool:
+        if kr.kind == KeyResult.Kind.INCREASE:
+            return kr.start_value >= kr.target_value
+        if kr.kind == KeyResult.Kind.DECREASE:
+            return kr.start_value <= kr.target_value
+        return False
+
+    return [kr for kr in objective.key_results.all() if reached(kr)]
