@@ -105,9 +105,10 @@ def _review_context(request: HttpRequest, objective: Objective, **extra) -> dict
 def _carry_target_for(user, objective: Objective) -> Cycle | None:
     if objective.is_company or not (is_leader(user) or is_team_lead(user, objective.team)):
         return None
-    if objective.carried_to.exists():
+    target = reviews.carry_forward_target(objective)
+    if target is None or reviews.team_objective_in(target, objective.team) is not None:
         return None
-    return reviews.carry_forward_target(objective)
+    return target
 
 
 def _get_objective(objective_id: int) -> Objective:
@@ -261,6 +262,7 @@ def objective_carry_forward(request: HttpRequest, objective_id: int) -> HttpResp
     if not (is_leader(request.user) or is_team_lead(request.user, objective.team)):
         raise PermissionDenied("The team's lead or a leader carries an objective forward.")
     target = reviews.carry_forward_target(objective)
+    existing = reviews.team_objective_in(target, objective.team) if target else None
     form = CarryForwardForm(request.POST or None, cycle=target) if target else None
     if request.method == "POST" and form is not None and form.is_valid():
         try:
@@ -292,6 +294,7 @@ def objective_carry_forward(request: HttpRequest, objective_id: int) -> HttpResp
             "objective": objective,
             "target": target,
             "form": form,
+            "existing": existing,
             "key_results": objective.key_results.order_by("position", "id"),
         },
         status=UNPROCESSABLE if request.method == "POST" else 200,

@@ -223,6 +223,15 @@ def carry_forward_target(objective: Objective) -> Cycle | None:
     return target
 
 
+def team_objective_in(cycle: Cycle, team: Team) -> Objective | None:
+    """The team's open objective in a cycle, if it has one."""
+    return (
+        Objective.objects.filter(cycle=cycle, team=team)
+        .exclude(state=Objective.State.ARCHIVED)
+        .first()
+    )
+
+
 def objective_carry_forward(
     *, objective: Objective, aligned_to: KeyResult | None, actor: User | None
 ) -> Objective:
@@ -246,11 +255,7 @@ def objective_carry_forward(
             )
         _ensure_aligns_within_cycle(aligned_to, target)
         team: Team = source.team
-        if (
-            Objective.objects.filter(cycle=target, team=team)
-            .exclude(state=Objective.State.ARCHIVED)
-            .exists()
-        ):
+        if team_objective_in(target, team) is not None:
             raise ValidationError(
                 f"{team.name} already has an objective in {target.name}. Open it to change it."
             )

@@ -22,4 +22,14 @@ def test_seed_demo_is_idempotent_and_tells_the_story():
         Objective.objects.filter(cycle=cycle, level="team").values_list("team__slug", "state")
     )
     assert states == {"onboarding": "committed", "payments": "submitted", "growth": "proposed"}
-    assert Objective.objects.filter(level="team").count() == 3  # idempotent
+    # the quarter before is closed, with scores and learnings to plan with
+    last = Cycle.objects.get(status=Cycle.Status.CLOSED)
+    assert last.end_date < cycle.start_date
+    scored = KeyResult.objects.filter(objective__cycle=last).values_list("score", flat=True)
+    assert sorted(str(score) for score in scored) == ["0.50", "0.70"]
+    assert (
+        Objective.objects.filter(cycle=last, retrospective__learned__contains="default").count()
+        == 2
+    )
+    assert Objective.objects.filter(level="team", cycle=cycle).count() == 3  # idempotent
+    assert Cycle.objects.count() == 2

@@ -532,3 +532,15 @@ def test_a_large_json_export_comes_in_batches(cycle, objective, django_assert_nu
     batches = list(review_selectors.export_objectives(cycle, batch=3))
     assert [len(batch) for batch in batches] == [3, 3, 1]
     assert json.loads("".join(exports.cycle_json(cycle)))["objectives"][-1]["level"] == "team"
+
+
+def test_no_carry_forward_offered_when_the_team_already_has_an_objective(
+    client_for, lead, objective, next_cycle
+):
+    existing = TeamObjectiveFactory(cycle=next_cycle, team=objective.team, title="Already here")
+    client = client_for(lead)
+    review = client.get(reverse("okrs:objective-review", args=[objective.pk])).text
+    assert "Carry forward into" not in review
+    page = client.get(reverse("okrs:objective-carry-forward", args=[objective.pk])).text
+    assert "already has an objective in Q1 2027" in page and existing.title in page
+    assert "Carry it forward as a draft" not in page

@@ -172,6 +172,7 @@ class Command(BaseCommand):
 
         self._seed_team_objectives(cycle, objective, people)
         self._seed_checkins(cycle, people)
+        self._seed_last_cycle(cycle, people)
 
         self.stdout.write(
             self.style.SUCCESS(
@@ -296,3 +297,84 @@ class Command(BaseCommand):
             help_team=Team.objects.get(slug="payments"),
             raised_by=lead,
         )
+
+    def _seed_last_cycle(self, current: Cycle, people: dict) -> None:
+        """The quarter before, closed, with its scores and learnings to plan with."""
+        from okrs import reviews
+
+        end = current.start_date - timedelta(days=1)
+        name, start, end = _quarter(end)
+        if Cycle.objects.filter(start_date=start).exists():
+            return
+        leader, lead = people["leader@example.com"], people["lead@example.com"]
+        cycle = Cycle.objects.create(
+            name=name, start_date=start, end_date=end, status=Cycle.Status.REVIEW
+        )
+        company = Objective.objects.create(
+            cycle=cycle,
+            level=Objective.Level.COMPANY,
+            title="Small businesses get paid without chasing",
+            context="Late payments were the first reason customers gave for leaving.",
+            state=Objective.State.COMMITTED,
+        )
+        paid = KeyResult.objects.create(
+            objective=company,
+            title="Invoices paid within 14 days",
+            start_value=Decimal(48),
+            target_value=Decimal(70),
+            current_value=Decimal(63),
+            unit="%",
+            position=1,
+        )
+        team = Team.objects.get(slug="onboarding")
+        objective = Objective.objects.create(
+            cycle=cycle,
+            level=Objective.Level.TEAM,
+            team=team,
+            title="New customers send reminders without thinking about it",
+            aligned_to=paid,
+            state=Objective.State.COMMITTED,
+        )
+        reminders = KeyResult.objects.create(
+            objective=objective,
+            title="New accounts with automatic reminders switched on",
+            start_value=Decimal(12),
+            target_value=Decimal(60),
+            current_value=Decimal(41),
+            unit="%",
+            position=1,
+        )
+        scores = [
+            (paid, leader, "0.7", ""),
+            (
+                reminders,
+                lead,
+                "0.5",
+                "Reminders rose, but mostly after we switched them on by default.",
+            ),
+        ]
+        for kr, person, score, reason in scores:
+            reviews.key_result_score(
+                key_result=kr, score=score, reason=reason, expected_version=kr.version, actor=person
+            )
+        learnings = [
+            (company, leader, "Defaults beat education: what we switch on, customers keep."),
+            (
+                objective,
+                lead,
+                "Customers keep the defaults we choose; asking them to opt in stalls.",
+            ),
+        ]
+        for okr, person, learned in learnings:
+            reviews.retrospective_save(
+                objective=okr,
+                texts={
+                    "learned": learned,
+                    "keep": "Weekly check-ins",
+                    "change": "",
+                    "try_next": "",
+                },
+                expected_version=0,
+                actor=person,
+            )
+        services.cycle_close(cycle=cycle)
