@@ -60,11 +60,13 @@ def cycle_review_context(request: HttpRequest, cycle: Cycle) -> dict:
         context["review_company"], context["review_teams"] = review_selectors.objectives_scored(
             cycle=cycle
         )
-    elif is_leader(request.user):
-        if cycle.status == Cycle.Status.ACTIVE:
-            context["review_start_form"] = ReviewStartForm(
-                initial={"review_until": timezone.localdate() + timedelta(days=REVIEW_DAYS)}
-            )
+    elif not is_leader(request.user):
+        return context
+    if cycle.status == Cycle.Status.ACTIVE:
+        context["review_start_form"] = ReviewStartForm(
+            initial={"review_until": timezone.localdate() + timedelta(days=REVIEW_DAYS)}
+        )
+    elif cycle.status == Cycle.Status.PLANNING:
         previous = review_selectors.previous_cycle(cycle)
         if previous is not None:
             context["previous_cycle"] = previous

@@ -201,7 +201,7 @@ class ScoreForm(forms.Form):
         label="Score (0.0–1.0)",
         max_length=10,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 5}),
-        help_text="Prefilled from progress. 0.7 is a good score for an ambitious key result.",
+        help_text="Prefilled from progress.",
     )
     reason = forms.CharField(
         label="Why this score?",
