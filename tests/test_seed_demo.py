@@ -28,7 +28,7 @@ def test_seed_demo_is_idempotent_and_tells_the_story():
     scored = KeyResult.objects.filter(objective__cycle=last).values_list("score", flat=True)
     assert sorted(str(score) for score in scored) == ["0.50", "0.70"]
     assert (
-        Objective.objects.filter(cycle=last, retrospective__learned__contains="default").count()
+        Objective.objects.filter(cycle=last, retrospective__learned__icontains="default").count()
         == 2
     )
     assert Objective.objects.filter(level="team", cycle=cycle).count() == 3  # idempotent
