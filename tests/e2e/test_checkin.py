@@ -21,8 +21,8 @@ from playwright.sync_api import expect
 from checkins.models import CheckIn, Experiment, Obstacle
 from okrs.models import Cycle, KeyResult, KeyResultUpdate
 from okrs.weeks import iso_week_label, week_start
+from tests.e2e.pages import sign_in
 from tests.factories import (
-    PASSWORD,
     CompanyObjectiveFactory,
     CycleFactory,
     KeyResultFactory,
@@ -84,14 +84,6 @@ def snap(page, name: str) -> None:
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=f"{folder}/{name}.png", full_page=True, caret="initial")
-
-
-def sign_in(page, live_server, email, password=PASSWORD):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(f"{live_server.url}/")
 
 
 def field(scope, label):

@@ -6,17 +6,10 @@ import pytest
 from playwright.sync_api import expect
 
 from okrs.models import KeyResult
-from tests.factories import PASSWORD, UserFactory
+from tests.e2e.pages import sign_in
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, live_server, email):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(f"{live_server.url}/")
 
 
 def add_key_result(page, title, start, target, current, unit):

@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 
 from okrs.models import Cycle, KeyResult, Objective, Retrospective
 from teams.models import Membership
+from tests.e2e.pages import sign_in
 from tests.factories import (
-    PASSWORD,
     CycleFactory,
     KeyResultFactory,
     MembershipFactory,
@@ -21,14 +21,6 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, live_server, email):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(f"{live_server.url}/")
 
 
 def sign_out(page):

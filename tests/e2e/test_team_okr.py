@@ -14,8 +14,8 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from okrs.models import Cycle, Objective, ObjectiveEvent
+from tests.e2e.pages import sign_in
 from tests.factories import (
-    PASSWORD,
     CompanyObjectiveFactory,
     KeyResultFactory,
     MembershipFactory,
@@ -51,14 +51,6 @@ def collect_errors(page, errors: list[str]) -> None:
 
     page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
     page.on("console", on_console)
-
-
-def sign_in(page, live_server, email, password=PASSWORD):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(f"{live_server.url}/")
 
 
 def sign_out(page, live_server):

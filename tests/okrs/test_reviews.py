@@ -279,6 +279,21 @@ def closed(objective, cycle, team, member, leader, today):
     return {"checkin": checkin, "experiment": experiment, "kr": kr, "company_kr": company_kr}
 
 
+def experiment_data(kr, **overrides) -> checkin_services.ExperimentData:
+    values = {
+        "belief": "b",
+        "outcome": "o",
+        "signal": "s",
+        "status": "validated",
+        "started_on": None,
+        "ended_on": None,
+        "result": "r",
+        "learning": "l",
+    }
+    values.update(overrides)
+    return checkin_services.ExperimentData(key_result=kr, **values)
+
+
 def snapshot():
     """Everything a write could touch, to compare before and after a refusal."""
     return {
@@ -304,17 +319,7 @@ def write_paths(objective, cycle, team, member, leader, refs):
         unit="",
         owner=None,
     )
-    experiment_data = checkin_services.ExperimentData(
-        key_result=kr,
-        belief="b",
-        outcome="o",
-        signal="s",
-        status="validated",
-        started_on=None,
-        ended_on=None,
-        result="r",
-        learning="l",
-    )
+    validated = experiment_data(kr)
     other_team = TeamFactory()
     return {
         "cycle_update": lambda: services.cycle_update(
@@ -365,10 +370,10 @@ def write_paths(objective, cycle, team, member, leader, refs):
             checkin=refs["checkin"], author=member
         ),
         "experiment_create": lambda: checkin_services.experiment_create(
-            team=team, data=experiment_data, author=member
+            team=team, data=validated, author=member
         ),
         "experiment_update": lambda: checkin_services.experiment_update(
-            experiment=refs["experiment"], data=experiment_data, expected_version=1
+            experiment=refs["experiment"], data=validated, expected_version=1
         ),
     }
 
@@ -456,17 +461,7 @@ def test_in_review_scores_retrospectives_comments_and_learnings_still_go_on(
         objective=objective, texts=retro(learned="L"), expected_version=0, actor=member
     )
     workflow.comment_add(objective=objective, author=member, body="Well done")
-    data = checkin_services.ExperimentData(
-        key_result=kr,
-        belief="b",
-        outcome="o",
-        signal="s",
-        status="validated",
-        started_on=None,
-        ended_on=None,
-        result="It worked",
-        learning="Pre-fill works",
-    )
+    data = experiment_data(kr, result="It worked", learning="Pre-fill works")
     assert (
         checkin_services.experiment_update(
             experiment=experiment, data=data, expected_version=1
