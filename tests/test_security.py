@@ -35,6 +35,14 @@ SAMPLE_KWARGS = {
 }
 
 
+def sample_argument(entry: URLPattern, name: str):
+    """A value for a URL argument: a known sample, else one its converter accepts."""
+    if name in SAMPLE_KWARGS:
+        return SAMPLE_KWARGS[name]
+    converter = entry.pattern.converters.get(name)
+    return 1 if getattr(converter, "regex", "") == "[0-9]+" else "x"
+
+
 def app_routes():
     """(name, path) for every named route of the project's own apps."""
     from django.urls import reverse
@@ -50,7 +58,7 @@ def app_routes():
                 walk(entry.url_patterns, ns)
             elif isinstance(entry, URLPattern) and entry.name:
                 name = f"{namespace}:{entry.name}" if namespace else entry.name
-                kwargs = {k: SAMPLE_KWARGS[k] for k in entry.pattern.regex.groupindex}
+                kwargs = {k: sample_argument(entry, k) for k in entry.pattern.regex.groupindex}
                 if name == "password_reset_confirm":
                     kwargs["token"] = "set-password"
                 routes.append((name, reverse(name, kwargs=kwargs)))
