@@ -11,9 +11,11 @@ Examples per form: HYPOTHESIS_PROFILE=thorough runs many more than the default.
 import os
 
 import pytest
+from django.apps import apps
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import DateTimeField
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -214,7 +216,8 @@ MESSAGE_MARKERS = (
 
 
 def _fuzzed_role(roles: frozenset) -> str:
-    for role in ("leader", "lead", "member", "anonymous"):
+    """Public pages as a stranger; the rest as the most powerful role allowed."""
+    for role in ("anonymous", "leader", "lead", "member"):
         if role in roles:
             return role
     raise AssertionError("no role may post")
@@ -314,3 +317,70 @@ def test_no_post_makes_a_form_fail_or_write_half(name, team, lead, member, leade
             transaction.set_rollback(True)
 
     post()
+
+
+def _existing_rows() -> dict[str, set]:
+    return {
+        model._meta.label: set(model.objects.values_list("pk", flat=True))
+        for label in ("teams", "okrs", "checkins")
+        for model in apps.get_app_config(label).get_models()
+    }
+
+
+def _named_state(existing: dict[str, set]) -> dict[str, tuple]:
+    """The rows that existed before, without timestamps or password hashes (which differ
+    from one run to the next), and how many rows each table has."""
+    state = {}
+    for label in ("teams", "okrs", "checkins"):
+        for model in apps.get_app_config(label).get_models():
+            fields = [
+                f.attname
+                for f in model._meta.concrete_fields
+                if not isinstance(f, DateTimeField) and f.attname != "password"
+            ]
+            rows = model.objects.filter(pk__in=existing[model._meta.label]).order_by("pk")
+            state[model._meta.label] = (
+                model.objects.count(),
+                [repr(row) for row in rows.values_list(*fields)],
+            )
+    return state
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(FORMS))
+def test_extra_fields_change_nothing_they_name(name, team, lead, member, leader, outsider):
+    """A valid post with `team`, `owner`, `version`, `state`, `is_staff` and friends added
+    does exactly what the same post without them does."""
+    world = build_world(team=team, lead=lead, member=member, leader=leader)
+    access = PERMISSIONS[name]
+    role = _fuzzed_role(access.post)
+    user = {"leader": leader, "lead": lead, "member": member, "anonymous": None}[role]
+    path = url_for(name, access, world)
+    valid = FORMS[name](world)
+    sneaky = {
+        "team": str(world.other_team.pk),
+        "owner": str(outsider.pk),
+        "version": "99",
+        "state": "committed",
+        "is_staff": "on",
+        "is_superuser": "on",
+        "is_leader": "on",
+        "objective": str(world.other_objective.pk),
+        "author": str(outsider.pk),
+        "created_by": str(outsider.pk),
+    }
+    existing = _existing_rows()
+
+    def outcome(data):
+        with transaction.atomic():
+            cache.clear()
+            client = Client()
+            if user is not None:
+                client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+            response = client.post(path, data)
+            result = response.status_code, _named_state(existing)
+            transaction.set_rollback(True)
+        return result
+
+    extras = {key: value for key, value in sneaky.items() if key not in valid}
+    assert outcome({**valid, **extras}) == outcome(valid), f"POST {path} as {role}"
