@@ -322,26 +322,37 @@ def test_no_post_makes_a_form_fail_or_write_half(name, team, lead, member, leade
 def _existing_rows() -> dict[str, set]:
     return {
         model._meta.label: set(model.objects.values_list("pk", flat=True))
-        for label in ("teams", "okrs", "checkins")
+        for label in ("teams", "okrs", "checkins", "auth", "contenttypes")
         for model in apps.get_app_config(label).get_models()
     }
 
 
 def _named_state(existing: dict[str, set]) -> dict[str, tuple]:
     """The rows that existed before, without timestamps or password hashes (which differ
-    from one run to the next), and how many rows each table has."""
+    from one run to the next), and how many rows each table has. A reference to a row
+    made during the run reads "new" (PostgreSQL does not reuse rolled-back ids)."""
     state = {}
     for label in ("teams", "okrs", "checkins"):
         for model in apps.get_app_config(label).get_models():
             fields = [
-                f.attname
+                f
                 for f in model._meta.concrete_fields
                 if not isinstance(f, DateTimeField) and f.attname != "password"
             ]
+
+            def stable(field, value):
+                target = field.related_model
+                if target is None or value is None:
+                    return value
+                return value if value in existing.get(target._meta.label, ()) else "new"
+
             rows = model.objects.filter(pk__in=existing[model._meta.label]).order_by("pk")
             state[model._meta.label] = (
                 model.objects.count(),
-                [repr(row) for row in rows.values_list(*fields)],
+                [
+                    repr([stable(f, v) for f, v in zip(fields, row, strict=True)])
+                    for row in rows.values_list(*[f.attname for f in fields])
+                ],
             )
     return state
 
