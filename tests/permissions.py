@@ -12,7 +12,8 @@ Adding a view: add its URL name below with the roles that may read (GET) and wri
 (POST) it. URL arguments are filled from the world by name (`DEFAULT_OBJECTS`); when an
 argument should name another object, say which with `objects={"arg": "world_attribute"}`
 (the world has `other_<attribute>` for the same object of another team, which the
-tests use to check that a team's members cannot touch another team's things). `data`
+tests use to check that a team's members cannot touch another team's things). The same
+view on other objects with other rules gets a second entry, "<url name> (<variant>)". `data`
 gives a valid POST when an empty one would not get past the form (optional: the access
 check comes first either way).
 """
@@ -160,7 +161,32 @@ PERMISSIONS: dict[str, Access] = {
     "checkins:experiment-create": Access(get=TEAM, post=TEAM, data=_experiment),
     "checkins:experiment-edit": Access(get=TEAM, post=TEAM, data=_experiment),
     "checkins:unsubscribe": Access(get=ANYONE, post=ANYONE, objects={"token": "unsubscribe_token"}),
+    # The same views on the company objective and its key results: leaders only.
+    # ("name (variant)": the URL name, on other objects.)
+    "okrs:objective-edit (company)": Access(
+        get=LEADERS, post=LEADERS, objects={"objective_id": "company_objective"}
+    ),
+    "okrs:key-result-create (company)": Access(
+        get=LEADERS, post=LEADERS, objects={"objective_id": "company_objective"}
+    ),
+    "okrs:key-result-edit (company)": Access(
+        get=LEADERS, post=LEADERS, objects={"key_result_id": "company_key_result"}
+    ),
+    "okrs:key-result-delete (company)": Access(
+        get=LEADERS, post=LEADERS, objects={"key_result_id": "company_key_result"}
+    ),
+    "okrs:key-result-move (company)": Access(
+        get=None, post=LEADERS, objects={"key_result_id": "company_key_result"}
+    ),
+    "okrs:key-result-record (company)": Access(
+        get=LEADERS, post=LEADERS, objects={"key_result_id": "company_key_result"}
+    ),
 }
+
+
+def url_name(entry: str) -> str:
+    """The URL name of a table entry ("okrs:key-result-edit (company)" -> its URL name)."""
+    return entry.split(" ", 1)[0]
 
 
 @dataclass
@@ -193,6 +219,14 @@ class World:
     @property
     def other_cycle(self):
         return self.cycle
+
+    @property
+    def other_company_objective(self):
+        return self.company_objective
+
+    @property
+    def other_company_key_result(self):
+        return self.company_key_result
 
     @property
     def other_week(self):
