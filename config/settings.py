@@ -138,17 +138,40 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lock an email address out after repeated failed sign-ins (django-axes).
+# How many reverse proxies stand in front of the app and append to X-Forwarded-For.
+# 0 (the default) ignores the header: anyone could write it. See config/client_ip.py.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+
+# Lock sign-in after repeated failures (django-axes), separately per email address and
+# per client address: guessing one account's password and trying one password on many
+# accounts are both stopped. The client address comes from config.client_ip, which
+# reads X-Forwarded-For only as far as NUM_PROXIES trusts it; behind a proxy without
+# NUM_PROXIES every visitor would share the proxy's address.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
-AXES_LOCKOUT_PARAMETERS = ["username"]
-# Lock the account being guessed, not an IP address: behind a reverse proxy every
-# request comes from the proxy's address, and one attacker would lock everyone out.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_RESET_ON_SUCCESS = True
+# A success does not wipe the failures: with the per-address count, anyone could
+# otherwise clear their address's count by signing in to their own account between guesses.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+# Emails anyone can make the app send, limited per client address and per recipient:
+# (attempts, window in seconds). Counted in the cache (CACHE_URL).
+RATE_LIMITS = {
+    "password_reset_address": (10, 60 * 60),
+    "password_reset_email": (3, 60 * 60),
+    "invitation_address": (30, 60 * 60),
+    "invitation_email": (3, 24 * 60 * 60),
+}
+
+# --- Cache --------------------------------------------------------------------------
+
+# Rate-limit counts live here. The default is per process; with several gunicorn
+# workers set CACHE_URL to Redis so they share the counts.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 # --- Internationalisation -----------------------------------------------------
 

@@ -222,7 +222,15 @@ def team_objective_challenge(request: HttpRequest, objective_id: int) -> HttpRes
     objective = _get_team_objective_for_leader(request, objective_id)
     form = ChallengeForm(request.POST, prefix="challenge")
     if not form.is_valid():
-        return _render_team_page(request, objective.team, status=UNPROCESSABLE, challenge_form=form)
+        # The form is on the page only while the key results are submitted: say why here
+        # too, or a refused challenge would come back without a word.
+        return _render_team_page(
+            request,
+            objective.team,
+            status=UNPROCESSABLE,
+            challenge_form=form,
+            okr_error="Mark what you challenge and say why (up to 5,000 characters).",
+        )
     return _workflow_step(
         request,
         objective,

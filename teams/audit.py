@@ -4,13 +4,15 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from config.client_ip import client_ip
 from teams.models import AuditEvent
 
 
 def client_address(request: HttpRequest | None) -> str | None:
+    """Where the request came from, as far as the trusted proxies tell (NUM_PROXIES)."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    return client_ip(request)
 
 
 def audit(request: HttpRequest | None, action: str, subject: str = "", *, actor=None) -> None:

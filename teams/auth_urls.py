@@ -24,12 +24,8 @@ urlpatterns = [
     ),
     path(
         "accounts/password/reset/",
-        auth_views.PasswordResetView.as_view(
-            form_class=QueuedPasswordResetForm,
-            subject_template_name="emails/password_reset-subject.txt",
-            email_template_name="emails/password_reset-body.txt",
-            html_email_template_name="emails/password_reset-body.html",
-        ),
+        # The email itself is teams.emails.send_password_reset, on the worker.
+        auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
         name="password_reset",
     ),
     path(

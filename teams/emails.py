@@ -33,3 +33,26 @@ def send_added_to_team(membership: Membership) -> int:
             "team_url": absolute_url(reverse("okrs:team-detail", args=[membership.team.slug])),
         },
     )
+
+
+def send_password_reset(email: str) -> int:
+    """A single-use link to choose a new password, to each active account using `email`
+    (nobody, when no account does)."""
+    from django.contrib.auth.forms import PasswordResetForm
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    sent = 0
+    for user in PasswordResetForm().get_users(email):
+        sent += send_templated_email(
+            name="password_reset",
+            to=[user.email],
+            context={
+                "user": user,
+                "email": user.email,
+                "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+        )
+    return sent

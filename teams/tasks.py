@@ -2,7 +2,6 @@
 
 from celery import shared_task
 from django.core import management
-from django.core.mail import EmailMultiAlternatives
 
 from teams import emails
 from teams.models import Invitation, Membership
@@ -19,12 +18,10 @@ RETRY = {
 
 
 @shared_task(**RETRY)
-def send_account_email(*, subject: str, body: str, to: str, html_body: str | None = None) -> None:
-    """Send an account email (password reset) off the request path."""
-    message = EmailMultiAlternatives(subject=subject, body=body, to=[to])
-    if html_body:
-        message.attach_alternative(html_body, "text/html")
-    message.send()
+def send_password_reset(*, email: str) -> None:
+    """The reset link to the account using `email`, if any (decided here, off the
+    request, so the request does the same work either way)."""
+    emails.send_password_reset(email)
 
 
 @shared_task(**RETRY)

@@ -9,7 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from config.client_ip import client_ip
 from config.htmx import UNPROCESSABLE
+from config.ratelimit import rate_limited
 from teams import services
 from teams.audit import audit
 from teams.forms import (
@@ -89,34 +91,44 @@ def team_edit(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+INVITATIONS_LIMITED = (
+    "Too many invitations in a short time, from here or to this address: nothing was sent. "
+    "Try again in an hour (for the same address, tomorrow)."
+)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def members(request: HttpRequest, slug: str) -> HttpResponse:
     """The team's people, and inviting more (leaders and the team's leads)."""
     team = _get_team_for_manager(request, slug)
     form = InvitationForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        try:
-            outcome = services.invitation_create(
-                team=team,
-                email=form.cleaned_data["email"],
-                role=form.cleaned_data["role"],
-                invited_by=request.user,
-            )
-        except ValidationError as error:
-            form.add_error("email", error)
+        email, role = form.cleaned_data["email"], form.cleaned_data["role"]
+        if rate_limited(invitation_address=client_ip(request), invitation_email=email):
+            form.add_error(None, INVITATIONS_LIMITED)
+            status = 429
         else:
-            email = form.cleaned_data["email"]
-            audit(
-                request,
-                AuditEvent.Action.INVITED,
-                f"{email} to {team} as {form.cleaned_data['role']}",
-            )
-            if outcome.added_existing_account:
-                messages.success(request, f"{email} already had an account and is now in {team}.")
+            try:
+                outcome = services.invitation_create(
+                    team=team, email=email, role=role, invited_by=request.user
+                )
+            except ValidationError as error:
+                form.add_error("email", error)
             else:
-                messages.success(request, f"Invitation sent to {email}. The link works for 7 days.")
-            return redirect("teams:members", slug=team.slug)
+                audit(request, AuditEvent.Action.INVITED, f"{email} to {team} as {role}")
+                if outcome.added_existing_account:
+                    messages.success(
+                        request, f"{email} already had an account and is now in {team}."
+                    )
+                else:
+                    messages.success(
+                        request, f"Invitation sent to {email}. The link works for 7 days."
+                    )
+                return redirect("teams:members", slug=team.slug)
+    if form.errors and status == 200:
+        status = UNPROCESSABLE
     memberships = team.memberships.select_related("user").order_by("role", "user__name")
     pending = team.invitations.filter(accepted_at__isnull=True).select_related("invited_by")
     return render(
@@ -129,7 +141,7 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "team_url": _team_page(team),
         },
-        status=UNPROCESSABLE if form.errors else 200,
+        status=status,
     )
 
 

@@ -35,6 +35,14 @@ SAMPLE_KWARGS = {
 }
 
 
+def sample_argument(entry: URLPattern, name: str):
+    """A value for a URL argument: a known sample, else one its converter accepts."""
+    if name in SAMPLE_KWARGS:
+        return SAMPLE_KWARGS[name]
+    converter = entry.pattern.converters.get(name)
+    return 1 if getattr(converter, "regex", "") == "[0-9]+" else "x"
+
+
 def app_routes():
     """(name, path) for every named route of the project's own apps."""
     from django.urls import reverse
@@ -50,7 +58,7 @@ def app_routes():
                 walk(entry.url_patterns, ns)
             elif isinstance(entry, URLPattern) and entry.name:
                 name = f"{namespace}:{entry.name}" if namespace else entry.name
-                kwargs = {k: SAMPLE_KWARGS[k] for k in entry.pattern.regex.groupindex}
+                kwargs = {k: sample_argument(entry, k) for k in entry.pattern.regex.groupindex}
                 if name == "password_reset_confirm":
                     kwargs["token"] = "set-password"
                 routes.append((name, reverse(name, kwargs=kwargs)))
@@ -204,3 +212,29 @@ def test_sensitive_actions_are_audited_and_leaders_read_the_log(client_for, lead
     page = client_for(leader).get(reverse("teams:audit-log"))
     assert page.status_code == 200 and "failed to sign in" in page.content.decode()
     assert client_for(lead).get(reverse("teams:audit-log")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_htmx_requests_carry_the_token_from_the_page(leader):
+    """The token htmx sends (from <body hx-headers>) is accepted; without it, refused."""
+    import json
+    import re
+
+    from django.urls import reverse
+
+    from okrs.models import Objective
+    from tests.factories import CompanyObjectiveFactory, KeyResultFactory
+
+    kr = KeyResultFactory(objective=CompanyObjectiveFactory())
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(leader, backend="django.contrib.auth.backends.ModelBackend")
+    page = client.get(reverse("okrs:cycle-detail", args=[kr.objective.cycle_id])).content.decode()
+    headers = json.loads(re.search(r"<body hx-headers='([^']+)'", page).group(1))
+    url = reverse("okrs:key-result-move", args=[kr.pk])
+    htmx = {"HTTP_HX_REQUEST": "true"}
+    assert client.post(url, {"direction": "up"}, **htmx).status_code == 403
+    response = client.post(
+        url, {"direction": "up"}, **htmx, HTTP_X_CSRFTOKEN=headers["X-CSRFToken"]
+    )
+    assert response.status_code == 200
+    assert Objective.objects.filter(pk=kr.objective_id).exists()

@@ -8,7 +8,8 @@ from django.core import mail
 from django.db import connection
 
 from config.celery import app as celery_app
-from teams.tasks import send_account_email
+from teams.tasks import send_password_reset
+from tests.factories import UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -35,10 +36,11 @@ def test_a_real_worker_runs_a_task_through_the_configured_broker():
     """A task goes through the real broker (Redis in CI, the embedded one locally)."""
     from celery.contrib.testing.worker import start_worker
 
+    UserFactory(email="a@b.example")
     celery_app.conf.task_always_eager = False
     try:
         with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            send_account_email.delay(subject="Through the broker", body="Hello", to="a@b.example")
+            send_password_reset.delay(email="a@b.example")
             for _ in range(100):
                 if mail.outbox:
                     break
@@ -47,4 +49,4 @@ def test_a_real_worker_runs_a_task_through_the_configured_broker():
                 time.sleep(0.1)
     finally:
         celery_app.conf.task_always_eager = True
-    assert [m.subject for m in mail.outbox] == ["Through the broker"]
+    assert [m.subject for m in mail.outbox] == ["Reset your Lean OKRs password"]

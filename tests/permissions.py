@@ -1,0 +1,360 @@
+"""Who may use every URL of the app: the permission table, and the objects it is tested on.
+
+Each URL name maps to an `Access`: which roles may GET it and which may POST to it.
+`tests/test_permissions.py` checks every entry for every role against a real company
+(`build_world`), and fails for any URL name of the app that has no entry here.
+
+Roles: "anonymous" (not signed in), "outsider" (signed in, in no team, not a leader),
+"member" and "lead" (of the team the URL points at: Onboarding) and "leader".
+`None` for a method means the view does not serve it (405).
+
+Adding a view: add its URL name below with the roles that may read (GET) and write
+(POST) it. URL arguments are filled from the world by name (`DEFAULT_OBJECTS`); when an
+argument should name another object, say which with `objects={"arg": "world_attribute"}`
+(the world has `other_<attribute>` for the same object of another team, which the
+tests use to check that a team's members cannot touch another team's things). The same
+view on other objects with other rules gets a second entry, "<url name> (<variant>)". `data`
+gives a valid POST when an empty one would not get past the form (optional: the access
+check comes first either way).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.utils import timezone
+
+ANYONE = frozenset({"anonymous", "outsider", "member", "lead", "leader"})
+SIGNED_IN = frozenset({"outsider", "member", "lead", "leader"})
+TEAM = frozenset({"member", "lead"})
+TEAM_AND_LEADERS = frozenset({"member", "lead", "leader"})
+MANAGERS = frozenset({"lead", "leader"})  # the team's leads, and leaders
+LEADERS = frozenset({"leader"})
+NOBODY = frozenset()  # none of the five roles (superusers only)
+ROLES = ("anonymous", "outsider", "member", "lead", "leader")
+
+
+@dataclass(frozen=True)
+class Access:
+    get: frozenset | None
+    post: frozenset | None
+    objects: dict[str, str] = field(default_factory=dict)
+    data: Callable[["World"], dict] | None = None
+
+
+# URL argument -> the World attribute that fills it (other_<attribute> for another team).
+DEFAULT_OBJECTS = {
+    "cycle_id": "cycle",
+    "objective_id": "objective",
+    "key_result_id": "key_result",
+    "membership_id": "membership",
+    "obstacle_id": "obstacle",
+    "experiment_id": "experiment",
+    "slug": "team",
+    "week": "week",
+    "token": "invitation_token",
+    "uidb64": "uidb64",
+}
+
+
+def _experiment(world: "World") -> dict:
+    return {
+        "key_result": world.key_result.pk,
+        "belief": "a checklist",
+        "outcome": "fewer questions",
+        "signal": "tickets drop",
+        "status": "running",
+        "version": world.experiment.version,
+    }
+
+
+def _key_result(prefix: str) -> Callable[["World"], dict]:
+    def data(world: "World") -> dict:
+        return {
+            f"{prefix}-title": "Invoices sent on day one",
+            f"{prefix}-kind": "increase",
+            f"{prefix}-start_value": "0",
+            f"{prefix}-target_value": "80",
+            f"{prefix}-current_value": "10",
+            f"{prefix}-unit": "%",
+            f"{prefix}-reason": "We learned more.",
+            f"{prefix}-version": str(world.key_result.version),
+        }
+
+    return data
+
+
+PERMISSIONS: dict[str, Access] = {
+    # config
+    "home": Access(get=SIGNED_IN, post=None),
+    "healthz": Access(get=ANYONE, post=None),
+    "dev-mailbox": Access(get=NOBODY, post=None),
+    # sign-in and passwords
+    "login": Access(get=ANYONE, post=ANYONE),
+    "logout": Access(get=None, post=ANYONE),
+    "password_change": Access(get=SIGNED_IN, post=SIGNED_IN),
+    "password_change_done": Access(get=SIGNED_IN, post=None),
+    "password_reset": Access(get=ANYONE, post=ANYONE, data=lambda w: {"email": "x@example.com"}),
+    "password_reset_done": Access(get=ANYONE, post=None),
+    "password_reset_confirm": Access(get=ANYONE, post=ANYONE, objects={"token": "reset_token"}),
+    "password_reset_complete": Access(get=ANYONE, post=None),
+    # teams
+    "teams:team-create": Access(get=LEADERS, post=LEADERS),
+    "teams:team-edit": Access(get=LEADERS, post=LEADERS),
+    "teams:members": Access(get=MANAGERS, post=MANAGERS),
+    "teams:membership-remove": Access(get=None, post=MANAGERS),
+    "teams:membership-role": Access(get=None, post=MANAGERS, data=lambda w: {"role": "lead"}),
+    "teams:invitation-accept": Access(get=ANYONE, post=ANYONE),
+    "teams:settings": Access(get=SIGNED_IN, post=SIGNED_IN),
+    "teams:audit-log": Access(get=LEADERS, post=None),
+    "teams:schedule": Access(get=MANAGERS, post=MANAGERS),
+    # cycles and the company OKR
+    "okrs:cycle-list": Access(get=SIGNED_IN, post=None),
+    "okrs:cycle-create": Access(get=LEADERS, post=LEADERS),
+    "okrs:cycle-detail": Access(get=SIGNED_IN, post=None),
+    "okrs:cycle-edit": Access(get=LEADERS, post=LEADERS),
+    "okrs:cycle-activate": Access(get=None, post=LEADERS),
+    "okrs:cycle-close": Access(get=None, post=LEADERS),
+    "okrs:company-objective-create": Access(get=LEADERS, post=LEADERS),
+    "okrs:objective-edit": Access(get=LEADERS, post=LEADERS),
+    # key results of a team objective (the company's are the leaders' alone)
+    "okrs:key-result-create": Access(
+        get=TEAM_AND_LEADERS, post=TEAM_AND_LEADERS, data=_key_result("new")
+    ),
+    "okrs:key-result-edit": Access(
+        get=TEAM_AND_LEADERS,
+        post=TEAM_AND_LEADERS,
+        data=lambda w: _key_result(f"kr{w.key_result.pk}")(w),
+    ),
+    "okrs:key-result-delete": Access(get=TEAM_AND_LEADERS, post=TEAM_AND_LEADERS),
+    "okrs:key-result-move": Access(get=None, post=TEAM_AND_LEADERS),
+    "okrs:key-result-record": Access(get=TEAM_AND_LEADERS, post=TEAM_AND_LEADERS),
+    # the team objective's workflow
+    "okrs:team-list": Access(get=SIGNED_IN, post=None),
+    "okrs:team-detail": Access(get=SIGNED_IN, post=None),
+    "okrs:team-objective-create": Access(get=MANAGERS, post=MANAGERS),
+    "okrs:team-objective-accept": Access(get=LEADERS, post=LEADERS),
+    "okrs:team-objective-decline": Access(get=None, post=LEADERS),
+    "okrs:team-objective-submit": Access(get=None, post=TEAM),
+    "okrs:team-objective-challenge": Access(get=None, post=LEADERS),
+    "okrs:team-objective-commit": Access(get=None, post=LEADERS),
+    "okrs:comment-create": Access(
+        get=None, post=TEAM_AND_LEADERS, data=lambda w: {"comment-body": "Well done."}
+    ),
+    # check-ins, obstacles, experiments
+    "checkins:current": Access(get=SIGNED_IN, post=None),
+    "checkins:week": Access(get=SIGNED_IN, post=None),
+    "checkins:save": Access(get=None, post=TEAM, data=lambda w: {"happened": "We shipped."}),
+    "checkins:submit": Access(get=None, post=TEAM),
+    "checkins:obstacle-create": Access(
+        get=None, post=TEAM, data=lambda w: {"obstacle-description": "No data."}
+    ),
+    "checkins:obstacle-focus": Access(get=None, post=TEAM),
+    "checkins:obstacle-resolve": Access(get=None, post=TEAM),
+    # Answered by the team that was asked for help (Onboarding, by Payments).
+    "checkins:obstacle-answer": Access(
+        get=None,
+        post=TEAM,
+        objects={"obstacle_id": "help_request"},
+        data=lambda w: {f"answer{w.help_request.pk}-answer": "Ask Kim."},
+    ),
+    "checkins:experiment-create": Access(get=TEAM, post=TEAM, data=_experiment),
+    "checkins:experiment-edit": Access(get=TEAM, post=TEAM, data=_experiment),
+    "checkins:unsubscribe": Access(get=ANYONE, post=ANYONE, objects={"token": "unsubscribe_token"}),
+    # The same views on the company objective and its key results: leaders only.
+    # ("name (variant)": the URL name, on other objects.)
+    "okrs:objective-edit (company)": Access(
+        get=LEADERS, post=LEADERS, objects={"objective_id": "company_objective"}
+    ),
+    "okrs:key-result-create (company)": Access(
+        get=LEADERS, post=LEADERS, objects={"objective_id": "company_objective"}
+    ),
+    "okrs:key-result-edit (company)": Access(
+        get=LEADERS, post=LEADERS, objects={"key_result_id": "company_key_result"}
+    ),
+    "okrs:key-result-delete (company)": Access(
+        get=LEADERS, post=LEADERS, objects={"key_result_id": "company_key_result"}
+    ),
+    "okrs:key-result-move (company)": Access(
+        get=None, post=LEADERS, objects={"key_result_id": "company_key_result"}
+    ),
+    "okrs:key-result-record (company)": Access(
+        get=LEADERS, post=LEADERS, objects={"key_result_id": "company_key_result"}
+    ),
+}
+
+
+def url_name(entry: str) -> str:
+    """The URL name of a table entry ("okrs:key-result-edit (company)" -> its URL name)."""
+    return entry.split(" ", 1)[0]
+
+
+@dataclass
+class World:
+    """A company with two teams: Onboarding (the roles' team) and Payments (another)."""
+
+    team: object
+    other_team: object
+    cycle: object
+    company_objective: object
+    company_key_result: object
+    objective: object
+    key_result: object
+    other_objective: object
+    other_key_result: object
+    membership: object
+    other_membership: object
+    obstacle: object
+    other_obstacle: object
+    help_request: object
+    other_help_request: object
+    experiment: object
+    other_experiment: object
+    week: str
+    invitation_token: str
+    unsubscribe_token: str
+    uidb64: str
+    reset_token: str
+
+    @property
+    def other_cycle(self):
+        return self.cycle
+
+    @property
+    def other_company_objective(self):
+        return self.company_objective
+
+    @property
+    def other_company_key_result(self):
+        return self.company_key_result
+
+    @property
+    def other_week(self):
+        return self.week
+
+    @property
+    def other_invitation_token(self):
+        return self.invitation_token
+
+    @property
+    def other_unsubscribe_token(self):
+        return self.unsubscribe_token
+
+    @property
+    def other_uidb64(self):
+        return self.uidb64
+
+    @property
+    def other_reset_token(self):
+        return self.reset_token
+
+    # Secrets of the other team: a refusal must never show them.
+    OTHER_TEAM_SECRETS = (
+        "Payments secret objective",
+        "Payments secret key result",
+        "Payments secret obstacle",
+        "Payments secret belief",
+    )
+
+
+def build_world(*, team, lead, member, leader) -> World:
+    from checkins.emails import unsubscribe_token
+    from checkins.models import Experiment, Obstacle
+    from checkins.services import this_week
+    from okrs.models import Cycle, Objective
+    from okrs.weeks import iso_week_label
+    from teams.models import Invitation, Membership
+    from teams.services import invitation_token
+    from tests.factories import (
+        CompanyObjectiveFactory,
+        CycleFactory,
+        KeyResultFactory,
+        MembershipFactory,
+        TeamFactory,
+        TeamObjectiveFactory,
+    )
+
+    today = timezone.localdate()
+    cycle = CycleFactory(
+        status=Cycle.Status.ACTIVE,
+        start_date=today - timedelta(days=40),
+        end_date=today + timedelta(days=50),
+    )
+    company_objective = CompanyObjectiveFactory(cycle=cycle)
+    company_key_result = KeyResultFactory(objective=company_objective)
+    other_team = TeamFactory(name="Payments", slug="payments")
+    other_lead = MembershipFactory(team=other_team, role=Membership.Role.LEAD).user
+    other_membership = MembershipFactory(team=other_team)
+
+    def okr(for_team, title, kr_title):
+        objective = TeamObjectiveFactory(
+            cycle=cycle,
+            team=for_team,
+            title=title,
+            aligned_to=company_key_result,
+            state=Objective.State.COMMITTED,
+        )
+        return objective, KeyResultFactory(objective=objective, title=kr_title)
+
+    objective, key_result = okr(team, "Onboarding objective", "Onboarding key result")
+    other_objective, other_key_result = okr(
+        other_team, "Payments secret objective", "Payments secret key result"
+    )
+    obstacle = Obstacle.objects.create(team=team, description="Our obstacle", raised_by=member)
+    other_obstacle = Obstacle.objects.create(
+        team=other_team, description="Payments secret obstacle", raised_by=other_lead
+    )
+    help_request = Obstacle.objects.create(
+        team=other_team,
+        help_team=team,
+        description="Payments asks Onboarding",
+        raised_by=other_lead,
+    )
+    other_help_request = Obstacle.objects.create(
+        team=team, help_team=other_team, description="Onboarding asks Payments", raised_by=member
+    )
+
+    def experiment(for_team, kr, belief, author):
+        return Experiment.objects.create(
+            team=for_team,
+            key_result=kr,
+            belief=belief,
+            outcome="more invoices",
+            signal="the count rises",
+            created_by=author,
+        )
+
+    now = timezone.now()
+    invitation = Invitation.objects.create(
+        team=team,
+        email="invitee@example.com",
+        invited_by=lead,
+        created_at=now,
+        expires_at=now + timedelta(days=7),
+    )
+    return World(
+        team=team,
+        other_team=other_team,
+        cycle=cycle,
+        company_objective=company_objective,
+        company_key_result=company_key_result,
+        objective=objective,
+        key_result=key_result,
+        other_objective=other_objective,
+        other_key_result=other_key_result,
+        membership=Membership.objects.get(team=team, user=member),
+        other_membership=other_membership,
+        obstacle=obstacle,
+        other_obstacle=other_obstacle,
+        help_request=help_request,
+        other_help_request=other_help_request,
+        experiment=experiment(team, key_result, "Our belief", member),
+        other_experiment=experiment(
+            other_team, other_key_result, "Payments secret belief", other_lead
+        ),
+        week=iso_week_label(this_week()),
+        invitation_token=invitation_token(invitation),
+        unsubscribe_token=unsubscribe_token(member, "reminder"),
+        uidb64="MQ",
+        reset_token="set-password",
+    )
