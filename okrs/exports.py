@@ -159,6 +159,15 @@ def _extras(objectives: list[Objective]) -> dict[int, dict]:
     return merged
 
 
+# <, > and & written as \u escapes: still the same JSON, but nothing a browser that
+# sniffs it could take for markup.
+_JSON_HTML_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+def _dumps(data) -> str:
+    return json.dumps(data).translate(_JSON_HTML_ESCAPES)
+
+
 def cycle_json(cycle: Cycle) -> Iterator[str]:
     """The whole cycle as one JSON document, written objective by objective."""
     head = {
@@ -170,11 +179,11 @@ def cycle_json(cycle: Cycle) -> Iterator[str]:
             "status": cycle.status,
         }
     }
-    yield json.dumps(head)[:-1] + ', "objectives": ['
+    yield _dumps(head)[:-1] + ', "objectives": ['
     first = True
     for batch in review_selectors.export_objectives(cycle):
         extras = _extras(batch)
         for objective in batch:
-            yield ("" if first else ",") + json.dumps(_objective(objective, extras))
+            yield ("" if first else ",") + _dumps(_objective(objective, extras))
             first = False
     yield "]}"

@@ -84,6 +84,31 @@ def _key_result(prefix: str) -> Callable[["World"], dict]:
     return data
 
 
+def _review_until(world: "World") -> dict:
+    return {"review_until": (timezone.localdate() + timedelta(days=7)).isoformat()}
+
+
+def _score(world: "World") -> dict:
+    kr = world.key_result
+    kr.refresh_from_db()
+    prefix = f"score{kr.pk}"
+    return {
+        f"{prefix}-score": "0.5",
+        f"{prefix}-reason": "Half of it came from one customer.",
+        f"{prefix}-version": str(kr.version),
+    }
+
+
+def _retrospective(world: "World") -> dict:
+    return {
+        "retro-learned": "Pre-filled invoices get sent.",
+        "retro-keep": "Weekly check-ins",
+        "retro-change": "",
+        "retro-try_next": "",
+        "retro-version": "0",
+    }
+
+
 PERMISSIONS: dict[str, Access] = {
     # config
     "home": Access(get=SIGNED_IN, post=None),
@@ -117,6 +142,17 @@ PERMISSIONS: dict[str, Access] = {
     "okrs:cycle-close": Access(get=None, post=LEADERS),
     "okrs:company-objective-create": Access(get=LEADERS, post=LEADERS),
     "okrs:objective-edit": Access(get=LEADERS, post=LEADERS),
+    # the end of a cycle: review, scores, retrospectives, history, exports
+    "okrs:cycle-review-start": Access(get=None, post=LEADERS, data=_review_until),
+    "okrs:cycle-print": Access(get=SIGNED_IN, post=None),
+    "okrs:cycle-export-csv": Access(get=SIGNED_IN, post=None),
+    "okrs:cycle-export-json": Access(get=SIGNED_IN, post=None),
+    "okrs:objective-review": Access(get=SIGNED_IN, post=None),
+    "okrs:objective-history": Access(get=SIGNED_IN, post=None),
+    "okrs:key-result-history": Access(get=SIGNED_IN, post=None),
+    "okrs:key-result-score": Access(get=None, post=TEAM_AND_LEADERS, data=_score),
+    "okrs:retrospective-edit": Access(get=None, post=TEAM_AND_LEADERS, data=_retrospective),
+    "okrs:objective-carry-forward": Access(get=MANAGERS, post=MANAGERS),
     # key results of a team objective (the company's are the leaders' alone)
     "okrs:key-result-create": Access(
         get=TEAM_AND_LEADERS, post=TEAM_AND_LEADERS, data=_key_result("new")

@@ -1,6 +1,7 @@
 """Markup, template syntax and htmx attributes typed into every user-editable text field
 are shown as text on every page (and in every HTML email), never run."""
 
+import json
 import re
 from pathlib import Path
 
@@ -168,6 +169,29 @@ def test_user_text_is_shown_as_text_everywhere(
             },
             "experiment",
         )
+        kr.refresh_from_db()
+        write(
+            member_client,
+            reverse("okrs:key-result-score", args=[kr.pk]),
+            {
+                f"score{kr.pk}-score": "0.1",
+                f"score{kr.pk}-reason": p("score-reason"),
+                f"score{kr.pk}-version": kr.version,
+            },
+            "score",
+        )
+        write(
+            member_client,
+            reverse("okrs:retrospective-edit", args=[objective.pk]),
+            {
+                "retro-learned": p("retro-learned"),
+                "retro-keep": p("retro-keep"),
+                "retro-change": p("retro-change"),
+                "retro-try_next": p("retro-try-next"),
+                "retro-version": 0,
+            },
+            "retrospective",
+        )
         write(
             member_client,
             reverse("teams:settings"),
@@ -185,10 +209,8 @@ def test_user_text_is_shown_as_text_everywhere(
             "invitation",
         )
 
-    # A recorded value's comment is kept in the history but shown on no page yet.
-    written.pop("record")
-
     pages: dict[str, str] = {}
+    downloads: dict[str, str] = {}
     for client, role in ((leader_client, "leader"), (member_client, "member")):
         for name, access in PERMISSIONS.items():
             if access.get is None or role not in access.get or name == "checkins:current":
@@ -199,6 +221,15 @@ def test_user_text_is_shown_as_text_everywhere(
                     headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
                     response = client.get(path, **headers)
                     assert response.status_code < 500, path
+                    if not response["Content-Type"].startswith("text/html"):
+                        # Downloads (CSV, JSON) are data, not pages: checked below.
+                        body = (
+                            b"".join(response.streaming_content)
+                            if response.streaming
+                            else response.content
+                        )
+                        downloads[path] = body.decode()
+                        continue
                     pages[f"{role} {'htmx ' if htmx else ''}{path}"] = response.content.decode()
     for page, body in pages.items():
         raw = [marker for marker in RAW if marker in body]
@@ -208,6 +239,16 @@ def test_user_text_is_shown_as_text_everywhere(
     assert not unseen, f"no page shows these fields (escaped): {unseen}"
     assert escape(SHORT) in everything
     assert "{{ 7*7 }}" in everything
+
+    # The JSON export carries the text as it was typed, with <, > and & as \u escapes
+    # (nothing a browser could take for markup); the CSV is plain text by nature.
+    (exported,) = [body for path, body in downloads.items() if path.endswith(".json")]
+    assert "<" not in exported and ">" not in exported
+    learned = [
+        (objective["retrospective"] or {}).get("learned")
+        for objective in json.loads(exported)["objectives"]
+    ]
+    assert written["retro-learned"] in learned
 
     html_parts = [content for message in mail.outbox for content, kind in message.alternatives]
     assert html_parts, "the writes above email the team"

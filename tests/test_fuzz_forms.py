@@ -174,6 +174,20 @@ FORMS = {
         "challenge-body": "Aim higher.",
     },
     "okrs:comment-create": lambda w: {"comment-body": "Nice."},
+    "okrs:cycle-review-start": lambda w: {"review_until": "2026-12-24"},
+    "okrs:key-result-score": lambda w: {
+        f"score{w.key_result.pk}-score": "0.5",
+        f"score{w.key_result.pk}-reason": "One big customer.",
+        f"score{w.key_result.pk}-version": str(w.key_result.version),
+    },
+    "okrs:retrospective-edit": lambda w: {
+        "retro-learned": "Pre-fill works.",
+        "retro-keep": "Check-ins",
+        "retro-change": "Fewer meetings",
+        "retro-try_next": "Templates",
+        "retro-version": "0",
+    },
+    "okrs:objective-carry-forward": lambda w: {"aligned_to": str(w.company_key_result.pk)},
     "checkins:save": lambda w: {
         "field": "happened",
         "happened": "We shipped.",
