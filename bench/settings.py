@@ -1,0 +1,8 @@
+"""Production settings plus what only the bench needs: a trivial view and a header that
+counts each response's SQL queries. Never used outside `make bench`."""
+
+from config.settings import *  # noqa: F403
+from config.settings import MIDDLEWARE
+
+ROOT_URLCONF = "bench.urls"
+MIDDLEWARE = ["bench.middleware.count_queries", *MIDDLEWARE]
