@@ -153,7 +153,7 @@ def _team_objectives(cycle: Cycle) -> list[Objective]:
 # computed for. Computing them reads every key result's weekly history (tens of thousands
 # of rows at a thousand teams), so a process does it again only when something changed.
 _rows_cache: dict = {}
-CACHE_SECONDS = 60  # team renames and memberships have no fingerprint: bounded staleness
+CACHE_SECONDS = 300  # a renamed team has no fingerprint: it shows within five minutes
 
 
 def _fingerprint(cycle: Cycle, today: date) -> tuple:
