@@ -6,8 +6,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
+from django_htmx.http import push_url
 
-from config.htmx import render_page_or_fragment
+from config.htmx import is_fragment_request, render_page_or_fragment
 from dashboard import overview as overview_selectors
 from dashboard.selectors import STATES, Filters, dashboard_get
 from okrs import selectors as okr_selectors
@@ -38,7 +39,12 @@ def home(request: HttpRequest) -> HttpResponse:
         "states": STATES,
         "can_edit": is_leader(request.user) and not cycle.is_closed,
     }
-    return render_page_or_fragment(request, "home.html", context, fragment="dashboard")
+    response = render_page_or_fragment(request, "home.html", context, fragment="dashboard")
+    if is_fragment_request(request):
+        # The address bar shows only the filters in use, so a shared link stays short.
+        query = filters.query(kr=filters.kr, page=filters.page if filters.kr else None)
+        push_url(response, f"{request.path}?{query}" if query else request.path)
+    return response
 
 
 def _get_cycle_for_leader(request: HttpRequest, cycle_id: int) -> Cycle:

@@ -94,6 +94,9 @@ def test_the_filter_form_works_without_javascript_and_with_htmx(client_for, memb
     assert fragment.status_code == 200 and "<html" not in body
     assert body.strip().startswith('<div id="dashboard"') and _teams(body) == ["Growth"]
     assert "HX-Request" in fragment["Vary"]
+    # The address bar gets only the filters in use: short links to share.
+    assert fragment["HX-Push-Url"] == "/?state=submitted"
+    assert client.get("/?attention=&state=&q=", **HX)["HX-Push-Url"] == "/"
 
 
 def test_hundreds_of_teams_are_paged_attention_first(client_for, leader):
