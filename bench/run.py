@@ -193,9 +193,10 @@ class Gunicorn:
 
 
 def queries(server: Gunicorn, path: str, session: str) -> int:
-    """The SQL queries behind one page, once each worker has warmed up."""
+    """The SQL queries behind one page, once each worker has warmed up (its first home
+    page computes the team rows it then keeps)."""
     counts = []
-    for _ in range(WORKERS * 3):
+    for _ in range(WORKERS * 6):
         request = urllib.request.Request(  # noqa: S310
             f"{server.url}{path}", headers={"Cookie": f"sessionid={session}"}
         )
