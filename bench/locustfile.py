@@ -18,6 +18,7 @@ PLAN = json.loads(os.environ["BENCH_PLAN"])
 USERS = int(os.environ.get("BENCH_USERS", "1"))
 RATE = float(os.environ.get("BENCH_RATE", "0"))
 STORED = re.compile(r'name="stored" value="([^"]*)"')
+BASE = re.compile(r'__base" value="([^"]*)"')
 # What each check-in field holds now: the autosave sends the text it started from.
 stored: dict[int, str] = {}
 
@@ -56,7 +57,9 @@ class BenchUser(FastHttpUser):
             catch_response=True,
         ) as response:
             if response.status_code == 200:
-                stored[kr] = value
+                # The answer carries the saved text (normalised), the next save's base.
+                match = BASE.search(response.text or "")
+                stored[kr] = match.group(1) if match else value
                 response.success()
             elif response.status_code == 409:
                 # Two simulated members typed into the same field: the app answered
