@@ -3,9 +3,11 @@
 import logging
 import random
 import smtplib
+import threading
 
 from celery import shared_task
 from django.conf import settings
+from django.core.mail import mailers
 from django.utils import timezone
 
 from checkins import emails, reminders
@@ -18,6 +20,35 @@ def backoff(retries: int) -> int:
     timeout so a retry is never mistaken for a lost task."""
     cap = min(settings.REMINDER_RETRY_MAX_DELAY, settings.CELERY_VISIBILITY_TIMEOUT // 2)
     return random.randint(0, min(cap, 10 * 2**retries))  # noqa: S311 - jitter, not security
+
+
+_held = threading.local()
+
+
+def _send(message) -> None:
+    """Send over this worker's own SMTP connection, opened on first use and kept open: a
+    fan-out of thousands of reminders then pays one handshake per worker, not one per
+    email. A connection the server closed meanwhile is reopened once; any other error
+    drops it, so the retry starts afresh."""
+    config = repr(settings.MAILERS["default"])
+    held = getattr(_held, "mailer", None)
+    if held is None or held[0] != config:
+        if held is not None:
+            held[1].close()
+        held = _held.mailer = (config, mailers.create_connection("default"))
+    mailer = held[1]
+    try:
+        mailer.open()
+        try:
+            mailer.send_messages([message])
+        except smtplib.SMTPServerDisconnected:
+            mailer.close()
+            mailer.open()
+            mailer.send_messages([message])
+    except Exception:
+        mailer.close()
+        _held.mailer = None
+        raise
 
 
 @shared_task
@@ -36,7 +67,7 @@ def send_outbox_email(self, *, outbox_id: int) -> str:
         reminders.outbox_mark_skipped(row=row, reason="no longer wanted")
         return "skipped"
     try:
-        message.send()
+        _send(message)
     except (smtplib.SMTPException, OSError) as error:
         logger.warning(
             "Sending %s #%s to %s failed (attempt %s): %s",

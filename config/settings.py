@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "teams",
     "okrs",
     "checkins",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

@@ -2,12 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config import views
+from dashboard import views as dashboard_views
 
 admin.site.site_header = "Lean OKRs administration"
 admin.site.site_title = "Lean OKRs admin"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", dashboard_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("dev/mailbox/", views.dev_mailbox, name="dev-mailbox"),
     path("", include("teams.auth_urls")),
@@ -15,5 +16,6 @@ urlpatterns = [
     path("", include("teams.urls")),
     path("", include("okrs.urls")),
     path("", include("checkins.urls")),
+    path("", include("dashboard.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,4 +1,4 @@
-"""Pages that compose the apps (the home page) and the health probe."""
+"""The health probe and the development mailbox (the home page lives in dashboard)."""
 
 import logging
 
@@ -8,46 +8,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from checkins.selectors import signals_for_objectives
 from config.mail import MAILBOX_BACKEND, read_mailbox
-from okrs import selectors as okr_selectors
-from okrs.contexts import company_okr_context
-from okrs.models import Cycle
-from teams.permissions import is_leader
 
 logger = logging.getLogger(__name__)
-
-
-@login_required
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    """The active cycle's company OKR, for everyone signed in."""
-    cycle = okr_selectors.cycle_get_active()
-    if cycle is None:
-        planning = (
-            list(Cycle.objects.filter(status=Cycle.Status.PLANNING))
-            if is_leader(request.user)
-            else []
-        )
-        return render(request, "home.html", {"cycle": None, "planning_cycles": planning})
-    context = company_okr_context(request, cycle)
-    _attach_signals(context["okr"].key_results, cycle)
-    return render(request, "home.html", context)
-
-
-def _attach_signals(company_key_results, cycle) -> None:
-    """Each aligned team objective gets the check-in signals that need attention."""
-    rows = [row for kr in company_key_results for row in getattr(kr, "aligned", [])]
-    objectives = [row["objective"] for row in rows]
-    for objective in objectives:
-        objective.cycle = cycle
-    signals = signals_for_objectives(objectives, today=timezone.localdate())
-    for row in rows:
-        row["signals"] = signals.get(row["objective"].pk, [])
 
 
 @never_cache

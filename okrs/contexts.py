@@ -115,7 +115,7 @@ def team_okr_context(request: HttpRequest, team: Team, **extra) -> dict:
         context["can_reword"] = leader and state != State.PROPOSED
         context["can_comment"] = leader or member
         if context["can_edit"] and len(okr.key_results) < MAX_KEY_RESULTS:
-            context["add_form"] = NewTeamKeyResultForm(prefix="new")
+            context["add_form"] = NewTeamKeyResultForm(prefix="new", team=team)
             context["add_action"] = reverse("okrs:key-result-create", args=[objective.pk])
         if context["can_review"]:
             context["challenge_form"] = ChallengeForm(prefix="challenge")

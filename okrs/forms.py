@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 
 from okrs.models import Comment, Cycle, KeyResult, Objective, Retrospective
 from okrs.services import KeyResultData
@@ -65,11 +66,16 @@ class KeyResultForm(VersionedForm):
             "kind": "Milestones are done (1) or not done (0).",
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, team=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = User.objects.filter(is_active=True).order_by(
-            "name", "email"
-        )
+        owners = User.objects.filter(is_active=True)
+        if team is not None:
+            # A team's key result is owned by someone in the team (or a leader): a company
+            # of thousands would otherwise list everyone in every team's form.
+            owners = owners.filter(
+                Q(memberships__team=team) | Q(is_leader=True) | Q(pk=self.instance.owner_id)
+            ).distinct()
+        self.fields["owner"].queryset = owners.order_by("name", "email")
         self.fields["owner"].empty_label = "No owner"
         for name in ("start_value", "target_value", "current_value"):
             self.fields[name].widget.attrs.update({"inputmode": "decimal", "step": "any"})

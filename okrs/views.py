@@ -307,7 +307,7 @@ def _key_result_form_classes(objective: Objective):
 def key_result_create(request: HttpRequest, objective_id: int) -> HttpResponse:
     objective = _get_objective_for_editor(request, objective_id)
     form_class = _key_result_form_classes(objective)[1]
-    form = form_class(request.POST or None, prefix="new")
+    form = form_class(request.POST or None, prefix="new", team=objective.team)
     if request.method == "POST" and form.is_valid():
         try:
             services.key_result_create(
@@ -350,6 +350,7 @@ def key_result_edit(request: HttpRequest, key_result_id: int) -> HttpResponse:
         instance=key_result,
         initial={"version": key_result.version},
         prefix=f"kr{key_result.pk}",
+        team=objective.team,
     )
     status, current = 200, None
     if request.method == "POST" and form.is_valid():
@@ -363,7 +364,7 @@ def key_result_edit(request: HttpRequest, key_result_id: int) -> HttpResponse:
             )
         except services.StaleEdit as stale:
             current = stale.current
-            form = _rebase(form, form_class, current)
+            form = _rebase(form, form_class, current, team=objective.team)
             status = CONFLICT
         except ValidationError as error:
             form.add_error(None, error)

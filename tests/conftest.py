@@ -73,3 +73,11 @@ def role_client(request, leader, lead, member, outsider):
         "leader": leader,
     }
     return _client_for(users[request.param])
+
+
+@pytest.fixture(autouse=True)
+def _fresh_dashboard_cache():
+    # The dashboard keeps its last rows per process; rolled-back tests reuse ids.
+    from dashboard.selectors import clear_cache
+
+    clear_cache()

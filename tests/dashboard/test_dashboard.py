@@ -1,0 +1,246 @@
+"""The home dashboard and the leaders' cycle overview, at three teams and at hundreds."""
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from checkins.models import CheckIn
+from dashboard.overview import Cadence, cadence, cycle_overview_get
+from dashboard.seed import seed_scale
+from okrs.models import Cycle, Objective
+from teams.models import Membership, Team
+from tests.factories import (
+    CompanyObjectiveFactory,
+    KeyResultFactory,
+    TeamFactory,
+    TeamObjectiveFactory,
+)
+
+pytestmark = pytest.mark.django_db
+ROLES = ["anonymous", "outsider", "member", "lead", "leader"]
+HX = {"HTTP_HX_REQUEST": "true"}
+State = Objective.State
+
+
+@pytest.fixture
+def company(team):
+    """An active cycle whose first company key result three teams move; Onboarding (the
+    `team` fixture) is committed without a check-in this week, so it needs attention."""
+    kr = KeyResultFactory(
+        objective=CompanyObjectiveFactory(cycle__status=Cycle.Status.ACTIVE), title="NPS"
+    )
+    cycle = kr.objective.cycle
+    onboarding = TeamObjectiveFactory(cycle=cycle, team=team, aligned_to=kr, state=State.COMMITTED)
+    KeyResultFactory(objective=onboarding, title="Day-one invoices")
+    payments = TeamObjectiveFactory(
+        cycle=cycle, team=TeamFactory(name="Payments", slug="payments"), aligned_to=kr
+    )
+    growth = TeamObjectiveFactory(
+        cycle=cycle,
+        team=TeamFactory(name="Growth", slug="growth"),
+        aligned_to=kr,
+        state=State.SUBMITTED,
+    )
+    return kr, onboarding, payments, growth
+
+
+def _teams(html: str) -> list[str]:
+    return [
+        name
+        for name in ("Onboarding", "Payments", "Growth")
+        if f'href="/teams/{name.lower()}/">{name}</a>' in html
+    ]
+
+
+@pytest.mark.parametrize("role_client", ROLES, indirect=True)
+def test_everyone_signed_in_reads_the_dashboard(role_client, request, company):
+    response = role_client.get("/")
+    role = request.node.callspec.params["role_client"]
+    if role == "anonymous":
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/")
+        return
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "3 team objectives moving this" in html and "1 needs attention" in html
+    assert _teams(html) == ["Onboarding", "Payments", "Growth"]
+    # The team that needs attention comes first, then the others by name.
+    assert html.index(">Onboarding<") < html.index(">Growth<") < html.index(">Payments<")
+    assert '<svg class="sparkline"' not in html  # no weeks recorded yet: no sparkline
+    assert (reverse("okrs:key-result-edit", args=[company[0].pk]) in html) is (role == "leader")
+
+
+def test_filters_narrow_the_teams_and_keep_the_counts(client_for, member, company):
+    client = client_for(member)
+    assert _teams(client.get("/?attention=1").content.decode()) == ["Onboarding"]
+    assert _teams(client.get("/?state=submitted").content.decode()) == ["Growth"]
+    assert _teams(client.get("/?q=PAY").content.decode()) == ["Payments"]
+    assert _teams(client.get("/?mine=1").content.decode()) == ["Onboarding"]
+    html = client.get("/?q=nobody").content.decode()
+    assert "No team objective here matches the filters." in html
+    assert "3 team objectives moving this" in html and "0 match the filters" in html
+    # Nonsense in the query string is ignored, not a 500.
+    assert len(_teams(client.get("/?state=bogus&page=x&kr=y").content.decode())) == 3
+
+
+def test_the_filter_form_works_without_javascript_and_with_htmx(client_for, member, company):
+    client = client_for(member)
+    html = client.get("/?state=submitted").content.decode()
+    assert '<form class="filters" method="get" action="/"' in html
+    assert 'hx-push-url="true"' in html and '<option value="submitted" selected>' in html
+    fragment = client.get("/?state=submitted", **HX)
+    body = fragment.content.decode()
+    assert fragment.status_code == 200 and "<html" not in body
+    assert body.strip().startswith('<div id="dashboard"') and _teams(body) == ["Growth"]
+    assert "HX-Request" in fragment["Vary"]
+    # The address bar gets only the filters in use: short links to share.
+    assert fragment["HX-Push-Url"] == "/?state=submitted"
+    assert client.get("/?attention=&state=&q=", **HX)["HX-Push-Url"] == "/"
+
+
+def test_hundreds_of_teams_are_paged_attention_first(client_for, leader):
+    seed_scale(teams=40, weeks=3)
+    client = client_for(leader)
+    html = client.get("/").content.decode()
+    assert html.count('<li class="team-row') == 30  # 14, 13 and 13 teams: 10 a page
+    assert "More teams" in html
+    kr_id = Cycle.objects.get(status="active").objectives.get(level="company").key_results.first()
+    page2 = client.get(f"/?kr={kr_id.pk}&page=2").content.decode()
+    assert "Teams 11–" in page2 and "Previous teams" in page2
+    attention = page2.split("team-row--attention")
+    assert len(attention) >= 1
+
+
+def test_user_text_on_the_dashboard_is_escaped(client_for, member, company):
+    _, onboarding, _, _ = company
+    Objective.objects.filter(pk=onboarding.pk).update(title="<script>alert(1)</script>")
+    client = client_for(member)
+    html = client.get("/").content.decode()
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)" in html
+    assert 'value="&lt;b&gt;"' in client.get("/?q=<b>").content.decode()
+
+
+@pytest.mark.parametrize("teams", [10, 200])
+def test_the_home_page_query_count_does_not_grow_with_teams(
+    client_for, teams, django_assert_num_queries
+):
+    company = seed_scale(teams=teams, weeks=4)
+    client = client_for(company.leaders[0])
+    # session, user, active cycle, company objective, its key results with owners, their
+    # weekly history, the fingerprint of the cycle's data, then (computed once per change)
+    # team objectives with teams, their key results, their weekly history, last check-ins
+    with django_assert_num_queries(11):
+        assert client.get("/").status_code == 200
+    # Unchanged data: the team rows come from this process's memory.
+    with django_assert_num_queries(8):
+        assert client.get("/?mine=1").status_code == 200
+
+
+@pytest.mark.parametrize("teams", [10, 200])
+def test_the_overview_and_the_team_list_do_not_grow_with_teams(
+    client_for, teams, django_assert_num_queries
+):
+    company = seed_scale(teams=teams, weeks=4)
+    client = client_for(company.leaders[0])
+    # session, user, cycle, team objectives with teams, check-ins, confidence counts
+    with django_assert_num_queries(6):
+        response = client.get(reverse("dashboard:cycle-overview", args=[company.cycle.pk]))
+    assert response.status_code == 200
+    with django_assert_num_queries(6):
+        assert client.get(reverse("okrs:team-list")).status_code == 200
+    committed = Objective.objects.filter(cycle=company.cycle, level="team", state=State.COMMITTED)[
+        0
+    ]
+    slug = committed.team.slug
+    with django_assert_num_queries(15):
+        assert client.get(reverse("okrs:team-detail", args=[slug])).status_code == 200
+
+
+@pytest.mark.parametrize("role_client", ROLES, indirect=True)
+def test_only_leaders_open_the_cycle_overview(role_client, request, company):
+    response = role_client.get(
+        reverse("dashboard:cycle-overview", args=[company[0].objective.cycle_id])
+    )
+    role = request.node.callspec.params["role_client"]
+    assert response.status_code == {"anonymous": 302, "leader": 200}.get(role, 403)
+    if role == "leader":
+        html = response.content.decode()
+        assert "Waiting for review (1)" in html and "Growth" in html
+        assert "24 hours after" in html  # the definition of on time is on the page
+
+
+def test_the_overview_of_a_missing_cycle_is_404(client_for, leader):
+    assert client_for(leader).get("/cycles/999/overview/").status_code == 404
+
+
+def test_heatmap_cells_are_on_time_late_or_missed():
+    # Tuesdays 10:00 in Amsterdam (09:00 UTC in winter).
+    team = TeamFactory(checkin_weekday=1, checkin_time=time(10), time_zone="Europe/Amsterdam")
+    monday = date(2026, 11, 23)
+    due = datetime(2026, 11, 24, 9, tzinfo=UTC)
+    now = datetime(2026, 12, 3, tzinfo=UTC)
+
+    def submitted(at):
+        return CheckIn(team=team, week_start=monday, state="submitted", submitted_at=at)
+
+    assert cadence(team, monday, submitted(due - timedelta(hours=3)), now=now) == Cadence.ON_TIME
+    assert cadence(team, monday, submitted(due + timedelta(hours=23)), now=now) == Cadence.ON_TIME
+    assert cadence(team, monday, submitted(due + timedelta(hours=25)), now=now) == Cadence.LATE
+    assert cadence(team, monday, None, now=now) == Cadence.MISSED
+    draft = CheckIn(team=team, week_start=monday, state="draft")
+    assert cadence(team, monday, draft, now=now) == Cadence.MISSED
+    assert cadence(team, monday, None, now=due + timedelta(hours=2)) == Cadence.OPEN
+    assert cadence(team, monday, None, now=due - timedelta(hours=2)) == Cadence.NOT_DUE
+
+
+def test_the_heatmap_shows_each_teams_weeks_worst_first(client_for, leader):
+    cycle = Cycle.objects.create(
+        name="Q", start_date=date(2026, 11, 16), end_date=date(2027, 2, 1), status="active"
+    )
+    kr = KeyResultFactory(objective=CompanyObjectiveFactory(cycle=cycle))
+    steady = TeamObjectiveFactory(
+        cycle=cycle, aligned_to=kr, team=TeamFactory(name="Steady", checkin_time=time(10))
+    )
+    patchy = TeamObjectiveFactory(
+        cycle=cycle, aligned_to=kr, team=TeamFactory(name="Patchy", checkin_time=time(10))
+    )
+    for week in (date(2026, 11, 16), date(2026, 11, 23)):
+        CheckIn.objects.create(
+            team=steady.team,
+            objective=steady,
+            week_start=week,
+            state="submitted",
+            submitted_at=datetime.combine(week, time(9), tzinfo=UTC),
+        )
+    CheckIn.objects.create(
+        team=patchy.team,
+        objective=patchy,
+        week_start=date(2026, 11, 16),
+        state="submitted",
+        submitted_at=datetime(2026, 11, 19, tzinfo=UTC),
+    )
+    overview = cycle_overview_get(cycle=cycle, now=datetime(2026, 11, 26, 12, tzinfo=UTC))
+    assert overview.weeks == ["2026-W47", "2026-W48"]
+    rows = {row.team.name: [c.status for c in row.cells] for row in overview.rows}
+    assert rows == {"Steady": ["on_time", "on_time"], "Patchy": ["late", "missed"]}
+    assert [row.team.name for row in overview.rows] == ["Patchy", "Steady"]
+    assert (overview.totals["on_time"], overview.totals["late"], overview.totals["missed"]) == (
+        2,
+        1,
+        1,
+    )
+
+
+def test_seed_scale_creates_a_believable_company(capsys):
+    call_command("seed_scale", teams=4, weeks=3)
+    assert "Seeded 4 teams x 3 weeks" in capsys.readouterr().out
+    cycle = Cycle.objects.get(status="active")
+    teams = Team.objects.exclude(name="Leadership")
+    assert teams.count() == 4
+    assert Membership.objects.filter(team__in=teams).count() == 20
+    objectives = Objective.objects.filter(cycle=cycle, level="team")
+    assert objectives.count() == 4 and all(o.key_results.count() == 3 for o in objectives)
+    assert Objective.objects.get(cycle=cycle, level="company").key_results.count() == 3
+    assert CheckIn.objects.filter(team__in=teams).exists()
+    assert Team.objects.get(name="Leadership").memberships.filter(user__is_leader=True).count() == 3
