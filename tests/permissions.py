@@ -142,6 +142,8 @@ PERMISSIONS: dict[str, Access] = {
     "okrs:cycle-close": Access(get=None, post=LEADERS),
     "okrs:company-objective-create": Access(get=LEADERS, post=LEADERS),
     "okrs:objective-edit": Access(get=LEADERS, post=LEADERS),
+    # the dashboard (the home page) and the leaders' cycle overview
+    "dashboard:cycle-overview": Access(get=LEADERS, post=None),
     # the end of a cycle: review, scores, retrospectives, history, exports
     "okrs:cycle-review-start": Access(get=None, post=LEADERS, data=_review_until),
     "okrs:cycle-print": Access(get=SIGNED_IN, post=None),
