@@ -108,7 +108,8 @@ def cycle_overview_get(*, cycle: Cycle, now: datetime, page: int = 1) -> CycleOv
         ).only("team_id", "week_start", "state", "submitted_at")
     }
     rows, totals = [], Counter()
-    for objective in objectives:
+    # A team checks in once its objective is committed: the others have nothing due yet.
+    for objective in (o for o in objectives if o.state == Objective.State.COMMITTED):
         team = objective.team
         cells = [
             Cell(iso_week_label(m), cadence(team, m, checkins.get((team.pk, m)), now=now))

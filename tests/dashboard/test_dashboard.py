@@ -200,12 +200,21 @@ def test_the_heatmap_shows_each_teams_weeks_worst_first(client_for, leader):
         name="Q", start_date=date(2026, 11, 16), end_date=date(2027, 2, 1), status="active"
     )
     kr = KeyResultFactory(objective=CompanyObjectiveFactory(cycle=cycle))
+    committed = Objective.State.COMMITTED
     steady = TeamObjectiveFactory(
-        cycle=cycle, aligned_to=kr, team=TeamFactory(name="Steady", checkin_time=time(10))
+        cycle=cycle,
+        aligned_to=kr,
+        state=committed,
+        team=TeamFactory(name="Steady", checkin_time=time(10)),
     )
     patchy = TeamObjectiveFactory(
-        cycle=cycle, aligned_to=kr, team=TeamFactory(name="Patchy", checkin_time=time(10))
+        cycle=cycle,
+        aligned_to=kr,
+        state=committed,
+        team=TeamFactory(name="Patchy", checkin_time=time(10)),
     )
+    # a team still drafting has no check-in due: not in the heatmap
+    TeamObjectiveFactory(cycle=cycle, aligned_to=kr, team=TeamFactory(name="Drafting"))
     for week in (date(2026, 11, 16), date(2026, 11, 23)):
         CheckIn.objects.create(
             team=steady.team,

@@ -1,7 +1,8 @@
 """An idempotent demo company: leaders, teams and an active cycle with its company OKR."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -280,6 +281,13 @@ class Command(BaseCommand):
                     checkin=checkin, field=field, value=text, base="", author=lead
                 )
             checkin_services.checkin_submit(checkin=checkin, author=lead)
+            # As if submitted in the team's check-in meeting that week (on time).
+            CheckIn.objects.filter(pk=checkin.pk).update(
+                submitted_at=datetime.combine(
+                    monday, team.checkin_time, tzinfo=ZoneInfo(team.time_zone)
+                )
+                + timedelta(minutes=45)
+            )
         Experiment.objects.create(
             team=team,
             key_result=krs[0],
