@@ -27,7 +27,13 @@ def home(request: HttpRequest) -> HttpResponse:
             if is_leader(request.user)
             else []
         )
-        return render(request, "home.html", {"cycle": None, "planning_cycles": planning})
+        # Between cycles: the last one may be in review (scores and learnings to write).
+        reviewing = Cycle.objects.filter(status=Cycle.Status.REVIEW).first()
+        return render(
+            request,
+            "home.html",
+            {"cycle": None, "planning_cycles": planning, "review_cycle": reviewing},
+        )
     filters = Filters.from_query(request.GET)
     dashboard = dashboard_get(
         cycle=cycle, today=timezone.localdate(), user=request.user, filters=filters

@@ -544,3 +544,12 @@ def test_no_carry_forward_offered_when_the_team_already_has_an_objective(
     page = client.get(reverse("okrs:objective-carry-forward", args=[objective.pk])).text
     assert "already has an objective in Q1 2027" in page and existing.title in page
     assert "Carry it forward as a draft" not in page
+
+
+@pytest.mark.parametrize("role_client", ["member", "leader"], indirect=True)
+def test_between_cycles_the_home_page_points_to_the_review(role_client, request, cycle):
+    page = role_client.get(reverse("home")).text
+    assert "Q4 2026 is in review" in page
+    assert reverse("okrs:cycle-detail", args=[cycle.pk]) in page
+    assert ("Open the next cycle" in page) == (role_of(request) == "leader")
+    assert "Start the first cycle" not in page
