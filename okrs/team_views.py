@@ -69,10 +69,12 @@ def _render_team_page(request: HttpRequest, team: Team, *, status: int = 200, **
 @require_GET
 def team_list(request: HttpRequest) -> HttpResponse:
     cycle = selectors.cycle_get_active()
+    search = request.GET.get("q", "").strip()[:100]
+    page = selectors.team_list(cycle=cycle, page=request.GET.get("page", 1), search=search)
     return render(
         request,
         "okrs/team_list.html",
-        {"cycle": cycle, "rows": selectors.team_list(cycle=cycle)},
+        {"cycle": cycle, "rows": page.object_list, "page": page, "search": search},
     )
 
 

@@ -147,7 +147,7 @@ def test_the_overview_and_the_team_list_do_not_grow_with_teams(
     with django_assert_num_queries(6):
         response = client.get(reverse("dashboard:cycle-overview", args=[company.cycle.pk]))
     assert response.status_code == 200
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         assert client.get(reverse("okrs:team-list")).status_code == 200
     committed = Objective.objects.filter(cycle=company.cycle, level="team", state=State.COMMITTED)[
         0

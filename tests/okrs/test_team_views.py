@@ -242,10 +242,29 @@ def test_team_list_query_count_is_flat(client_for, member, django_assert_num_que
         objective = TeamObjectiveFactory(cycle=cycle, team=TeamFactory(name=f"T{i}", slug=f"t{i}"))
         KeyResultFactory(objective=objective)
     client = client_for(member)
-    # session, user, active cycle, teams with member counts, their objectives, key results
-    with django_assert_num_queries(6):
+    # session, user, active cycle, the number of teams, one page of teams with member
+    # counts, their objectives, key results
+    with django_assert_num_queries(7):
         response = client.get(reverse("okrs:team-list"))
     assert response.content.decode().count('class="card team-card"') == 7
+
+
+def test_the_team_list_pages_and_searches(client_for, member):
+    TeamFactory.create_batch(60)  # "Team 0" … plus Onboarding
+    client = client_for(member)
+    first = client.get(reverse("okrs:team-list")).text
+    assert first.count('class="card team-card"') == 48
+    assert "61 teams" in first and "page 1 of 2" in first and 'rel="next"' in first
+    second = client.get(reverse("okrs:team-list"), {"page": 2}).text
+    assert second.count('class="card team-card"') == 13 and 'rel="prev"' in second
+    # out-of-range and nonsense pages show a page, never an error
+    assert client.get(reverse("okrs:team-list"), {"page": "99"}).status_code == 200
+    assert client.get(reverse("okrs:team-list"), {"page": "x"}).status_code == 200
+    found = client.get(reverse("okrs:team-list"), {"q": "onboard"}).text
+    assert found.count('class="card team-card"') == 1 and "Onboarding" in found
+    assert "1 team matching “onboard”" in found
+    nothing = client.get(reverse("okrs:team-list"), {"q": "<script>x"}).text
+    assert "No team matches “&lt;script&gt;x”." in nothing
 
 
 def test_leaders_reword_and_realign_a_team_objective_inline(client_for, leader, objective):
