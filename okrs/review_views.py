@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -170,11 +171,11 @@ def key_result_score(request: HttpRequest, key_result_id: int) -> HttpResponse:
         else:
             message = f"Score {exports.number(current.score)} saved for “{current.title}”."
             if is_fragment_request(request):
-                return _score_row(request, current.pk, message=message)
+                return _score_row(request, objective.pk, current.pk, message=message)
             messages.success(request, message)
             return redirect("okrs:objective-review", objective_id=objective.pk)
     if is_fragment_request(request):
-        return _score_row(request, key_result.pk, form=form, status=status)
+        return _score_row(request, objective.pk, key_result.pk, form=form, status=status)
     return _review_page(request, objective, status=status, score_forms={key_result.pk: form})
 
 
@@ -194,20 +195,24 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def _score_row(request, key_result_id: int, *, form=None, status: int = 200, message: str = ""):
-    key_result = get_object_or_404(
-        KeyResult.objects.select_related("objective__cycle", "objective__team", "scored_by"),
-        pk=key_result_id,
-    )
-    objective = key_result.objective
+def _score_row(
+    request, objective_id: int, key_result_id: int, *, form=None, status=200, message=""
+):
+    """The key result's row for htmx; after a save, the page's score summary too (out of
+    band), so the objective's score follows."""
     context = _review_context(
         request,
-        _get_objective(objective.pk),
+        _get_objective(objective_id),
         score_forms={key_result_id: form} if form is not None else {},
     )
     context["kr"] = next(kr for kr in context["key_results"] if kr.pk == key_result_id)
     context["notice"] = message
-    return render(request, "okrs/objective_review.html#score_row", context, status=status)
+    response = render(request, "okrs/objective_review.html#score_row", context, status=status)
+    if message:
+        response.content += render_to_string(
+            "okrs/objective_review.html#review_summary", {**context, "oob": True}, request
+        ).encode()
+    return response
 
 
 @login_required

@@ -251,6 +251,12 @@ def test_an_inline_score_answers_with_its_row(client_for, member, kr):
     )
     assert response.status_code == 200
     assert f'id="score-{kr.pk}"' in response.text and "Score 0.5 saved" in response.text
+    # the page's summary follows, out of band
+    assert 'id="review-summary" class="review-summary" hx-swap-oob="true"' in response.text
+    assert (
+        "Score <strong>0.5</strong>" in response.text
+        and "1 of 1 key results scored" in response.text
+    )
     kr.refresh_from_db()
     assert kr.score == D("0.50") and kr.score_reason == "The last month was a holiday."
 
