@@ -69,16 +69,18 @@ def checkin_get_or_create(*, team: Team, week: date, author: User) -> CheckIn:
     if existing is not None:
         return existing
     objective = checkin_objective(team=team, week=week)
-    checkin, _ = CheckIn.objects.get_or_create(
-        team=team, week_start=week, defaults={"objective": objective, "created_by": author}
-    )
-    CheckInEntry.objects.bulk_create(
-        [
-            CheckInEntry(checkin=checkin, key_result=kr)
-            for kr in objective.key_results.order_by("position", "id")
-        ],
-        ignore_conflicts=True,
-    )
+    # The check-in and its lines together: never a check-in without its key results.
+    with transaction.atomic():
+        checkin, _ = CheckIn.objects.get_or_create(
+            team=team, week_start=week, defaults={"objective": objective, "created_by": author}
+        )
+        CheckInEntry.objects.bulk_create(
+            [
+                CheckInEntry(checkin=checkin, key_result=kr)
+                for kr in objective.key_results.order_by("position", "id")
+            ],
+            ignore_conflicts=True,
+        )
     return checkin
 
 
@@ -91,6 +93,19 @@ def _ensure_cycle_open(checkin: CheckIn) -> None:
     )
     if status != Cycle.Status.ACTIVE:
         raise ValidationError("This check-in's cycle is over: it can no longer be changed.")
+
+
+def is_editable(checkin: CheckIn | None, *, week: date, cycle: Cycle) -> bool:
+    """What _ensure_editable enforces, for pages to show fields only where saving works."""
+    if cycle.status != Cycle.Status.ACTIVE:
+        return False
+    return not (checkin is not None and checkin.is_submitted and week != this_week())
+
+
+def _same_text(a: str, b: str) -> bool:
+    """Equal as a reader sees them: surrounding blanks and line endings do not count
+    (a pause after a space, or a form post's CRLF, is no conflict)."""
+    return a.replace("\r\n", "\n").strip() == b.replace("\r\n", "\n").strip()
 
 
 def _ensure_editable(checkin: CheckIn) -> None:
@@ -168,7 +183,7 @@ def checkin_save_field(
                 raise ValidationError("That is not a field of this check-in.")
             new = _clean_entry_value(attribute, value)
         stored = _as_text(getattr(target, attribute))
-        if stored != base.strip() and stored != _as_text(new).strip():
+        if not _same_text(stored, base) and not _same_text(stored, _as_text(new)):
             raise FieldConflict(stored)
         if stored == _as_text(new):
             return Saved(field, stored)

@@ -65,7 +65,7 @@ def _page_context(request, team: Team, week: date, objective, **extra) -> dict:
         "page": page,
         "week_label": iso_week_label(week),
         "can_edit": is_team_member(request.user, team)
-        and not (page.checkin and page.checkin.is_submitted and week != services.this_week()),
+        and services.is_editable(page.checkin, week=week, cycle=objective.cycle),
         "save_url": reverse("checkins:save", args=[team.slug, iso_week_label(week)]),
         "obstacle_form": ObstacleForm(team=team, prefix="obstacle"),
         **extra,

@@ -455,3 +455,37 @@ def test_experiments(objective, member):
 @pytest.fixture
 def member(team):
     return MembershipFactory(team=team, user=UserFactory(email="mia@example.com")).user
+
+
+@pytest.mark.django_db
+def test_a_pause_after_a_space_or_a_forms_line_endings_are_no_conflict(objective, member, today):
+    checkin = services.checkin_get_or_create(
+        team=objective.team, week=week_start(today), author=member
+    )
+    saved = services.checkin_save_field(
+        checkin=checkin, field="happened", value="Hello ", base="", author=member
+    )
+    # the page's next base is what the answer said was saved
+    services.checkin_save_field(
+        checkin=checkin, field="happened", value="Hello world", base=saved.value, author=member
+    )
+    # a form post stored CRLF; htmx sends LF as the base
+    services.checkin_save_field(
+        checkin=checkin, field="happened", value="one\r\ntwo", base="Hello world", author=member
+    )
+    services.checkin_save_field(
+        checkin=checkin, field="happened", value="one\ntwo three", base="one\ntwo", author=member
+    )
+    checkin.refresh_from_db()
+    assert checkin.happened == "one\ntwo three"
+
+
+@pytest.mark.django_db
+def test_a_new_checkin_and_its_lines_are_written_together(objective, member, today, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(services.CheckInEntry.objects, "bulk_create", broken)
+    with pytest.raises(RuntimeError):
+        services.checkin_get_or_create(team=objective.team, week=week_start(today), author=member)
+    assert not CheckIn.objects.exists()

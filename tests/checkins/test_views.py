@@ -363,3 +363,12 @@ def test_a_refusal_explains_itself(client_for, objective, week):
     response = client_for(stranger).post(url("submit", objective.team, week))
     assert response.status_code == 403
     assert "Only the team&#x27;s members fill in its check-in." in response.content.decode()
+
+
+def test_a_checkin_of_a_cycle_in_review_is_shown_read_only(client_for, member, objective, week):
+    client = client_for(member)
+    client.post(url("save", objective.team, week), {"field": "happened", "happened": "Draft"})
+    Cycle.objects.filter(pk=objective.cycle_id).update(status=Cycle.Status.REVIEW)
+    page = client.get(url("week", objective.team, week)).content.decode()
+    assert "Draft" in page
+    assert 'name="happened"' in page and "readonly" in page and "hx-post" not in page
