@@ -152,9 +152,19 @@ def invitation_from_token(token: str) -> Invitation:
     return invitation
 
 
-def invitation_accept(*, token: str, name: str, password: str) -> User:
-    """Create the invitee's account from the link and put them in the team, once."""
+def invitation_account(invitation: Invitation) -> User | None:
+    """The account the invitation's address already has, if any."""
+    return User.objects.filter(email__iexact=invitation.email).first()
+
+
+def invitation_accept(*, token: str, name: str = "", password: str = "") -> tuple[User, bool]:
+    """Put the invitee in the team, once: with a new account from the name and password,
+    or, when the address has an account already, that account (which the link does not
+    sign in: its password does). Returns the user and whether the account is new."""
     invitation = invitation_from_token(token)
+    existing = invitation_account(invitation)
+    if existing is not None and not existing.is_active:
+        raise InvitationInvalid("invalid", invitation)
     with transaction.atomic():
         # The conditional update decides who wins when the link is used twice at once.
         claimed = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
@@ -162,7 +172,7 @@ def invitation_accept(*, token: str, name: str, password: str) -> User:
         )
         if not claimed:
             raise InvitationInvalid("used", invitation)
-        user = User.objects.filter(email__iexact=invitation.email).first()
+        user = existing
         if user is None:
             user = User(email=invitation.email, name=name.strip())
             validate_password(password, user)
@@ -171,7 +181,7 @@ def invitation_accept(*, token: str, name: str, password: str) -> User:
             user.save()
         membership_add(team=invitation.team, user=user, role=invitation.role)
         Invitation.objects.filter(pk=invitation.pk).update(accepted_by=user)
-    return user
+    return user, existing is None
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -193,25 +194,38 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             {"reason": invalid.reason, "invitation": invalid.invitation},
             status=410 if invalid.reason in ("used", "expired") else 404,
         )
-    form = AcceptInvitationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    # An address with an account joins with one click and signs in with its own password:
+    # the link alone never signs anyone in to an existing account.
+    existing = services.invitation_account(invitation)
+    form = None if existing else AcceptInvitationForm(request.POST or None)
+    if request.method == "POST" and (form is None or form.is_valid()):
+        data = form.cleaned_data if form else {}
         try:
-            user = services.invitation_accept(
-                token=token, name=form.cleaned_data["name"], password=form.cleaned_data["password"]
+            user, created = services.invitation_accept(
+                token=token, name=data.get("name", ""), password=data.get("password", "")
             )
-        except services.InvitationInvalid:
-            return render(request, "teams/invitation_invalid.html", {"reason": "used"}, status=410)
+        except services.InvitationInvalid as invalid:
+            status = 410 if invalid.reason == "used" else 404
+            return render(
+                request, "teams/invitation_invalid.html", {"reason": invalid.reason}, status=status
+            )
         except ValidationError as error:
             form.add_error("password", error)
         else:
+            if not created and request.user != user:
+                messages.success(
+                    request,
+                    f"You are in {invitation.team} now. Sign in as {user.email} to open it.",
+                )
+                return redirect_to_login(_team_page(invitation.team))
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome to {invitation.team}!")
             return redirect(_team_page(invitation.team))
     return render(
         request,
         "teams/invitation_accept.html",
-        {"invitation": invitation, "form": form},
-        status=UNPROCESSABLE if form.errors else 200,
+        {"invitation": invitation, "form": form, "existing": existing},
+        status=UNPROCESSABLE if form and form.errors else 200,
     )
 
 

@@ -225,3 +225,39 @@ def test_only_leaders_and_the_teams_leads_invite(role_client, request, team):
 def test_invalid_role_is_refused(team, lead):
     with pytest.raises(ValidationError):
         services.invitation_create(team=team, email="d@example.com", role="boss", invited_by=lead)
+
+
+def test_an_invitation_to_an_address_with_an_account_never_signs_in_by_link(team, lead):
+    other = TeamFactory(name="Payments", slug="payments")
+    first = services.invitation_create(
+        team=team, email="c@example.com", role="member", invited_by=lead
+    )
+    second = services.invitation_create(
+        team=other, email="c@example.com", role="member", invited_by=lead
+    )
+    services.invitation_accept(
+        token=services.invitation_token(first.invitation), name="C", password="long-passphrase-1"
+    )
+    user = User.objects.get(email="c@example.com")
+    url = reverse("teams:invitation-accept", args=[services.invitation_token(second.invitation)])
+    client = Client()
+    page = client.get(url).content.decode()
+    assert "has an account already" in page and 'name="password"' not in page
+    # a password typed anyway changes nothing, and the link does not sign in
+    response = client.post(url, {"name": "Mallory", "password": "x", "password_again": "x"})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert "_auth_user_id" not in client.session
+    user.refresh_from_db()
+    assert user.name == "C" and user.check_password("long-passphrase-1")
+    assert Membership.objects.filter(user=user, team=other).exists()
+
+
+def test_an_invitation_to_a_deactivated_account_is_refused(team, lead):
+    user = UserFactory(email="gone@example.com", is_active=False)
+    outcome = services.invitation_create(
+        team=team, email="gone@example.com", role="member", invited_by=lead
+    )
+    url = reverse("teams:invitation-accept", args=[services.invitation_token(outcome.invitation)])
+    response = Client().post(url, {})
+    assert response.status_code == 404 and "not valid" in response.content.decode()
+    assert not Membership.objects.filter(user=user).exists()
