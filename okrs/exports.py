@@ -16,6 +16,7 @@ from django.utils.module_loading import import_string
 from okrs import review_selectors
 from okrs.models import Cycle, KeyResult, Objective
 from okrs.progress import objective_progress
+from okrs.templatetags.okrs import plain_number
 
 CSV_COLUMNS = [
     "team",
@@ -43,13 +44,6 @@ def safe_cell(text: str) -> str:
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
-def number(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    text = format(value.normalize(), "f")
-    return "0" if text in ("-0", "") else text
-
-
 class _Echo:
     """A file-like object whose write returns the line instead of keeping it."""
 
@@ -67,12 +61,12 @@ def _csv_row(kr: KeyResult) -> list[str]:
         safe_cell(kr.title),
         kr.kind,
         safe_cell(kr.unit),
-        number(kr.start_value),
-        number(kr.target_value),
-        number(kr.current_value),
+        plain_number(kr.start_value),
+        plain_number(kr.target_value),
+        plain_number(kr.current_value),
         str(kr.progress),
         "" if kr.confidence is None else str(kr.confidence),
-        number(kr.score),
+        plain_number(kr.score),
         safe_cell(kr.score_reason),
     ]
 

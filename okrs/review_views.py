@@ -18,6 +18,7 @@ from okrs.forms import CarryForwardForm, RetrospectiveForm, ReviewStartForm, Sco
 from okrs.models import Cycle, KeyResult, Objective
 from okrs.progress import objective_progress
 from okrs.services import StaleEdit
+from okrs.templatetags.okrs import plain_number
 from okrs.views import _get_cycle_for_leader
 from teams.permissions import is_leader, is_team_lead
 
@@ -68,9 +69,7 @@ def _review_context(request: HttpRequest, objective: Objective, **extra) -> dict
             ScoreForm(
                 prefix=f"score{kr.pk}",
                 initial={
-                    "score": exports.number(
-                        kr.score if kr.score is not None else kr.suggested_score
-                    ),
+                    "score": plain_number(kr.score if kr.score is not None else kr.suggested_score),
                     "reason": kr.score_reason,
                     "version": kr.version,
                 },
@@ -163,13 +162,13 @@ def key_result_score(request: HttpRequest, key_result_id: int) -> HttpResponse:
             form.add_error(
                 None,
                 f"{stale.current.scored_by or 'Someone'} saved this key result first "
-                f"(score {exports.number(stale.current.score) or 'not given'}). "
+                f"(score {plain_number(stale.current.score) or 'not given'}). "
                 "Save again to keep yours.",
             )
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            message = f"Score {exports.number(current.score)} saved for “{current.title}”."
+            message = f"Score {plain_number(current.score)} saved for “{current.title}”."
             if is_fragment_request(request):
                 return _score_row(request, objective.pk, current.pk, message=message)
             messages.success(request, message)

@@ -23,6 +23,7 @@ from okrs.models import (
     ObjectiveEvent,
     Retrospective,
 )
+from okrs.selectors import cycle_get_active
 from okrs.services import (
     CLOSED_MESSAGE,
     StaleEdit,
@@ -215,9 +216,13 @@ def retrospective_save(
 def carry_forward_target(objective: Objective) -> Cycle | None:
     """The cycle a team objective can be carried into: the active one, when the
     objective's own cycle is over (in review or closed)."""
-    if objective.is_company or objective.cycle.is_open:
+    if (
+        objective.is_company
+        or objective.cycle.is_open
+        or objective.state != Objective.State.COMMITTED
+    ):
         return None
-    target = Cycle.objects.filter(status=Cycle.Status.ACTIVE).first()
+    target = cycle_get_active()
     if target is None or target.start_date < objective.cycle.start_date:
         return None
     return target
@@ -243,6 +248,8 @@ def objective_carry_forward(
             raise ValidationError("Leaders write each cycle's company objective anew.")
         if source.cycle.is_open:
             raise ValidationError("An objective is carried forward once its cycle is over.")
+        if source.state != Objective.State.COMMITTED:
+            raise ValidationError("Only a committed objective is carried forward.")
         target = carry_forward_target(source)
         if target is None:
             raise ValidationError(

@@ -17,6 +17,7 @@ from okrs.services import (
     _ensure_open,
     _full_clean,
     _record,
+    _validate_key_result,
     ensure_not_closed,
     validate_objective_text,
 )
@@ -165,8 +166,16 @@ def team_objective_decline(*, objective: Objective, actor: User, reason: str) ->
 @transaction.atomic
 def team_objective_submit(*, objective: Objective, actor: User) -> Objective:
     """The team submits its drafted (or revised) key results for the leaders' review."""
-    if not objective.key_results.exists():
+    key_results = list(objective.key_results.all())
+    if not key_results:
         raise ValidationError("Draft at least one key result before submitting.")
+    for kr in key_results:
+        # The same rules as editing one (a carried-forward key result may start at its
+        # target already).
+        try:
+            _validate_key_result(kr)
+        except ValidationError as error:
+            raise ValidationError(f"“{kr.title}”: {' '.join(error.messages)}") from error
     objective = _transition(
         objective,
         allowed_from=(State.DRAFT, State.CHALLENGED),

@@ -573,3 +573,26 @@ def test_a_cycle_in_review_is_scorable_but_not_open():
         status=Cycle.Status.REVIEW, start_date=date(2026, 1, 1), end_date=date(2026, 3, 31)
     )
     assert cycle.in_review and cycle.is_scorable and not cycle.is_open and not cycle.is_closed
+
+
+def test_only_a_committed_objective_is_carried_forward(objective, next_cycle, lead):
+    target_kr = next_cycle.objectives.get(level="company").key_results.get()
+    Objective.objects.filter(pk=objective.pk).update(state=State.ARCHIVED)  # a declined proposal
+    objective.refresh_from_db()
+    assert reviews.carry_forward_target(objective) is None
+    with pytest.raises(ValidationError, match="Only a committed objective"):
+        reviews.objective_carry_forward(objective=objective, aligned_to=target_kr, actor=lead)
+    assert not Objective.objects.filter(cycle=next_cycle, team=objective.team).exists()
+
+
+def test_a_carried_key_result_at_its_target_must_be_raised_before_submitting(
+    objective, next_cycle, lead
+):
+    target_kr = next_cycle.objectives.get(level="company").key_results.get()
+    carried = reviews.objective_carry_forward(objective=objective, aligned_to=target_kr, actor=lead)
+    with pytest.raises(ValidationError, match="“Setup steps”: The target must differ"):
+        workflow.team_objective_submit(objective=carried, actor=lead)
+    carried.refresh_from_db()
+    assert carried.state == State.DRAFT
+    KeyResult.objects.filter(objective=carried, title="Setup steps").update(target_value=D(2))
+    assert workflow.team_objective_submit(objective=carried, actor=lead).state == State.SUBMITTED
