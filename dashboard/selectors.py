@@ -158,7 +158,8 @@ CACHE_SECONDS = 300  # a renamed team has no fingerprint: it shows within five m
 
 def _fingerprint(cycle: Cycle, today: date) -> tuple:
     """One cheap query whose answer changes whenever an objective, a key result, a recorded
-    value or a check-in of the cycle does (every edit bumps a version or adds a row)."""
+    value or a check-in of the cycle does (every edit bumps a version or adds a row; a
+    reorder changes positions), or the cycle's dates."""
     objective, key_result = Objective._meta.db_table, KeyResult._meta.db_table
     update, checkin = KeyResultUpdate._meta.db_table, CheckIn._meta.db_table
     sql = f"""
@@ -167,6 +168,7 @@ def _fingerprint(cycle: Cycle, today: date) -> tuple:
                (SELECT MAX(id) FROM {objective} WHERE cycle_id = %s),
                (SELECT COUNT(*) FROM {key_result}),
                (SELECT SUM(version) FROM {key_result}),
+               (SELECT SUM(id * position) FROM {key_result}),
                (SELECT MAX(id) FROM {key_result}),
                (SELECT MAX(id) FROM {update}),
                (SELECT COUNT(*) FROM {checkin} WHERE state = 'submitted'),
@@ -175,7 +177,8 @@ def _fingerprint(cycle: Cycle, today: date) -> tuple:
     """  # noqa: S608 - table names from the models, values as parameters
     with connection.cursor() as cursor:
         cursor.execute(sql, [cycle.pk] * 3)
-        return (cycle.pk, today, *cursor.fetchone())
+        # The pace line, and so the signals, follow the cycle's dates.
+        return (cycle.pk, cycle.start_date, cycle.end_date, today, *cursor.fetchone())
 
 
 def team_rows(*, cycle: Cycle, today: date) -> list[TeamRow]:
