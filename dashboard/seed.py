@@ -59,17 +59,24 @@ def seed_scale(*, teams: int, weeks: int, today: date | None = None, seed: int =
     cycle = Cycle.objects.create(
         name=f"Scale {start:%G-W%V}", start_date=start, end_date=end, status=Cycle.Status.ACTIVE
     )
+    # A second run adds a new company beside the first (names and emails stay unique).
+    suffix = f" ({cycle.pk})" if Team.objects.filter(name="Leadership").exists() else ""
     leaders = _bulk(
         User,
         [
             User(
-                email=f"leader{i}@{SCALE_DOMAIN}", name=f"Leader {i}", is_leader=True, password="!"
+                email=f"leader{i}-{cycle.pk}@{SCALE_DOMAIN}",
+                name=f"Leader {i}",
+                is_leader=True,
+                password="!",
             )
             for i in range(3)
         ],
     )
     leadership = Team.objects.create(
-        name="Leadership", slug=f"leadership-{cycle.pk}", purpose="The leadership team."
+        name=f"Leadership{suffix}",
+        slug=f"leadership-{cycle.pk}",
+        purpose="The leadership team.",
     )
     _bulk(Membership, [Membership(team=leadership, user=u, role="lead") for u in leaders])
     company = Objective.objects.create(
@@ -101,7 +108,8 @@ def seed_scale(*, teams: int, weeks: int, today: date | None = None, seed: int =
         Team,
         [
             Team(
-                name=f"Team {i:04d} {rng.choice(['Billing', 'Growth', 'Payments', 'Mobile'])}",
+                name=f"Team {i:04d} {rng.choice(['Billing', 'Growth', 'Payments', 'Mobile'])}"
+                + suffix,
                 slug=f"team-{cycle.pk}-{i:04d}",
                 purpose="Moves the company OKR.",
                 checkin_weekday=i % 5,

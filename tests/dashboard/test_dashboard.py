@@ -265,6 +265,10 @@ def test_seed_scale_creates_a_believable_company(capsys):
     assert Objective.objects.get(cycle=cycle, level="company").key_results.count() == 3
     assert CheckIn.objects.filter(team__in=teams).exists()
     assert Team.objects.get(name="Leadership").memberships.filter(user__is_leader=True).count() == 3
+    # a second run adds another company beside the first
+    call_command("seed_scale", teams=4, weeks=3)
+    assert Cycle.objects.get(status="active") != cycle
+    assert Team.objects.count() == 10 and Cycle.objects.filter(status="closed").count() == 1
 
 
 def test_the_dashboard_follows_changes_without_waiting(client_for, member, company):
