@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from checkins.models import CheckIn, EmailOutbox
@@ -27,6 +28,8 @@ from teams.schedule import local_date, next_digest, team_next_reminder
 logger = logging.getLogger(__name__)
 
 BATCH = 500
+# Claims of one email before it is given up: 8 task retries a tick, over several ticks.
+MAX_ATTEMPTS = 30
 NUDGE_AFTER = timedelta(hours=24)
 # A reminder found more than this late (the tick did not run for a long while) is no
 # longer worth sending; the schedule moves on.
@@ -182,6 +185,13 @@ def _enqueue_pending(now: datetime) -> int:
     """One send task per pending row that has none in flight (new, or lost)."""
     from checkins.tasks import send_outbox_email
 
+    # A row that failed this often is given up (and says why) rather than tried forever.
+    EmailOutbox.objects.filter(
+        status=EmailOutbox.Status.PENDING, attempts__gte=MAX_ATTEMPTS
+    ).update(
+        status=EmailOutbox.Status.SKIPPED,
+        last_error=Concat(Value(f"Gave up after {MAX_ATTEMPTS} attempts: "), "last_error"),
+    )
     enqueued = 0
     while True:
         with transaction.atomic():

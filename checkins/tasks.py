@@ -68,6 +68,11 @@ def send_outbox_email(self, *, outbox_id: int) -> str:
         return "skipped"
     try:
         _send(message)
+    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as error:
+        # The server said no for good (an unknown address, say): retrying will not help.
+        logger.warning("The mail server refused %s #%s: %s", row.kind, row.pk, error)
+        reminders.outbox_mark_skipped(row=row, reason=f"refused by the mail server: {error}")
+        return "refused"
     except (smtplib.SMTPException, OSError) as error:
         logger.warning(
             "Sending %s #%s to %s failed (attempt %s): %s",

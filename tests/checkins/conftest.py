@@ -22,11 +22,19 @@ def free_port() -> int:
 
 @dataclass
 class CountingHandler:
-    """Accepts every message and remembers who got what; can be slowed down."""
+    """Accepts every message (but for addresses in `refuse`) and remembers who got what;
+    can be slowed down."""
 
     delay: float = 0.0
     received: list[tuple[str, str]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    refuse: set[str] = field(default_factory=set)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address in self.refuse:
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
         if self.delay:

@@ -119,3 +119,33 @@ def test_smtp_down_then_back_sends_everything_once_and_logs_each_failure(setting
 def test_free_port_is_free():
     port = free_port()
     assert 1024 < port < 65536
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_address_the_server_refuses_is_skipped_not_retried(smtp_server):
+    expected = make_due_teams(3)
+    refused = expected[0]
+    smtp_server.handler.refuse.add(refused)
+    reminders.dispatch_reminders(now=TICK)
+    assert sorted(smtp_server.handler.recipients()) == sorted(expected[1:])
+    row = EmailOutbox.objects.get(recipient__email=refused)
+    assert row.status == "skipped" and "refused by the mail server" in row.last_error
+    assert row.attempts == 1  # no retries
+    # later ticks leave it alone
+    reminders.dispatch_reminders(now=TICK + timedelta(hours=1))
+    assert smtp_server.handler.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_email_that_keeps_failing_is_given_up_with_its_reason(settings):
+    make_due_teams(1)
+    server = SMTPServer()  # nothing listens
+    settings.MAILERS = server.mailers()
+    settings.REMINDER_REENQUEUE_AFTER = 0
+    reminders.dispatch_reminders(now=TICK)
+    EmailOutbox.objects.update(attempts=reminders.MAX_ATTEMPTS)
+    reminders.dispatch_reminders(now=TICK + timedelta(minutes=5))
+    row = EmailOutbox.objects.get()
+    assert row.status == "skipped"
+    assert row.last_error.startswith(f"Gave up after {reminders.MAX_ATTEMPTS} attempts: ")
+    assert "Connection refused" in row.last_error or "Errno" in row.last_error
