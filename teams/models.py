@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from teams.page_version import random_version
+
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
@@ -146,6 +148,9 @@ class Team(models.Model):
     next_nudge_at = models.DateTimeField(null=True, blank=True, db_index=True)
     nudge_week = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Changed by database triggers whenever a row the team's page shows changes: the
+    # cached page of the team is kept under it (see teams/page_version.py).
+    page_version = models.BigIntegerField(default=random_version, editable=False)
 
     class Meta:
         ordering = ["name"]
