@@ -5,10 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.htmx import UNPROCESSABLE, is_fragment_request, render_page_or_fragment
-from okrs import selectors, workflow
+from okrs import selectors, team_page, workflow
 from okrs.contexts import team_okr_context
 from okrs.forms import (
     ChallengeForm,
@@ -82,7 +83,14 @@ def team_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
     team = get_object_or_404(Team, slug=slug)
-    return _render_team_page(request, team)
+    user = request.user
+    if is_fragment_request(request) or is_leader(user) or is_team_member(user, team):
+        return _render_team_page(request, team)
+    # Everyone outside the team reads the same page: its body is built once per change.
+    body = team_page.reader_body(request, team, lambda: team_okr_context(request, team))
+    response = render(request, TEAM_PAGE, {"team": team, "body": body})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @login_required

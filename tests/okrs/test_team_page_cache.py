@@ -1,0 +1,275 @@
+"""The team page as people outside the team see it: built once per change, never stale.
+
+The cache key holds the team's page version, which database triggers change whenever a
+row the page shows changes (teams/page_version.py). These tests change those rows the
+way code that forgets about caches would (queryset `.update()`, plain inserts and
+deletes) and expect the next reader to see the change.
+"""
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from checkins.models import CheckIn, Experiment, Obstacle
+from okrs import team_page
+from okrs.models import Comment, Cycle, KeyResult, KeyResultUpdate, Objective, ObjectiveEvent
+from teams.models import Membership, Team, User
+from tests.factories import (
+    CompanyObjectiveFactory,
+    KeyResultFactory,
+    MembershipFactory,
+    TeamFactory,
+    TeamObjectiveFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def objective(team, member):
+    company = CompanyObjectiveFactory(
+        cycle__status=Cycle.Status.ACTIVE, title="Grow without sales calls"
+    )
+    objective = TeamObjectiveFactory(
+        team=team,
+        cycle=company.cycle,
+        state=Objective.State.COMMITTED,
+        title="Customers invoice on day one",
+        aligned_to=KeyResultFactory(objective=company, title="Revenue from self-serve grows"),
+    )
+    KeyResultFactory(objective=objective, title="Setup steps before the first invoice")
+    return objective
+
+
+def page(client, team: Team) -> str:
+    response = client.get(reverse("okrs:team-detail", args=[team.slug]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def body(html: str) -> str:
+    """The page without its chrome (whose CSRF token and CSP nonce change every time)."""
+    return html[html.index("<main") : html.index("</main>")]
+
+
+def version(team: Team) -> int:
+    return Team.objects.values_list("page_version", flat=True).get(pk=team.pk)
+
+
+def test_readers_get_the_page_built_once_in_four_queries(
+    client_for, outsider, team, objective, django_assert_num_queries
+):
+    client = client_for(outsider)
+    first = page(client, team)
+    # session, user, team, the viewer's team roles: the body comes from the cache
+    with django_assert_num_queries(4):
+        again = page(client, team)
+    assert body(again) == body(first)
+    assert "Customers invoice on day one" in again
+    cache.clear()
+    assert body(page(client, team)) == body(first), "the cached body is what a build shows"
+
+
+def test_the_team_and_leaders_get_their_own_page_with_its_forms(
+    client_for, outsider, member, leader, team, objective
+):
+    reader = page(client_for(outsider), team)
+    assert "csrfmiddlewaretoken" not in body(reader) and "Post comment" not in reader
+    assert "Post comment" in page(client_for(member), team)
+    leader_page = page(client_for(leader), team)
+    assert "Edit team" in leader_page and "Post comment" in leader_page
+    assert "Edit team" not in page(client_for(outsider), team)
+
+
+def _other_team_asks_for_help(team, objective):
+    Obstacle.objects.create(team=TeamFactory(name="Billing"), help_team=team, description="Q")
+
+
+def _focus_on_obstacle(team, objective):
+    obstacle = Obstacle.objects.create(team=team, description="Flaky invoices")
+    Obstacle.objects.filter(pk=obstacle.pk).update(is_focus=True)
+
+
+def _submit_checkin(team, objective):
+    CheckIn.objects.create(
+        team=team,
+        objective=objective,
+        week_start=date.today() - timedelta(days=date.today().weekday()),
+        state=CheckIn.State.SUBMITTED,
+    )
+
+
+def _record_value(team, objective):
+    kr = objective.key_results.get()
+    KeyResultUpdate.objects.create(key_result=kr, value=kr.target_value, week_start=date.today())
+    KeyResult.objects.filter(pk=kr.pk).update(current_value=kr.target_value)
+
+
+# (what changes, how, what a reader sees afterwards)
+CHANGES = {
+    "key result renamed": (
+        lambda team, o: KeyResult.objects.filter(objective=o).update(title="Invoices sent"),
+        "Invoices sent",
+    ),
+    "key result deleted": (
+        lambda team, o: KeyResult.objects.filter(objective=o).delete(),
+        "No key results yet.",
+    ),
+    "value recorded": (_record_value, "now 100 %"),
+    "objective state": (
+        lambda team, o: Objective.objects.filter(pk=o.pk).update(state="challenged"),
+        'state--challenged">Challenged',
+    ),
+    "comment": (
+        lambda team, o: Comment.objects.create(objective=o, body="Nice one, team"),
+        "Nice one, team",
+    ),
+    "history event": (
+        lambda team, o: ObjectiveEvent.objects.create(
+            objective=o, verb=ObjectiveEvent.Verb.REWORDED, subject="A new subject"
+        ),
+        "A new subject",
+    ),
+    "new member": (
+        lambda team, o: MembershipFactory(team=team, user__name="Nora New"),
+        "Nora New",
+    ),
+    "role changed": (
+        lambda team, o: Membership.objects.filter(team=team).update(role="lead"),
+        '<span class="badge">lead</span>',
+    ),
+    "person renamed": (
+        lambda team, o: User.objects.filter(memberships__team=team).update(name="Renamed"),
+        "Renamed",
+    ),
+    "company key result renamed": (
+        lambda team, o: KeyResult.objects.filter(pk=o.aligned_to_id).update(title="ARR"),
+        "“ARR”",
+    ),
+    "company objective renamed": (
+        lambda team, o: Objective.objects.filter(pk=o.aligned_to.objective_id).update(
+            title="Be loved"
+        ),
+        "“Be loved”",
+    ),
+    "cycle in review": (
+        lambda team, o: Cycle.objects.filter(pk=o.cycle_id).update(status="review"),
+        "There is no active cycle yet.",
+    ),
+    "help asked by another team": (_other_team_asks_for_help, "Billing</strong> asks: Q"),
+    "obstacle in focus": (_focus_on_obstacle, "working on it now"),
+    "experiment": (
+        lambda team, o: Experiment.objects.create(
+            team=team,
+            key_result=o.key_results.get(),
+            belief="a checklist",
+            outcome="fewer steps",
+            signal="steps drop",
+        ),
+        "We believe that a checklist",
+    ),
+    "check-in submitted": (_submit_checkin, "checked in</span>"),
+    "team renamed": (
+        lambda team, o: Team.objects.filter(pk=team.pk).update(purpose="Invoices, fast."),
+        "Invoices, fast.",
+    ),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_every_change_reaches_the_next_reader(change, client_for, outsider, team, objective):
+    client = client_for(outsider)
+    make, shown = CHANGES[change]
+    before = body(page(client, team))
+    assert shown not in before
+    make(team, objective)
+    after = body(page(client, team))
+    assert shown in after
+    cache.clear()
+    assert after == body(page(client, team)), "served as built from the database"
+
+
+def test_a_change_gives_a_new_version_to_the_teams_that_show_it_only(team, objective):
+    other = TeamObjectiveFactory(cycle=objective.cycle, aligned_to=objective.aligned_to).team
+    unrelated = TeamFactory()
+    versions = {t.pk: version(t) for t in (team, other, unrelated)}
+    KeyResult.objects.filter(objective=objective).update(title="Changed")
+    assert version(team) != versions[team.pk]
+    assert (version(other), version(unrelated)) == (versions[other.pk], versions[unrelated.pk])
+    # the company key result both teams move: both pages show its title
+    KeyResult.objects.filter(pk=objective.aligned_to_id).update(title="Changed too")
+    assert version(other) != versions[other.pk] and version(unrelated) == versions[unrelated.pk]
+
+
+def test_signing_in_changes_no_page(team, member):
+    before = version(team)
+    User.objects.filter(pk=member.pk).update(last_login="2026-01-01T10:00Z", time_zone="UTC")
+    assert version(team) == before
+    User.objects.filter(pk=member.pk).update(name="Someone else")
+    assert version(team) != before
+
+
+def test_a_new_day_is_a_new_page(team, monkeypatch):
+    today = team_page.cache_key(team)
+    monkeypatch.setattr(team_page.timezone, "localdate", lambda: date.today() + timedelta(days=1))
+    assert team_page.cache_key(team) != today
+
+
+def _tables_read(queries) -> set[str]:
+    names = set()
+    for query in queries:
+        names |= set(re.findall(r'(?:FROM|JOIN)\s+"(\w+)"', query["sql"]))
+    return names
+
+
+def _watched_tables() -> set[str]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT event_object_table FROM information_schema.triggers "
+                "WHERE trigger_name LIKE 'page_version_%%'"
+            )
+        else:
+            cursor.execute(
+                "SELECT tbl_name FROM sqlite_master "
+                "WHERE type = 'trigger' AND name LIKE 'page_version_%'"
+            )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_every_table_a_team_page_reads_is_watched(client_for, outsider, team, objective):
+    """A section or field added to the page later that reads another table fails here:
+    watch that table in a migration (teams/page_version.py) or readers see it stale."""
+    CompanyObjectiveFactory(cycle__status=Cycle.Status.CLOSED)  # a last cycle
+    Obstacle.objects.create(team=TeamFactory(), help_team=team, description="Help")
+    client = client_for(outsider)
+    with CaptureQueriesContext(connection) as queries:
+        page(client, team)
+    read = _tables_read(queries.captured_queries)
+    assert {"okrs_keyresult", "checkins_obstacle", "okrs_objectiveevent"} <= read
+    # the session, and the team itself (its row is part of the key)
+    not_shown = {"django_session", "teams_team"}
+    assert read - not_shown <= _watched_tables()
+
+
+def test_a_watch_follows_rows_moved_between_teams(team, objective):
+    """An update gives a version to the teams of the old row and of the new one."""
+    obstacle = Obstacle.objects.create(team=team, description="Slow builds")
+    elsewhere = TeamFactory()
+    before = version(team), version(elsewhere)
+    Obstacle.objects.filter(pk=obstacle.pk).update(team=elsewhere)
+    assert version(team) != before[0] and version(elsewhere) != before[1]
+    before = version(elsewhere)
+    Obstacle.objects.filter(pk=obstacle.pk).delete()
+    assert version(elsewhere) != before
+
+
+def test_new_teams_start_at_a_random_version(db):
+    assert len({TeamFactory().page_version for _ in range(3)}) == 3
+    assert UserFactory()  # creating a person touches no page
