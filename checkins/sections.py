@@ -6,7 +6,16 @@ from django.utils import timezone
 from checkins import selectors
 from okrs.models import Objective
 from okrs.weeks import iso_week_label, week_start
+from teams.page_version import Watch
 from teams.permissions import is_team_member
+
+# The rows of this app a team page shows (see teams/page_version.py): an obstacle shows
+# on the page of the team that raised it and of the team asked for help.
+PAGE_WATCHES = [
+    Watch("checkins_checkin", ("SELECT {row}.team_id",)),
+    Watch("checkins_obstacle", ("SELECT {row}.team_id", "SELECT {row}.help_team_id")),
+    Watch("checkins_experiment", ("SELECT {row}.team_id",)),
+]
 
 
 def team_section(*, request: HttpRequest, team, okr) -> dict:

@@ -91,6 +91,9 @@ TEMPLATES = [
 
 # Sections other apps add to a team page (okrs knows nothing of check-ins).
 TEAM_PAGE_SECTIONS = ["checkins.sections.team_section"]
+# ... and the tables those pages show, whose changes give a team page a new version
+# (teams/page_version.py).
+TEAM_PAGE_WATCHES = ["okrs.team_page.WATCHES", "checkins.sections.PAGE_WATCHES"]
 # What other apps add to each objective of a cycle's JSON export (see okrs/exports.py).
 CYCLE_EXPORT_EXTRAS = ["checkins.exports.objective_extras"]
 

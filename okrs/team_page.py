@@ -27,7 +27,36 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from teams.models import Team
+from teams.page_version import ALL_TEAMS, Watch
 
+OF_OBJECTIVE = "SELECT team_id FROM okrs_objective WHERE id = {row}.objective_id"
+# The rows of this app a team page shows (see teams/page_version.py): a cycle's dates and
+# status touch every page; a company objective's or key result's title the pages of the
+# teams that move it.
+WATCHES = [
+    Watch("okrs_cycle", (ALL_TEAMS,)),
+    Watch(
+        "okrs_objective",
+        (
+            "SELECT {row}.team_id",
+            "SELECT o.team_id FROM okrs_objective o JOIN okrs_keyresult k"
+            " ON o.aligned_to_id = k.id WHERE k.objective_id = {row}.id",
+        ),
+    ),
+    Watch(
+        "okrs_keyresult",
+        (OF_OBJECTIVE, "SELECT team_id FROM okrs_objective WHERE aligned_to_id = {row}.id"),
+    ),
+    Watch(
+        "okrs_keyresultupdate",
+        (
+            "SELECT o.team_id FROM okrs_objective o JOIN okrs_keyresult k"
+            " ON k.objective_id = o.id WHERE k.id = {row}.key_result_id",
+        ),
+    ),
+    Watch("okrs_comment", (OF_OBJECTIVE,)),
+    Watch("okrs_objectiveevent", (OF_OBJECTIVE,)),
+]
 BODY_TEMPLATE = "okrs/team_detail.html#team_body"
 CACHE_SECONDS = 24 * 60 * 60  # the key holds the day: a day at most
 # The code whose output is cached: a change to any of it is a new key.

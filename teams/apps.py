@@ -6,4 +6,11 @@ class TeamsConfig(AppConfig):
     verbose_name = "People and teams"
 
     def ready(self) -> None:
-        from teams import audit  # noqa: F401 - connects the sign-in signal receivers
+        from django.db.models.signals import post_migrate, pre_migrate
+
+        import teams.audit  # noqa: F401 - connects the sign-in signal receivers
+        from teams import page_version
+
+        # The team page versions' triggers follow the schema (teams/page_version.py).
+        pre_migrate.connect(page_version.drop_before_migrating, sender=self)
+        post_migrate.connect(page_version.install, sender=self)

@@ -10,16 +10,23 @@ to remember to invalidate, and a page cannot be served stale.
 The version is random rather than counted, so a database restored from a backup never
 meets the cache entries of versions it has forgotten.
 
-Each app declares the tables of its own that a team page shows, in a migration:
-`install(schema_editor, watches)` creates the triggers, `uninstall` drops them. Both
-PostgreSQL and SQLite are supported.
+Each app lists the tables of its own that a team page shows (`Watch`); this module's
+`WATCHES` and the lists named in `settings.TEAM_PAGE_WATCHES`. The triggers are
+(re)created after every `migrate` (and `flush`), from those lists, on PostgreSQL and
+SQLite. On SQLite they are dropped before migrating, because SQLite rebuilds a table
+to alter it, and a trigger that names a table being rebuilt stops the rebuild.
 """
 
+import re
 import secrets
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.db import connections, transaction
+from django.utils.module_loading import import_string
+
 TEAM_TABLE = "teams_team"
-ALL_TEAMS = "1 = 1"
+ALL_TEAMS = "every team"
 
 
 def random_version() -> int:
@@ -30,9 +37,10 @@ def random_version() -> int:
 class Watch:
     """A table whose rows a team page shows.
 
-    `teams` are conditions on the team table naming the teams whose page shows a row,
-    with `{row}` for the row (the old one, then the new one, on an update). With
-    `columns`, only an update of one of those columns counts (inserts and deletes not).
+    `teams` are queries of the ids of the teams whose page shows a row, with `{row}` for
+    the row, or ALL_TEAMS. An update that changes a column those queries use counts for
+    the teams of the old row too. With `columns`, only an update of one of those columns
+    counts (inserts and deletes not).
     """
 
     table: str
@@ -43,38 +51,36 @@ class Watch:
     def name(self) -> str:
         return f"page_version_{self.table}"
 
-
-def _new_version(vendor: str) -> str:
-    if vendor == "postgresql":
-        return "(random() * 4611686018427387903)::bigint"
-    return "random()"
-
-
-def _bumps(watch: Watch, row: str, vendor: str) -> list[str]:
-    return [
-        # Tables and conditions come from migrations, never from user input.
-        f"UPDATE {TEAM_TABLE} SET page_version = {_new_version(vendor)} "  # noqa: S608
-        f"WHERE {condition.format(row=row)};"
-        for condition in watch.teams
-    ]
+    @property
+    def keys(self) -> list[str]:
+        """The row's columns that decide whose page shows it."""
+        return sorted(set(re.findall(r"\{row\}\.(\w+)", " ".join(self.teams))))
 
 
-def _changed(watch: Watch) -> str:
-    return " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in watch.columns)
+def _bump(watch: Watch, rows: tuple[str, ...], vendor: str) -> str:
+    new = "(random() * 4611686018427387903)::bigint" if vendor == "postgresql" else "random()"
+    # Tables and queries come from the apps' watch lists, never from user input.
+    update = f"UPDATE {TEAM_TABLE} SET page_version = {new}"  # noqa: S608
+    if ALL_TEAMS in watch.teams:
+        return f"{update};"
+    ids = " UNION ALL ".join(query.format(row=row) for row in rows for query in watch.teams)
+    return f"{update} WHERE id IN ({ids});"
 
 
 def _postgresql(watch: Watch) -> list[str]:
-    old = "\n    ".join(_bumps(watch, "OLD", "postgresql"))
-    new = "\n    ".join(_bumps(watch, "NEW", "postgresql"))
+    if watch.keys:
+        moved = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in watch.keys)
+        body = f"""IF TG_OP = 'INSERT' THEN {_bump(watch, ("NEW",), "postgresql")}
+  ELSIF TG_OP = 'DELETE' THEN {_bump(watch, ("OLD",), "postgresql")}
+  ELSIF {moved} THEN {_bump(watch, ("OLD", "NEW"), "postgresql")}
+  ELSE {_bump(watch, ("NEW",), "postgresql")}
+  END IF;"""
+    else:
+        body = _bump(watch, (), "postgresql")
     function = f"""
 CREATE OR REPLACE FUNCTION {watch.name}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP IN ('UPDATE', 'DELETE') THEN
-    {old}
-  END IF;
-  IF TG_OP IN ('INSERT', 'UPDATE') THEN
-    {new}
-  END IF;
+  {body}
   RETURN NULL;
 END
 $$"""
@@ -88,18 +94,18 @@ $$"""
 
 
 def _sqlite(watch: Watch) -> list[str]:
-    old, new = _bumps(watch, "OLD", "sqlite"), _bumps(watch, "NEW", "sqlite")
     if watch.columns:
-        events = {"update": (f"UPDATE ON {watch.table} FOR EACH ROW WHEN {_changed(watch)}", new)}
+        changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in watch.columns)
+        events = {"update": (f"UPDATE ON {watch.table} FOR EACH ROW WHEN {changed}", ("NEW",))}
     else:
         events = {
-            "insert": (f"INSERT ON {watch.table}", new),
-            "update": (f"UPDATE ON {watch.table}", old + new),
-            "delete": (f"DELETE ON {watch.table}", old),
+            "insert": (f"INSERT ON {watch.table}", ("NEW",)),
+            "update": (f"UPDATE ON {watch.table}", ("OLD", "NEW")),
+            "delete": (f"DELETE ON {watch.table}", ("OLD",)),
         }
     return [
-        f"CREATE TRIGGER {watch.name}_{event} AFTER {on} BEGIN {' '.join(body)} END"
-        for event, (on, body) in events.items()
+        f"CREATE TRIGGER {watch.name}_{event} AFTER {on} BEGIN {_bump(watch, rows, 'sqlite')} END"
+        for event, (on, rows) in events.items()
     ]
 
 
@@ -120,14 +126,47 @@ def _statements(watch: Watch, vendor: str) -> list[str]:
     raise NotImplementedError(f"Team page versions need PostgreSQL or SQLite, not {vendor}.")
 
 
-def install(schema_editor, watches: list[Watch]) -> None:
-    vendor = schema_editor.connection.vendor
-    for watch in watches:
-        for statement in [*_drop(watch, vendor), *_statements(watch, vendor)]:
-            schema_editor.execute(statement, params=None)
+# What a team page shows of this app besides the team itself (whose own fields are part
+# of its cache key): its members, and people's names wherever they appear.
+WATCHES = [
+    Watch("teams_membership", ("SELECT {row}.team_id",)),
+    Watch("teams_user", (ALL_TEAMS,), columns=("name", "email", "is_active")),
+]
 
 
-def uninstall(schema_editor, watches: list[Watch]) -> None:
-    for watch in watches:
-        for statement in _drop(watch, schema_editor.connection.vendor):
-            schema_editor.execute(statement, params=None)
+def watches() -> list[Watch]:
+    found = list(WATCHES)
+    for path in settings.TEAM_PAGE_WATCHES:
+        found += import_string(path)
+    return found
+
+
+def install(using: str = "default", **kwargs) -> None:
+    """Create (or recreate) the triggers of every watch whose table exists, at once."""
+    connection = connections[using]
+    tables = set(connection.introspection.table_names())
+    if TEAM_TABLE not in tables:
+        return
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        columns = connection.introspection.get_table_description(cursor, TEAM_TABLE)
+        versioned = "page_version" in {column.name for column in columns}
+        for watch in watches():
+            if watch.table in tables:
+                statements = _drop(watch, connection.vendor)
+                if versioned:  # else migrated back to before the versions
+                    statements += _statements(watch, connection.vendor)
+                for statement in statements:
+                    cursor.execute(statement)
+
+
+def drop_before_migrating(using: str = "default", **kwargs) -> None:
+    """SQLite rebuilds a table to alter it; a trigger naming that table stops it."""
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'page_version_%'"
+        )
+        for (name,) in cursor.fetchall():
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")

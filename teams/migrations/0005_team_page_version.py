@@ -2,22 +2,6 @@
 
 import teams.page_version
 from django.db import migrations, models
-from teams.page_version import ALL_TEAMS, Watch, install, uninstall
-
-# What a team page shows of this app besides the team itself (whose own fields are part
-# of its cache key): its members, and people's names wherever they appear.
-WATCHES = [
-    Watch("teams_membership", ("id = {row}.team_id",)),
-    Watch("teams_user", (ALL_TEAMS,), columns=("name", "email", "is_active")),
-]
-
-
-def forwards(apps, schema_editor):
-    install(schema_editor, WATCHES)
-
-
-def backwards(apps, schema_editor):
-    uninstall(schema_editor, WATCHES)
 
 
 class Migration(migrations.Migration):
@@ -32,5 +16,4 @@ class Migration(migrations.Migration):
             name='page_version',
             field=models.BigIntegerField(default=teams.page_version.random_version, editable=False),
         ),
-        migrations.RunPython(forwards, backwards),
     ]

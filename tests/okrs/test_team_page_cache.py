@@ -6,8 +6,13 @@ way code that forgets about caches would (queryset `.update()`, plain inserts an
 deletes) and expect the next reader to see the change.
 """
 
+import os
 import re
+import sqlite3
+import subprocess
+import sys
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -18,6 +23,7 @@ from django.urls import reverse
 from checkins.models import CheckIn, Experiment, Obstacle
 from okrs import team_page
 from okrs.models import Comment, Cycle, KeyResult, KeyResultUpdate, Objective, ObjectiveEvent
+from teams import page_version
 from teams.models import Membership, Team, User
 from tests.factories import (
     CompanyObjectiveFactory,
@@ -273,3 +279,37 @@ def test_a_watch_follows_rows_moved_between_teams(team, objective):
 def test_new_teams_start_at_a_random_version(db):
     assert len({TeamFactory().page_version for _ in range(3)}) == 3
     assert UserFactory()  # creating a person touches no page
+
+
+def test_every_watch_has_its_triggers_and_installing_again_changes_nothing(team, objective):
+    expected = {watch.table for watch in page_version.watches()}
+    assert _watched_tables() == expected
+    page_version.install()  # what every migrate and flush does
+    assert _watched_tables() == expected
+    before = version(team)
+    Comment.objects.create(objective=objective, body="Still watched")
+    assert version(team) != before
+
+
+def test_migrations_rebuild_watched_tables_on_sqlite_and_the_triggers_come_back(tmp_path):
+    """SQLite rebuilds a table to alter it; triggers naming it would stop the rebuild."""
+    database = tmp_path / "migrate.sqlite3"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "DEBUG": "true"}
+    manage = [sys.executable, str(Path(__file__).resolve().parents[2] / "manage.py")]
+
+    def migrate(*target):
+        subprocess.run([*manage, "migrate", *target, "-v0"], env=env, check=True, timeout=120)
+        with sqlite3.connect(database) as db:
+            return {
+                name
+                for (name,) in db.execute(
+                    "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger'"
+                    " AND name LIKE 'page_version_%'"
+                )
+            }
+
+    watched = {watch.table for watch in page_version.watches()}
+    assert migrate() == watched
+    # Unapplying teams 0005 removes the version from the team table: SQLite rebuilds it.
+    assert migrate("teams", "0004") == set()
+    assert migrate() == watched
