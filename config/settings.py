@@ -325,3 +325,22 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# --- Profiling in development ------------------------------------------------------
+# Both only with DEBUG on, and only when asked for (they come with `make install`'s dev
+# tools). DEBUG_TOOLBAR=true shows django-debug-toolbar (SQL per panel, templates,
+# cache) to requests from 127.0.0.1; its panels use inline styles, so the page's CSP
+# allows them then. PYINSTRUMENT_PROFILE_DIR=var/profiles writes a pyinstrument profile
+# (HTML) of every request into that folder.
+DEBUG_TOOLBAR = DEBUG and env.bool("DEBUG_TOOLBAR", default=False)
+if DEBUG_TOOLBAR:
+    INSTALLED_APPS += ["debug_toolbar"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django_htmx.middleware.HtmxMiddleware"),
+        "debug_toolbar.middleware.DebugToolbarMiddleware",
+    )
+    INTERNAL_IPS = ["127.0.0.1"]
+    SECURE_CSP["style-src"] = [CSP.SELF, CSP.UNSAFE_INLINE]
+PYINSTRUMENT_PROFILE_DIR = env.str("PYINSTRUMENT_PROFILE_DIR", default="") if DEBUG else ""
+if PYINSTRUMENT_PROFILE_DIR:
+    MIDDLEWARE.insert(0, "pyinstrument.middleware.ProfilerMiddleware")
