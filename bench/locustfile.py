@@ -38,6 +38,14 @@ class BenchUser(FastHttpUser):
         elif TARGET == "team":
             slug = random.choice(PLAN["team_slugs"])
             self.client.get(f"/teams/{slug}/", headers=self.headers, name="team")
+        elif TARGET == "own_team":
+            # members reading their own team's page, which is built for them every time
+            session, slug, _ = random.choice(PLAN["writers"])
+            self.client.get(
+                f"/teams/{slug}/",
+                headers={"Cookie": f"sessionid={session}; csrftoken={PLAN['csrf']}"},
+                name="own_team",
+            )
         elif TARGET == "kr_update":
             self.autosave_key_result()
 

@@ -323,6 +323,11 @@ def bench_http(plan: dict) -> dict:
             _line(f"{target}, at {TARGET_RATES[target]} req/s", at_rate)
             results[target] = full
             results[f"{target}_at_rate"] = at_rate
+            if target == "team":
+                own = locust(server, plan, "own_team")
+                ratio = own["rps"] / trivial["rps"]
+                _line("own team's page, full speed", own, f"  ratio {ratio:5.1%}")
+                results["own_team"] = own
         peak = server.peak_rss / 2**20
     print(
         f"\nSQL queries: home {page_queries['home']}, team page {page_queries['team']} "
@@ -347,6 +352,8 @@ def bench_http(plan: dict) -> dict:
         "team_first_view_p95_ms": round(cold["p95"], 1),
         "team_first_view_queries": cold["queries"],
         "own_team_queries": page_queries["own_team"],
+        "own_team_rps": round(results["own_team"]["rps"], 1),
+        "own_team_p95_ms": results["own_team"]["p95"],
         "worker_peak_rss_mb": round(peak, 1),
         "failures": sum(r["failures"] for r in results.values()),
     }
