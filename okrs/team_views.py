@@ -83,11 +83,10 @@ def team_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
     team = get_object_or_404(Team, slug=slug)
-    user = request.user
-    if is_fragment_request(request) or is_leader(user) or is_team_member(user, team):
+    if is_fragment_request(request):
         return _render_team_page(request, team)
-    # Everyone outside the team reads the same page: its body is built once per change.
-    body = team_page.reader_body(request, team, lambda: team_okr_context(request, team))
+    # Everyone in the same role sees the same page: its body is built once per change.
+    body = team_page.body(request, team, lambda: team_okr_context(request, team))
     response = render(request, TEAM_PAGE, {"team": team, "body": body})
     patch_vary_headers(response, ["HX-Request"])
     return response

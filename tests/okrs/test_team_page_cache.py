@@ -1,4 +1,4 @@
-"""The team page as people outside the team see it: built once per change, never stale.
+"""The team page: built once per change for each role, never stale.
 
 The cache key holds the team's page version, which database triggers change whenever a
 row the page shows changes (teams/page_version.py). These tests change those rows the
@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -83,14 +84,48 @@ def test_readers_get_the_page_built_once_in_four_queries(
 
 
 def test_the_team_and_leaders_get_their_own_page_with_its_forms(
-    client_for, outsider, member, leader, team, objective
+    client_for, outsider, member, lead, leader, team, objective
 ):
+    member_page = page(client_for(member), team)  # cached first, for the team's members
+    assert "Post comment" in member_page and "Members</a>" not in member_page
     reader = page(client_for(outsider), team)
     assert "csrfmiddlewaretoken" not in body(reader) and "Post comment" not in reader
-    assert "Post comment" in page(client_for(member), team)
+    assert "Members</a>" in page(client_for(lead), team)
     leader_page = page(client_for(leader), team)
     assert "Edit team" in leader_page and "Post comment" in leader_page
     assert "Edit team" not in page(client_for(outsider), team)
+    assert "Edit team" not in page(client_for(member), team)
+
+
+def test_a_cached_page_carries_each_requests_own_csrf_token_and_its_forms_work(
+    team, objective, member, django_assert_num_queries
+):
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    for client in (first, second):
+        client.force_login(member, backend="django.contrib.auth.backends.ModelBackend")
+    page(first, team)
+    with django_assert_num_queries(4):  # session, user, team, the viewer's team roles
+        html = page(second, team)
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert tokens and team_page.CSRF_PLACEHOLDER not in html
+    response = second.post(
+        reverse("okrs:comment-create", args=[objective.pk]),
+        {"csrfmiddlewaretoken": tokens[-1], "comment-body": "Posted from a cached page"},
+    )
+    assert response.status_code == 302
+    assert "Posted from a cached page" in page(second, team)
+
+
+def test_people_in_the_same_role_see_the_same_page(client_for, team, objective, member):
+    """Nothing of the viewer's own may be on a team page, or caching it per role would
+    show one person's page to another: built afresh for two members, it is the same."""
+    other = MembershipFactory(team=team, user__name="Another Member").user
+    built = []
+    for person in (member, other):
+        cache.clear()
+        html = body(page(client_for(person), team))
+        built.append(re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html))
+    assert built[0] == built[1]
 
 
 def _other_team_asks_for_help(team, objective):
@@ -221,10 +256,11 @@ def test_signing_in_changes_no_page(team, member):
     assert version(team) != before
 
 
-def test_a_new_day_is_a_new_page(team, monkeypatch):
-    today = team_page.cache_key(team)
+def test_a_new_day_and_another_role_are_another_page(team, monkeypatch):
+    today = team_page.cache_key(team, "person:outside")
+    assert team_page.cache_key(team, "person:member") != today
     monkeypatch.setattr(team_page.timezone, "localdate", lambda: date.today() + timedelta(days=1))
-    assert team_page.cache_key(team) != today
+    assert team_page.cache_key(team, "person:outside") != today
 
 
 def _tables_read(queries) -> set[str]:
