@@ -10,11 +10,20 @@ from teams.page_version import Watch
 from teams.permissions import is_team_member
 
 # The rows of this app a team page shows (see teams/page_version.py): an obstacle shows
-# on the page of the team that raised it and of the team asked for help.
+# on the page of the team that raised it and of the team asked for help, with the other
+# team's name.
 PAGE_WATCHES = [
     Watch("checkins_checkin", ("SELECT {row}.team_id",)),
     Watch("checkins_obstacle", ("SELECT {row}.team_id", "SELECT {row}.help_team_id")),
     Watch("checkins_experiment", ("SELECT {row}.team_id",)),
+    Watch(
+        "teams_team",
+        (
+            "SELECT team_id FROM checkins_obstacle WHERE help_team_id = {row}.id",
+            "SELECT help_team_id FROM checkins_obstacle WHERE team_id = {row}.id",
+        ),
+        columns=("name", "slug"),
+    ),
 ]
 
 

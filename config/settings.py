@@ -173,9 +173,14 @@ RATE_LIMITS = {
 
 # --- Cache --------------------------------------------------------------------------
 
-# Rate-limit counts live here. The default is per process; with several gunicorn
-# workers set CACHE_URL to Redis so they share the counts.
+# Rate-limit counts and built team pages live here. The default is per process; with
+# several gunicorn workers set CACHE_URL to Redis so they share them.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# Built team pages (okrs/team_page.py) in the same place, apart: a thousand teams' pages
+# never push the rate-limit counts out.
+CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": "pages"}
+if CACHES["pages"]["BACKEND"].endswith("LocMemCache"):
+    CACHES["pages"].update(LOCATION="team-pages", OPTIONS={"MAX_ENTRIES": 2000})
 
 # --- Internationalisation -----------------------------------------------------
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import django
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -35,23 +35,20 @@ from teams.page_version import ALL_TEAMS, Watch
 from teams.permissions import is_leader, team_role
 
 OF_OBJECTIVE = "SELECT team_id FROM okrs_objective WHERE id = {row}.objective_id"
-# The rows of this app a team page shows (see teams/page_version.py): a cycle's dates and
-# status touch every page; a company objective's or key result's title the pages of the
-# teams that move it.
+# A company objective's or key result's change touches every page: their titles show on
+# the pages of the teams that move them, and the company key results are what a team's
+# new objective is offered to move.
+EVERY_TEAM_FOR_COMPANY_ROWS = "SELECT id FROM teams_team WHERE {row}.level = 'company'"
+EVERY_TEAM_FOR_COMPANY_KEY_RESULTS = (
+    "SELECT id FROM teams_team WHERE EXISTS (SELECT 1 FROM okrs_objective"
+    " WHERE id = {row}.objective_id AND level = 'company')"
+)
+# The rows of this app a team page shows (see teams/page_version.py); a cycle's name,
+# dates and status touch every page.
 WATCHES = [
     Watch("okrs_cycle", (ALL_TEAMS,)),
-    Watch(
-        "okrs_objective",
-        (
-            "SELECT {row}.team_id",
-            "SELECT o.team_id FROM okrs_objective o JOIN okrs_keyresult k"
-            " ON o.aligned_to_id = k.id WHERE k.objective_id = {row}.id",
-        ),
-    ),
-    Watch(
-        "okrs_keyresult",
-        (OF_OBJECTIVE, "SELECT team_id FROM okrs_objective WHERE aligned_to_id = {row}.id"),
-    ),
+    Watch("okrs_objective", ("SELECT {row}.team_id", EVERY_TEAM_FOR_COMPANY_ROWS)),
+    Watch("okrs_keyresult", (OF_OBJECTIVE, EVERY_TEAM_FOR_COMPANY_KEY_RESULTS)),
     Watch(
         "okrs_keyresultupdate",
         (
@@ -63,8 +60,10 @@ WATCHES = [
     Watch("okrs_objectiveevent", (OF_OBJECTIVE,)),
 ]
 BODY_TEMPLATE = "okrs/team_detail.html#team_body"
-# Rendered instead of the CSRF token, replaced by the request's own when served.
+# Rendered instead of the CSRF token, replaced by the request's own when served. The
+# whole attribute is replaced: escaped user text can never contain its quotes.
 CSRF_PLACEHOLDER = "csrf-token-of-this-request"
+CSRF_INPUT = 'name="csrfmiddlewaretoken" value="{}"'
 CACHE_SECONDS = 24 * 60 * 60  # the key holds the day: a day at most
 # The code whose output is cached: a change to any of it is a new key.
 RENDERING_CODE = ("templates", "okrs", "checkins", "teams", "config")
@@ -100,12 +99,15 @@ def body(request: HttpRequest, team: Team, build) -> str:
     """The page body for this viewer: cached, or rendered from `build()` (the page's
     context) and cached, with the request's CSRF token in its forms."""
     key = cache_key(team, viewer_role(request.user, team))
+    cache = caches["pages"]
     cached = cache.get(key)
     if cached is None:
         context = {**build(), "csrf_token": CSRF_PLACEHOLDER}
         cached = render_to_string(BODY_TEMPLATE, context, request=request)
         cache.set(key, cached, CACHE_SECONDS)
-    if CSRF_PLACEHOLDER not in cached:
+    placeholder = CSRF_INPUT.format(CSRF_PLACEHOLDER)
+    if placeholder not in cached:
         return cached  # no form on it (the template's safe string, as cached)
     # The template's own output, escaped when rendered; the token is [A-Za-z0-9] only.
-    return mark_safe(cached.replace(CSRF_PLACEHOLDER, get_token(request)))  # noqa: S308
+    token = CSRF_INPUT.format(get_token(request))
+    return mark_safe(cached.replace(placeholder, token))  # noqa: S308

@@ -158,6 +158,17 @@ class Team(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        """Never write back the page version read earlier: a trigger may have changed it
+        since (an edit in the meantime), and the old one may name a stale cached page."""
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "page_version"
+            ]
+        super().save(*args, **kwargs)
+
 
 class Membership(models.Model):
     class Role(models.TextChoices):

@@ -1,22 +1,29 @@
 """Each team's page version, changed by the database whenever a row its page shows does.
 
-The team page as people outside the team see it is cached under the team's
-`page_version` (okrs/team_page.py). The version is kept by triggers, not by the code
-that writes: every insert, update or delete of a watched row, made by a service, a
-queryset `.update()`, a bulk insert, the admin or another process, gives the teams whose
-page shows that row a new random version in the same transaction. Nothing in Python has
-to remember to invalidate, and a page cannot be served stale.
+A team page is cached per role under the team's `page_version` (okrs/team_page.py).
+The version is kept by triggers, not by the code that writes: every insert, update or
+delete of a watched row, made by a service, a queryset `.update()`, a bulk insert, the
+admin or another process, gives the teams whose page shows that row a new random version
+in the same transaction. Nothing in Python has to remember to invalidate. What the
+triggers cannot see: a table or column nobody watches (tests/okrs/test_team_page_cache.py
+checks the tables a page reads), and, on SQLite, writes between a migration that failed
+half-way and the next successful `migrate` (the triggers are dropped while migrating).
 
 The version is random rather than counted, so a database restored from a backup never
 meets the cache entries of versions it has forgotten.
 
 Each app lists the tables of its own that a team page shows (`Watch`); this module's
 `WATCHES` and the lists named in `settings.TEAM_PAGE_WATCHES`. The triggers are
-(re)created after every `migrate` (and `flush`), from those lists, on PostgreSQL and
-SQLite. On SQLite they are dropped before migrating, because SQLite rebuilds a table
-to alter it, and a trigger that names a table being rebuilt stops the rebuild.
+brought in line with those lists after every `migrate` (and `flush`): on PostgreSQL only
+the ones that changed (each function carries a hash of its statements), so a deploy does
+not lock every watched table; on SQLite all of them, after dropping them before
+migrating, because SQLite rebuilds a table to alter it, and a trigger that names a table
+being rebuilt stops the rebuild. A change to a cycle, a company objective or key result,
+or a person's name or leadership gives every team a new version (they show on every
+page); PostgreSQL 14 or newer.
 """
 
+import hashlib
 import re
 import secrets
 from dataclasses import dataclass
@@ -39,8 +46,8 @@ class Watch:
 
     `teams` are queries of the ids of the teams whose page shows a row, with `{row}` for
     the row, or ALL_TEAMS. An update that changes a column those queries use counts for
-    the teams of the old row too. With `columns`, only an update of one of those columns
-    counts (inserts and deletes not).
+    the teams of the old row too. With `columns`, an update counts only when it changes
+    one of those columns (inserts and deletes always count).
     """
 
     table: str
@@ -75,8 +82,8 @@ def _postgresql(watch: Watch) -> list[str]:
   ELSIF {moved} THEN {_bump(watch, ("OLD", "NEW"), "postgresql")}
   ELSE {_bump(watch, ("NEW",), "postgresql")}
   END IF;"""
-    else:
-        body = _bump(watch, (), "postgresql")
+    else:  # every team, or queries that do not depend on the row
+        body = _bump(watch, ("NEW",), "postgresql")
     function = f"""
 CREATE OR REPLACE FUNCTION {watch.name}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -84,53 +91,46 @@ BEGIN
   RETURN NULL;
 END
 $$"""
-    if watch.columns:
-        changed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in watch.columns)
-        when = f"AFTER UPDATE ON {watch.table} FOR EACH ROW WHEN ({changed})"
-    else:
-        when = f"AFTER INSERT OR UPDATE OR DELETE ON {watch.table} FOR EACH ROW"
-    trigger = f"CREATE TRIGGER {watch.name} {when} EXECUTE FUNCTION {watch.name}()"
-    return [function, trigger]
+    run = f"FOR EACH ROW EXECUTE FUNCTION {watch.name}()"
+    if not watch.columns:
+        on = f"AFTER INSERT OR UPDATE OR DELETE ON {watch.table}"
+        return [function, f"CREATE OR REPLACE TRIGGER {watch.name} {on} {run}"]
+    changed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in watch.columns)
+    return [
+        function,
+        f"CREATE OR REPLACE TRIGGER {watch.name} AFTER UPDATE ON {watch.table} "
+        f"FOR EACH ROW WHEN ({changed}) EXECUTE FUNCTION {watch.name}()",
+        f"CREATE OR REPLACE TRIGGER {watch.name}_rows AFTER INSERT OR DELETE "
+        f"ON {watch.table} {run}",
+    ]
 
 
 def _sqlite(watch: Watch) -> list[str]:
+    update = f"UPDATE ON {watch.table}"
     if watch.columns:
         changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in watch.columns)
-        events = {"update": (f"UPDATE ON {watch.table} FOR EACH ROW WHEN {changed}", ("NEW",))}
-    else:
-        events = {
-            "insert": (f"INSERT ON {watch.table}", ("NEW",)),
-            "update": (f"UPDATE ON {watch.table}", ("OLD", "NEW")),
-            "delete": (f"DELETE ON {watch.table}", ("OLD",)),
-        }
+        update = f"{update} FOR EACH ROW WHEN {changed}"
+    events = {
+        "insert": (f"INSERT ON {watch.table}", ("NEW",)),
+        "update": (update, ("OLD", "NEW")),
+        "delete": (f"DELETE ON {watch.table}", ("OLD",)),
+    }
     return [
         f"CREATE TRIGGER {watch.name}_{event} AFTER {on} BEGIN {_bump(watch, rows, 'sqlite')} END"
         for event, (on, rows) in events.items()
     ]
 
 
-def _drop(watch: Watch, vendor: str) -> list[str]:
-    if vendor == "postgresql":
-        return [
-            f"DROP TRIGGER IF EXISTS {watch.name} ON {watch.table}",
-            f"DROP FUNCTION IF EXISTS {watch.name}()",
-        ]
-    return [f"DROP TRIGGER IF EXISTS {watch.name}_{e}" for e in ("insert", "update", "delete")]
-
-
-def _statements(watch: Watch, vendor: str) -> list[str]:
-    if vendor == "postgresql":
-        return _postgresql(watch)
-    if vendor == "sqlite":
-        return _sqlite(watch)
-    raise NotImplementedError(f"Team page versions need PostgreSQL or SQLite, not {vendor}.")
+def _fingerprint(watch: Watch) -> str:
+    return hashlib.blake2b("\n".join(_postgresql(watch)).encode(), digest_size=16).hexdigest()
 
 
 # What a team page shows of this app besides the team itself (whose own fields are part
 # of its cache key): its members, and people's names wherever they appear.
 WATCHES = [
     Watch("teams_membership", ("SELECT {row}.team_id",)),
-    Watch("teams_user", (ALL_TEAMS,), columns=("name", "email", "is_active")),
+    # a leader may own key results: who is one shows in the forms' owner lists
+    Watch("teams_user", (ALL_TEAMS,), columns=("name", "email", "is_active", "is_leader")),
 ]
 
 
@@ -142,21 +142,46 @@ def watches() -> list[Watch]:
 
 
 def install(using: str = "default", **kwargs) -> None:
-    """Create (or recreate) the triggers of every watch whose table exists, at once."""
+    """Bring the triggers in line with the watch lists (after every migrate and flush)."""
     connection = connections[using]
     tables = set(connection.introspection.table_names())
     if TEAM_TABLE not in tables:
         return
     with transaction.atomic(using=using), connection.cursor() as cursor:
         columns = connection.introspection.get_table_description(cursor, TEAM_TABLE)
+        # Migrated back to before the versions: no trigger may name the column.
         versioned = "page_version" in {column.name for column in columns}
-        for watch in watches():
-            if watch.table in tables:
-                statements = _drop(watch, connection.vendor)
-                if versioned:  # else migrated back to before the versions
-                    statements += _statements(watch, connection.vendor)
-                for statement in statements:
+        wanted = [w for w in watches() if w.table in tables] if versioned else []
+        if connection.vendor == "postgresql":
+            _install_postgresql(cursor, wanted)
+        elif connection.vendor == "sqlite":
+            drop_before_migrating(using)
+            for watch in wanted:
+                for statement in _sqlite(watch):
                     cursor.execute(statement)
+        else:
+            raise NotImplementedError("Team page versions need PostgreSQL or SQLite.")
+
+
+def _install_postgresql(cursor, wanted: list[Watch]) -> None:
+    """Only what changed, so a deploy's migrate does not lock every watched table again:
+    each function carries the hash of its watch's statements as its comment."""
+    cursor.execute("SET LOCAL lock_timeout = '10s'")
+    cursor.execute(
+        "SELECT proname, obj_description(oid, 'pg_proc') FROM pg_proc "
+        "WHERE proname LIKE 'page\\_version\\_%'"
+    )
+    installed = dict(cursor.fetchall())
+    for watch in wanted:
+        fingerprint = _fingerprint(watch)
+        if installed.pop(watch.name, None) == fingerprint:
+            continue
+        cursor.execute(f"DROP FUNCTION IF EXISTS {watch.name}() CASCADE")
+        for statement in _postgresql(watch):
+            cursor.execute(statement)
+        cursor.execute(f"COMMENT ON FUNCTION {watch.name}() IS '{fingerprint}'")
+    for stale in installed:  # a watch that was removed: its function and its triggers
+        cursor.execute(f"DROP FUNCTION IF EXISTS {stale}() CASCADE")
 
 
 def drop_before_migrating(using: str = "default", **kwargs) -> None:

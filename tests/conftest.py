@@ -17,10 +17,12 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
-    # Rate-limit counts live in the cache (local memory in tests): every test starts at 0.
-    from django.core.cache import cache
+    # Rate-limit counts and built team pages live in the caches (local memory in tests):
+    # every test starts without them.
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture
