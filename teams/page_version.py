@@ -47,12 +47,14 @@ class Watch:
     `teams` are queries of the ids of the teams whose page shows a row, with `{row}` for
     the row, or ALL_TEAMS. An update that changes a column those queries use counts for
     the teams of the old row too. With `columns`, an update counts only when it changes
-    one of those columns (inserts and deletes always count).
+    one of those columns; with `rows`, a condition on the row (`{row}` again), an insert
+    or a delete counts only when the row meets it.
     """
 
     table: str
     teams: tuple[str, ...]
     columns: tuple[str, ...] = ()
+    rows: str = ""
 
     @property
     def name(self) -> str:
@@ -91,33 +93,36 @@ BEGIN
   RETURN NULL;
 END
 $$"""
-    run = f"FOR EACH ROW EXECUTE FUNCTION {watch.name}()"
-    if not watch.columns:
-        on = f"AFTER INSERT OR UPDATE OR DELETE ON {watch.table}"
-        return [function, f"CREATE OR REPLACE TRIGGER {watch.name} {on} {run}"]
-    changed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in watch.columns)
-    return [
-        function,
-        f"CREATE OR REPLACE TRIGGER {watch.name} AFTER UPDATE ON {watch.table} "
-        f"FOR EACH ROW WHEN ({changed}) EXECUTE FUNCTION {watch.name}()",
-        f"CREATE OR REPLACE TRIGGER {watch.name}_rows AFTER INSERT OR DELETE "
-        f"ON {watch.table} {run}",
+    if not (watch.columns or watch.rows):
+        return [
+            function,
+            f"CREATE OR REPLACE TRIGGER {watch.name} AFTER INSERT OR UPDATE OR DELETE "
+            f"ON {watch.table} FOR EACH ROW EXECUTE FUNCTION {watch.name}()",
+        ]
+    return [function] + [
+        f"CREATE OR REPLACE TRIGGER {watch.name}_{event} AFTER {event.upper()} "
+        f"ON {watch.table} FOR EACH ROW {f'WHEN ({when}) ' if when else ''}"
+        f"EXECUTE FUNCTION {watch.name}()"
+        for event, when in _conditions(watch, distinct="IS DISTINCT FROM").items()
     ]
 
 
-def _sqlite(watch: Watch) -> list[str]:
-    update = f"UPDATE ON {watch.table}"
-    if watch.columns:
-        changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in watch.columns)
-        update = f"{update} FOR EACH ROW WHEN {changed}"
-    events = {
-        "insert": (f"INSERT ON {watch.table}", ("NEW",)),
-        "update": (update, ("OLD", "NEW")),
-        "delete": (f"DELETE ON {watch.table}", ("OLD",)),
+def _conditions(watch: Watch, *, distinct: str) -> dict[str, str]:
+    """When each event counts ("" always)."""
+    return {
+        "insert": watch.rows.format(row="NEW"),
+        "update": " OR ".join(f"OLD.{c} {distinct} NEW.{c}" for c in watch.columns),
+        "delete": watch.rows.format(row="OLD"),
     }
+
+
+def _sqlite(watch: Watch) -> list[str]:
+    rows = {"insert": ("NEW",), "update": ("OLD", "NEW"), "delete": ("OLD",)}
     return [
-        f"CREATE TRIGGER {watch.name}_{event} AFTER {on} BEGIN {_bump(watch, rows, 'sqlite')} END"
-        for event, (on, rows) in events.items()
+        f"CREATE TRIGGER {watch.name}_{event} AFTER {event.upper()} ON {watch.table} "
+        f"FOR EACH ROW {f'WHEN {when} ' if when else ''}"
+        f"BEGIN {_bump(watch, rows[event], 'sqlite')} END"
+        for event, when in _conditions(watch, distinct="IS NOT").items()
     ]
 
 
@@ -129,8 +134,14 @@ def _fingerprint(watch: Watch) -> str:
 # of its cache key): its members, and people's names wherever they appear.
 WATCHES = [
     Watch("teams_membership", ("SELECT {row}.team_id",)),
-    # a leader may own key results: who is one shows in the forms' owner lists
-    Watch("teams_user", (ALL_TEAMS,), columns=("name", "email", "is_active", "is_leader")),
+    # a leader may own key results: who is one shows in the forms' owner lists (a new
+    # person who is not a leader shows nowhere until a membership or a write names them)
+    Watch(
+        "teams_user",
+        (ALL_TEAMS,),
+        columns=("name", "email", "is_active", "is_leader"),
+        rows="{row}.is_leader",
+    ),
 ]
 
 
