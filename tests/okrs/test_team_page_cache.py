@@ -371,6 +371,19 @@ def test_new_teams_start_at_a_random_version(db):
     assert len({TeamFactory().page_version for _ in range(3)}) == 3
 
 
+def test_only_a_new_or_removed_leader_changes_every_page(team):
+    before = version(team)
+    person = UserFactory()  # shows nowhere until a membership or a write names them
+    assert version(team) == before
+    person.delete()
+    assert version(team) == before
+    leader = UserFactory(is_leader=True)  # offered as an owner on every team's forms
+    assert version(team) != before
+    before = version(team)
+    leader.delete()
+    assert version(team) != before
+
+
 def _trigger_ids() -> set:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
