@@ -204,6 +204,13 @@ def objective_update(
 ) -> Objective:
     """Reword an objective unless someone else saved it since `expected_version`."""
     _ensure_open(objective.cycle)
+    state = Objective.objects.values_list("state", flat=True).get(pk=objective.pk)
+    if state == Objective.State.PROPOSED:
+        raise ValidationError(
+            "A proposed objective is accepted (reworded as you see fit) or declined, not edited."
+        )
+    if state == Objective.State.ARCHIVED:
+        raise ValidationError("An archived objective no longer changes.")
     if objective.is_company:
         aligned_to = None
     elif aligned_to is None:

@@ -6,7 +6,12 @@ from django.core.exceptions import ValidationError
 
 from okrs import services
 from okrs.models import Cycle, KeyResult, Objective
-from tests.factories import CompanyObjectiveFactory, CycleFactory, KeyResultFactory
+from tests.factories import (
+    CompanyObjectiveFactory,
+    CycleFactory,
+    KeyResultFactory,
+    TeamObjectiveFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -135,6 +140,18 @@ def test_stale_objective_update_is_refused():
         )
     objective.refresh_from_db()
     assert objective.title == "New"
+
+
+@pytest.mark.parametrize("state", [Objective.State.PROPOSED, Objective.State.ARCHIVED])
+def test_a_proposed_or_archived_team_objective_is_not_reworded(state):
+    objective = TeamObjectiveFactory(state=state, cycle__status=Cycle.Status.ACTIVE)
+    before = (objective.title, objective.context, objective.version)
+    with pytest.raises(ValidationError):
+        services.objective_update(
+            objective=objective, title="Reworded", context="", expected_version=1
+        )
+    objective.refresh_from_db()
+    assert (objective.title, objective.context, objective.version) == before
 
 
 def test_key_result_move_swaps_neighbours():

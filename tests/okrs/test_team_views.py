@@ -288,6 +288,32 @@ def test_leaders_reword_and_realign_a_team_objective_inline(client_for, leader, 
     assert stale.status_code == 409
 
 
+@pytest.mark.parametrize(
+    ("state", "message"),
+    [
+        (State.PROPOSED, "A proposed objective is accepted"),
+        (State.ARCHIVED, "An archived objective no longer changes."),
+    ],
+)
+def test_a_proposed_or_archived_objective_is_not_reworded(
+    client_for, leader, objective, state, message
+):
+    Objective.objects.filter(pk=objective.pk).update(state=state)
+    before = (objective.title, objective.context, objective.version)
+    url = reverse("okrs:objective-edit", args=[objective.pk])
+    data = {
+        "title": "Reworded anyway",
+        "context": "Why",
+        "aligned_to": str(objective.aligned_to_id),
+        "version": str(objective.version),
+    }
+    response = client_for(leader).post(url, data)
+    assert response.status_code == 422 and message in response.content.decode()
+    objective.refresh_from_db()
+    assert (objective.title, objective.context, objective.version) == before
+    assert not objective.events.exists()
+
+
 @pytest.mark.parametrize("role_client", ["member", "lead", "outsider"], indirect=True)
 def test_only_leaders_reword_a_team_objective(role_client, objective):
     url = reverse("okrs:objective-edit", args=[objective.pk])
