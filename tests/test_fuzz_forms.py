@@ -9,6 +9,7 @@ Examples per form: HYPOTHESIS_PROFILE=thorough runs many more than the default.
 """
 
 import os
+from datetime import timedelta
 
 import pytest
 from django.apps import apps
@@ -17,6 +18,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import DateTimeField
 from django.test import Client
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -174,7 +176,9 @@ FORMS = {
         "challenge-body": "Aim higher.",
     },
     "okrs:comment-create": lambda w: {"comment-body": "Nice."},
-    "okrs:cycle-review-start": lambda w: {"review_until": "2026-12-24"},
+    "okrs:cycle-review-start": lambda w: {
+        "review_until": (timezone.localdate() + timedelta(days=7)).isoformat()
+    },
     "okrs:key-result-score": lambda w: {
         f"score{w.key_result.pk}-score": "0.5",
         f"score{w.key_result.pk}-reason": "One big customer.",

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from checkins.models import CheckIn
 from dashboard.overview import Cadence, cadence, cycle_overview_get
@@ -277,8 +278,10 @@ def test_the_dashboard_follows_changes_without_waiting(client_for, member, compa
 
     kr, onboarding, *_ = company
     cycle = kr.objective.cycle
+    today = timezone.localdate()
+    started = today - timedelta(days=60)
     services.cycle_update(
-        cycle=cycle, name=cycle.name, start_date=date(2026, 10, 1), end_date=date(2027, 12, 31)
+        cycle=cycle, name=cycle.name, start_date=started, end_date=today + timedelta(days=700)
     )
     team_kr = onboarding.key_results.get()
     services.key_result_record(
@@ -289,7 +292,7 @@ def test_the_dashboard_follows_changes_without_waiting(client_for, member, compa
     # the cycle ends sooner: the pace line, and so the signals, move
     cycle.refresh_from_db()
     services.cycle_update(
-        cycle=cycle, name=cycle.name, start_date=date(2026, 10, 1), end_date=date(2026, 11, 30)
+        cycle=cycle, name=cycle.name, start_date=started, end_date=today + timedelta(days=5)
     )
     assert "far behind the pace" in client.get("/").content.decode()
     # a recorded value shows at once
