@@ -285,7 +285,7 @@ def objective_carry_forward(request: HttpRequest, objective_id: int) -> HttpResp
                 )
             messages.success(request, message)
             return redirect("okrs:team-detail", slug=objective.team.slug)
-    elif request.method == "POST":
+    elif request.method == "POST" and form is None:
         messages.error(
             request,
             "There is no active cycle to carry it into yet, or this objective's cycle is "

@@ -540,6 +540,20 @@ def test_a_large_json_export_comes_in_batches(cycle, objective, django_assert_nu
     assert json.loads("".join(exports.cycle_json(cycle)))["objectives"][-1]["level"] == "team"
 
 
+@pytest.mark.parametrize("aligned_to", ["", "other cycle's", "999999"])
+def test_carrying_forward_without_a_key_result_of_the_next_cycle_says_so(
+    client_for, lead, objective, next_cycle, aligned_to
+):
+    if aligned_to == "other cycle's":
+        aligned_to = str(objective.aligned_to_id)
+    url = reverse("okrs:objective-carry-forward", args=[objective.pk])
+    response = client_for(lead).post(url, {"aligned_to": aligned_to})
+    assert response.status_code == 422
+    assert 'class="errors"' in response.text
+    assert "There is no active cycle" not in response.text
+    assert not Objective.objects.filter(cycle=next_cycle, team=objective.team).exists()
+
+
 def test_no_carry_forward_offered_when_the_team_already_has_an_objective(
     client_for, lead, objective, next_cycle
 ):
