@@ -2,14 +2,14 @@
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count
+from django.db.models import Count, Min, Q
 
 from checkins.models import CheckIn
-from okrs.models import Cycle, KeyResult, Objective
+from okrs.models import Cycle, KeyResult, Objective, ObjectiveEvent
 from okrs.weeks import iso_week_label, week_start
 from teams.models import Team
 from teams.schedule import local_moment
@@ -33,7 +33,7 @@ class Cadence:
         LATE: "late",
         MISSED: "missed",
         OPEN: "still open",
-        NOT_DUE: "not due yet",
+        NOT_DUE: "not due",
     }
 
 
@@ -44,13 +44,22 @@ def check_in_due(team: Team, monday: date) -> datetime:
     )
 
 
-def cadence(team: Team, monday: date, checkin: CheckIn | None, *, now: datetime) -> str:
+def cadence(
+    team: Team,
+    monday: date,
+    checkin: CheckIn | None,
+    *,
+    now: datetime,
+    since: datetime | None = None,
+) -> str:
     """On time: submitted no later than 24 hours after the team's check-in time. Late:
-    submitted after that. Missed: not submitted and those 24 hours have passed."""
+    submitted after that. Missed: not submitted and those 24 hours have passed. A week
+    whose check-in time came before `since` (the objective committed, the cycle begun)
+    was not due."""
     due = check_in_due(team, monday)
     if checkin is not None and checkin.state == CheckIn.State.SUBMITTED and checkin.submitted_at:
         return Cadence.ON_TIME if checkin.submitted_at <= due + GRACE else Cadence.LATE
-    if now < due:
+    if now < due or (since is not None and due < since):
         return Cadence.NOT_DUE
     return Cadence.MISSED if now > due + GRACE else Cadence.OPEN
 
@@ -98,6 +107,11 @@ def cycle_overview_get(*, cycle: Cycle, now: datetime, page: int = 1) -> CycleOv
         Objective.objects.filter(cycle=cycle, level=Objective.Level.TEAM)
         .exclude(state=Objective.State.ARCHIVED)
         .select_related("team")
+        .annotate(
+            committed_at=Min(
+                "events__created_at", filter=Q(events__verb=ObjectiveEvent.Verb.COMMITTED)
+            )
+        )
         .order_by("team__name")
     )
     mondays = cycle_weeks(cycle, now.date()) if now.date() >= cycle.start_date else []
@@ -109,10 +123,16 @@ def cycle_overview_get(*, cycle: Cycle, now: datetime, page: int = 1) -> CycleOv
     }
     rows, totals = [], Counter()
     # A team checks in once its objective is committed: the others have nothing due yet.
+    # Nor was anything due before it committed, or before the cycle began.
     for objective in (o for o in objectives if o.state == Objective.State.COMMITTED):
         team = objective.team
+        began = local_moment(cycle.start_date, time.min, ZoneInfo(team.time_zone))
+        since = max(began, objective.committed_at or began)
         cells = [
-            Cell(iso_week_label(m), cadence(team, m, checkins.get((team.pk, m)), now=now))
+            Cell(
+                iso_week_label(m),
+                cadence(team, m, checkins.get((team.pk, m)), now=now, since=since),
+            )
             for m in mondays
         ]
         counts = Counter(cell.status for cell in cells)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from checkins.models import CheckIn
 from dashboard.overview import Cadence, cadence, cycle_overview_get
 from dashboard.seed import seed_scale
-from okrs.models import Cycle, Objective
+from okrs.models import Cycle, Objective, ObjectiveEvent
 from teams.models import Membership, Team
 from tests.factories import (
     CompanyObjectiveFactory,
@@ -205,6 +205,27 @@ def test_heatmap_cells_are_on_time_late_or_missed():
     assert cadence(team, monday, draft, now=now) == Cadence.MISSED
     assert cadence(team, monday, None, now=due + timedelta(hours=2)) == Cadence.OPEN
     assert cadence(team, monday, None, now=due - timedelta(hours=2)) == Cadence.NOT_DUE
+
+
+def test_weeks_before_a_team_committed_or_the_cycle_began_were_not_due():
+    # The cycle begins on a Wednesday; the team checks in on Mondays at 10:00.
+    cycle = Cycle.objects.create(
+        name="Q", start_date=date(2026, 11, 4), end_date=date(2027, 2, 1), status="active"
+    )
+    kr = KeyResultFactory(objective=CompanyObjectiveFactory(cycle=cycle))
+    late_starter = TeamObjectiveFactory(
+        cycle=cycle, aligned_to=kr, state=Objective.State.COMMITTED, team=TeamFactory()
+    )
+    ObjectiveEvent.objects.create(objective=late_starter, verb=ObjectiveEvent.Verb.COMMITTED)
+    ObjectiveEvent.objects.filter(objective=late_starter).update(
+        created_at=datetime(2026, 11, 18, 12, tzinfo=UTC)  # a Wednesday, in week 47
+    )
+    overview = cycle_overview_get(cycle=cycle, now=datetime(2026, 11, 26, 12, tzinfo=UTC))
+    assert overview.weeks == ["2026-W45", "2026-W46", "2026-W47", "2026-W48"]
+    (row,) = overview.rows
+    # W45: its Monday came before the cycle; W46, W47: before the commitment
+    assert [c.status for c in row.cells] == ["not_due", "not_due", "not_due", "missed"]
+    assert row.cells[0].label == "not due"
 
 
 def test_the_heatmap_shows_each_teams_weeks_worst_first(client_for, leader):
