@@ -81,20 +81,24 @@ def objective_signals(
     return signals
 
 
-def signals_for_objectives(objectives: list[Objective], *, today: date) -> dict[int, list[Signal]]:
-    """Signals for many team objectives at once (two queries), for the home page.
+def signals_for_objectives(
+    objectives: list[Objective], *, today: date, checked_in: set[int] | None = None
+) -> dict[int, list[Signal]]:
+    """Signals for many team objectives at once (two queries; one when the caller knows
+    which teams have `checked_in` this week).
 
     Each objective must come with its key results prefetched and its cycle set.
     """
     key_results = [kr for o in objectives for kr in o.key_results.all()]
     series = weekly_series(key_results)
-    checked_in = set(
-        CheckIn.objects.filter(
-            team_id__in=[o.team_id for o in objectives],
-            week_start=week_start(today),
-            state=CheckIn.State.SUBMITTED,
-        ).values_list("team_id", flat=True)
-    )
+    if checked_in is None:
+        checked_in = set(
+            CheckIn.objects.filter(
+                team_id__in=[o.team_id for o in objectives],
+                week_start=week_start(today),
+                state=CheckIn.State.SUBMITTED,
+            ).values_list("team_id", flat=True)
+        )
     result = {}
     for objective in objectives:
         krs = list(objective.key_results.all())

@@ -10,8 +10,8 @@ from django.db import connection
 from django.db.models import Max, Prefetch
 
 from checkins.models import CheckIn
-from checkins.selectors import Signal, objective_signals
-from okrs.charts import WeekPoint, attach_charts, weekly_series
+from checkins.selectors import Signal, signals_for_objectives
+from okrs.charts import WeekPoint, attach_charts
 from okrs.models import Cycle, KeyResult, Objective
 from okrs.progress import objective_progress
 from okrs.weeks import iso_week_label, week_start
@@ -187,19 +187,17 @@ def clear_cache() -> None:
 
 def _compute_team_rows(*, cycle: Cycle, today: date) -> list[TeamRow]:
     objectives = _team_objectives(cycle)
-    key_results = []
     for objective in objectives:
         objective.cycle = cycle
-        for kr in objective.key_results.all():
-            kr.objective = objective
-            key_results.append(kr)
-    series = weekly_series(key_results)
     team_ids = [o.team_id for o in objectives]
     submitted = CheckIn.objects.filter(team_id__in=team_ids, state=CheckIn.State.SUBMITTED)
     last = dict(
         submitted.values("team_id").annotate(last=Max("week_start")).values_list("team_id", "last")
     )
     this_week = week_start(today)
+    signals = signals_for_objectives(
+        objectives, today=today, checked_in={t for t, week in last.items() if week == this_week}
+    )
     rows = []
     for objective in objectives:
         krs = list(objective.key_results.all())
@@ -210,13 +208,7 @@ def _compute_team_rows(*, cycle: Cycle, today: date) -> list[TeamRow]:
                 progress=objective_progress(kr.progress for kr in krs),
                 confidence=round(sum(confidences) / len(confidences)) if confidences else None,
                 last_checkin=last.get(objective.team_id),
-                signals=objective_signals(
-                    objective,
-                    krs,
-                    series,
-                    checked_in=last.get(objective.team_id) == this_week,
-                    today=today,
-                ),
+                signals=signals[objective.pk],
             )
         )
     return rows
