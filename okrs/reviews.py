@@ -27,12 +27,12 @@ from okrs.selectors import cycle_get_active
 from okrs.services import (
     CLOSED_MESSAGE,
     StaleEdit,
-    _ensure_aligns_within_cycle,
     _lock_objective,
     _record,
     _shown,
 )
 from okrs.templatetags.okrs import plain_number
+from okrs.workflow import _create_team_objective
 from teams.audit import audit
 from teams.models import AuditEvent, Team, User
 
@@ -260,29 +260,18 @@ def objective_carry_forward(
             raise ValidationError(
                 {"aligned_to": ["Choose the company key result this objective moves now."]}
             )
-        _ensure_aligns_within_cycle(aligned_to, target)
-        team: Team = source.team
-        if team_objective_in(target, team) is not None:
-            raise ValidationError(
-                f"{team.name} already has an objective in {target.name}. Open it to change it."
-            )
-        carried = Objective(
+        carried = _create_team_objective(
             cycle=target,
-            level=Objective.Level.TEAM,
-            team=team,
+            team=source.team,
             title=source.title,
             context=source.context,
             aligned_to=aligned_to,
             state=Objective.State.DRAFT,
+            actor=actor,
+            verb=ObjectiveEvent.Verb.CARRIED_FORWARD,
             carried_from=source,
+            changes={"cycle": [source.cycle.name, target.name]},
         )
-        try:
-            with transaction.atomic():
-                carried.save()
-        except IntegrityError as error:
-            raise ValidationError(
-                f"{team.name} already has an objective in {target.name}. Open it to change it."
-            ) from error
         old_key_results = list(source.key_results.order_by("position", "id"))
         new_key_results = KeyResult.objects.bulk_create(
             KeyResult(
@@ -298,13 +287,6 @@ def objective_carry_forward(
                 updated_by=actor,
             )
             for position, kr in enumerate(old_key_results, start=1)
-        )
-        _record(
-            objective=carried,
-            actor=actor,
-            verb=ObjectiveEvent.Verb.CARRIED_FORWARD,
-            subject=source.title,
-            changes={"cycle": [source.cycle.name, target.name]},
         )
         for old, new in zip(old_key_results, new_key_results, strict=True):
             _record(

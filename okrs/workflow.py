@@ -26,7 +26,7 @@ from teams.models import Team, User
 
 State = Objective.State
 
-ONE_PER_TEAM = "{team} already has an objective in this cycle. Open it to change it."
+ONE_PER_TEAM = "{team} already has an objective in {cycle}. Open it to change it."
 
 
 def _create_team_objective(
@@ -37,8 +37,10 @@ def _create_team_objective(
     context: str,
     aligned_to: KeyResult,
     state: str,
-    actor: User,
+    actor: User | None,
     verb: str,
+    carried_from: Objective | None = None,
+    changes: dict | None = None,
 ) -> Objective:
     _ensure_open(cycle)
     _ensure_aligns_within_cycle(aligned_to, cycle)
@@ -50,8 +52,9 @@ def _create_team_objective(
         context=context,
         aligned_to=aligned_to,
         state=state,
+        carried_from=carried_from,
     )
-    message = ONE_PER_TEAM.format(team=team.name)
+    message = ONE_PER_TEAM.format(team=team.name, cycle=cycle.name)
     try:
         _full_clean(objective)
     except ValidationError as error:
@@ -64,7 +67,7 @@ def _create_team_objective(
             objective.save()
     except IntegrityError as error:
         raise ValidationError(message) from error
-    _record(objective=objective, actor=actor, verb=verb, subject=title)
+    _record(objective=objective, actor=actor, verb=verb, subject=title, changes=changes)
     return objective
 
 
