@@ -21,7 +21,7 @@ from okrs.forms import (
 )
 from okrs.models import MAX_KEY_RESULTS, Cycle, Objective
 from teams.models import Team
-from teams.permissions import is_leader, is_team_lead, is_team_member
+from teams.permissions import is_leader, is_team_member, speaks_for_team
 
 State = Objective.State
 REVIEW_DAYS = 14  # the default length of a cycle's review
@@ -90,13 +90,13 @@ def team_okr_context(request: HttpRequest, team: Team, **extra) -> dict:
         "cycle": cycle,
         "okr": okr,
         "is_member": member,
-        "can_manage_members": leader or is_team_lead(user, team),
+        "can_manage_members": speaks_for_team(user, team),
         "can_edit": False,
         "needs_reason": False,
         "show_editor": True,
     }
     if objective is None:
-        if open_cycle and (leader or is_team_lead(user, team)):
+        if open_cycle and speaks_for_team(user, team):
             context["objective_form"] = NewTeamObjectiveForm(cycle=cycle, prefix="objective")
             context["objective_action"] = reverse("okrs:team-objective-create", args=[team.slug])
             context["proposing"] = not leader
@@ -130,7 +130,7 @@ def team_okr_context(request: HttpRequest, team: Team, **extra) -> dict:
             objective is None
             and open_cycle
             and cycle.start_date >= finished.cycle.start_date
-            and (leader or is_team_lead(user, team))
+            and speaks_for_team(user, team)
         )
     # Other apps add sections (the weekly check-in) without okrs importing them.
     context["sections"] = [

@@ -20,7 +20,7 @@ from okrs.progress import objective_progress
 from okrs.services import StaleEdit
 from okrs.templatetags.okrs import plain_number
 from okrs.views import _get_cycle_for_leader
-from teams.permissions import is_leader, is_team_lead
+from teams.permissions import speaks_for_team
 
 
 def _errors(error: ValidationError) -> str:
@@ -103,7 +103,7 @@ def _review_context(request: HttpRequest, objective: Objective, **extra) -> dict
 
 
 def _carry_target_for(user, objective: Objective) -> Cycle | None:
-    if objective.is_company or not (is_leader(user) or is_team_lead(user, objective.team)):
+    if objective.is_company or not speaks_for_team(user, objective.team):
         return None
     target = reviews.carry_forward_target(objective)
     if target is None or reviews.team_objective_in(target, objective.team) is not None:
@@ -263,7 +263,7 @@ def objective_carry_forward(request: HttpRequest, objective_id: int) -> HttpResp
         Objective.objects.select_related("cycle", "team").filter(level=Objective.Level.TEAM),
         pk=objective_id,
     )
-    if not (is_leader(request.user) or is_team_lead(request.user, objective.team)):
+    if not speaks_for_team(request.user, objective.team):
         raise PermissionDenied("The team's lead or a leader carries an objective forward.")
     target = reviews.carry_forward_target(objective)
     existing = reviews.team_objective_in(target, objective.team) if target else None

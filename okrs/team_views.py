@@ -22,7 +22,7 @@ from okrs.models import Objective
 from okrs.views import _okr_changed
 from teams.audit import audit
 from teams.models import AuditEvent, Team
-from teams.permissions import is_leader, is_team_lead, is_team_member
+from teams.permissions import is_leader, is_team_member, speaks_for_team
 
 TEAM_PAGE = "okrs/team_detail.html"
 
@@ -98,7 +98,7 @@ def team_objective_create(request: HttpRequest, slug: str) -> HttpResponse:
     """Leaders define a team's objective; a team lead may propose one when none exists."""
     team = get_object_or_404(Team, slug=slug)
     leader = is_leader(request.user)
-    if not (leader or is_team_lead(request.user, team)):
+    if not speaks_for_team(request.user, team):
         raise PermissionDenied("Leaders define a team's objective; team leads may propose one.")
     cycle = selectors.cycle_get_active()
     if cycle is None:

@@ -32,6 +32,10 @@ def is_team_lead(user: AnyUser, team: Team) -> bool:
     return team_role(user, team) == Membership.Role.LEAD
 
 
-def can_manage_members(user: AnyUser, team: Team) -> bool:
-    """Leaders manage every team; a team lead manages their own team."""
+def speaks_for_team(user: AnyUser, team: Team) -> bool:
+    """Leaders speak for every team, a team lead for their own: they manage its members,
+    propose its objective and carry it into the next cycle."""
     return is_leader(user) or is_team_lead(user, team)
+
+
+can_manage_members = speaks_for_team
