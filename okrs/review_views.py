@@ -19,7 +19,7 @@ from okrs.models import Cycle, KeyResult, Objective
 from okrs.progress import objective_progress
 from okrs.services import StaleEdit
 from okrs.templatetags.okrs import plain_number
-from okrs.views import _get_cycle_for_leader
+from okrs.views import _get_cycle_for_leader, _rebase
 from teams.permissions import speaks_for_team
 
 
@@ -158,7 +158,8 @@ def key_result_score(request: HttpRequest, key_result_id: int) -> HttpResponse:
             )
         except StaleEdit as stale:
             status = CONFLICT
-            form = _rebased_score_form(form, stale.current)
+            form = _rebase(form, ScoreForm, stale.current)
+            form.is_valid()
             form.add_error(
                 None,
                 f"{stale.current.scored_by or 'Someone'} saved this key result first "
@@ -176,14 +177,6 @@ def key_result_score(request: HttpRequest, key_result_id: int) -> HttpResponse:
     if is_fragment_request(request):
         return _score_row(request, objective.pk, key_result.pk, form=form, status=status)
     return _review_page(request, objective, status=status, score_forms={key_result.pk: form})
-
-
-def _rebased_score_form(form: ScoreForm, current: KeyResult) -> ScoreForm:
-    data = form.data.copy()
-    data[form.add_prefix("version")] = current.version
-    rebased = ScoreForm(data, prefix=form.prefix)
-    rebased.is_valid()
-    return rebased
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -235,9 +228,7 @@ def retrospective_edit(request: HttpRequest, objective_id: int) -> HttpResponse:
             )
         except StaleEdit as stale:
             status = CONFLICT
-            data = form.data.copy()
-            data[form.add_prefix("version")] = stale.current.version
-            form = RetrospectiveForm(data, prefix="retro")
+            form = _rebase(form, RetrospectiveForm, stale.current)
             form.is_valid()
             form.add_error(
                 None,

@@ -5,6 +5,7 @@ import copy
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -115,9 +116,11 @@ def _rebase(form, form_class, current, **kwargs):
     """The editor's values on top of the current version, so saving again is deliberate."""
     data = form.data.copy()
     data[form.add_prefix("version")] = current.version
-    # A copy: validating the form writes the editor's values into its instance,
-    # and `current` must keep showing what is saved.
-    return form_class(data, instance=copy.copy(current), prefix=form.prefix, **kwargs)
+    if issubclass(form_class, ModelForm):
+        # A copy: validating the form writes the editor's values into its instance,
+        # and `current` must keep showing what is saved.
+        kwargs["instance"] = copy.copy(current)
+    return form_class(data, prefix=form.prefix, **kwargs)
 
 
 # --- cycles ------------------------------------------------------------------------
