@@ -27,6 +27,7 @@ from okrs.selectors import cycle_get_active
 from okrs.services import (
     CLOSED_MESSAGE,
     StaleEdit,
+    _changes,
     _lock_objective,
     _record,
     _shown,
@@ -198,11 +199,7 @@ def retrospective_save(
             current = Retrospective.objects.get(pk=before.pk)
             if not updated:
                 raise StaleEdit(current)
-            changes = {
-                name: [getattr(before, name), text]
-                for name, text in texts.items()
-                if getattr(before, name) != text
-            }
+            changes = _changes(before, current, list(Retrospective.FIELDS))
         if changes:
             _record(
                 objective=objective,
