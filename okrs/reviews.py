@@ -31,6 +31,7 @@ from okrs.services import (
     _lock_objective,
     _record,
     _shown,
+    cycle_close,
 )
 from okrs.templatetags.okrs import plain_number
 from okrs.workflow import _create_team_objective
@@ -65,9 +66,8 @@ def cycle_review_start(*, cycle: Cycle, review_until: date, today: date | None =
 
 
 def cycles_close_due(*, today: date | None = None) -> list[Cycle]:
-    """Close the cycles whose review has ended (beat runs this daily)."""
-    from okrs.services import cycle_close
-
+    """Close the cycles whose review has ended: its last day is over (beat runs this
+    hourly)."""
     today = today or timezone.localdate()
     due = Cycle.objects.filter(status=Cycle.Status.REVIEW, review_until__lt=today)
     closed = []

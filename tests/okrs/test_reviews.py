@@ -121,6 +121,14 @@ def test_a_review_closes_by_hand_or_when_its_last_day_is_over(cycle, today):
     assert reviews.cycles_close_due(today=today + timedelta(days=30)) == []
 
 
+def test_a_review_stays_open_through_its_last_day(today):
+    last_day = CycleFactory(status=Cycle.Status.REVIEW, review_until=today)
+    assert reviews.cycles_close_due(today=today) == []
+    last_day.refresh_from_db()
+    assert last_day.status == Cycle.Status.REVIEW
+    assert reviews.cycles_close_due(today=today + timedelta(days=1)) == [last_day]
+
+
 # --- scores -------------------------------------------------------------------------------
 
 
