@@ -11,7 +11,7 @@ import re
 import sqlite3
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -20,10 +20,12 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from checkins.models import CheckIn, Experiment, Obstacle
 from okrs import team_page
 from okrs.models import Comment, Cycle, KeyResult, KeyResultUpdate, Objective, ObjectiveEvent
+from okrs.weeks import week_start
 from teams import page_version
 from teams.models import Membership, Team, User
 from tests.factories import (
@@ -141,14 +143,16 @@ def _submit_checkin(team, objective):
     CheckIn.objects.create(
         team=team,
         objective=objective,
-        week_start=date.today() - timedelta(days=date.today().weekday()),
+        week_start=week_start(timezone.localdate()),
         state=CheckIn.State.SUBMITTED,
     )
 
 
 def _record_value(team, objective):
     kr = objective.key_results.get()
-    KeyResultUpdate.objects.create(key_result=kr, value=kr.target_value, week_start=date.today())
+    KeyResultUpdate.objects.create(
+        key_result=kr, value=kr.target_value, week_start=week_start(timezone.localdate())
+    )
     KeyResult.objects.filter(pk=kr.pk).update(current_value=kr.target_value)
 
 
@@ -280,10 +284,11 @@ def test_editing_a_team_keeps_the_version_a_change_gave_it_since(team, objective
     assert Team.objects.get(pk=team.pk).purpose == "Edited with the version it was read with"
 
 
-def test_the_teams_own_people_see_changes_to_their_forms(client_for, team, objective, member):
+def test_the_teams_own_people_see_changes_to_their_forms(
+    client_for, team, objective, member, leader
+):
     """What only forms show: the company key results a new objective may move (leaders,
     a team without one) and who may own a key result (leaders are offered too)."""
-    leader = UserFactory(name="Lena Leader", is_leader=True)
     empty = TeamFactory(name="Platform")
     leader_client = client_for(leader)
     assert "Churn below two percent" not in page(leader_client, empty)
@@ -312,10 +317,11 @@ def test_signing_in_changes_no_page(team, member):
 
 
 def test_a_new_day_and_another_role_are_another_page(team, monkeypatch):
-    today = team_page.cache_key(team, "person:outside")
-    assert team_page.cache_key(team, "person:member") != today
-    monkeypatch.setattr(team_page.timezone, "localdate", lambda: date.today() + timedelta(days=1))
-    assert team_page.cache_key(team, "person:outside") != today
+    today = timezone.localdate()
+    key = team_page.cache_key(team, "person:outside")
+    assert team_page.cache_key(team, "person:member") != key
+    monkeypatch.setattr(team_page.timezone, "localdate", lambda: today + timedelta(days=1))
+    assert team_page.cache_key(team, "person:outside") != key
 
 
 def _tables_read(queries) -> set[str]:
