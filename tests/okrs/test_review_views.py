@@ -531,7 +531,7 @@ def test_exports_and_the_printable_page_keep_their_query_counts(
     assert page.text.count('class="print-okr"') == 2 + teams
 
 
-def test_a_large_json_export_comes_in_batches(cycle, objective, django_assert_num_queries):
+def test_a_large_json_export_comes_in_batches(cycle, objective):
     from okrs import exports, review_selectors
 
     make_teams(cycle, objective.aligned_to, 5)
