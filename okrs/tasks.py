@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from okrs import emails, reviews
+from okrs import emails
 from okrs.models import Comment, Objective
 from teams.tasks import RETRY
 
@@ -33,4 +33,7 @@ def send_comment_posted(*, comment_id: int) -> None:
 @shared_task
 def close_reviews_due() -> int:
     """Close the cycles whose review has ended (beat, hourly)."""
+    # Imported here: reviews builds on workflow, which enqueues these tasks.
+    from okrs import reviews
+
     return len(reviews.cycles_close_due())
