@@ -1,12 +1,46 @@
 import os
+from datetime import datetime
 
 import pytest
+import time_machine
 from django.test import Client
 
 from teams.models import Membership
 from tests.factories import MembershipFactory, TeamFactory, UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def _test_now() -> datetime | None:
+    """TEST_NOW: the moment (ISO 8601 with its UTC offset) the `dates` tests run at."""
+    value = os.environ.get("TEST_NOW", "").strip()
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise pytest.UsageError(f"TEST_NOW={value!r} is not an ISO 8601 datetime") from None
+    if moment.utcoffset() is None:
+        raise pytest.UsageError(f"TEST_NOW={value!r} needs its UTC offset, e.g. +01:00")
+    return moment
+
+
+TEST_NOW = _test_now()
+# TEST_NOW_ALL=1 travels every test, not only those marked `dates`: a test that fails only
+# then depends on the date without saying so (docs/testing.md).
+TEST_NOW_ALL = os.environ.get("TEST_NOW_ALL", "").lower() in ("1", "true", "yes")
+
+
+@pytest.fixture(autouse=True)
+def _travel_to_test_now(request):
+    """Tests marked `dates` run at TEST_NOW when it is set (the clock ticks on from
+    there), on the real clock otherwise. Autouse fixtures run before the others, so the
+    fixtures that read today's date read the travelled one."""
+    if TEST_NOW is None or not (TEST_NOW_ALL or request.node.get_closest_marker("dates")):
+        yield
+        return
+    with time_machine.travel(TEST_NOW, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)
