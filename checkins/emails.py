@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from checkins.models import CheckIn, EmailOutbox
 from checkins.selectors import signals_for_objectives
-from config.emails import absolute_url
+from core.emails import absolute_url
 from okrs import selectors as okr_selectors
 from okrs.models import Cycle, Objective
 from okrs.weeks import iso_week_label

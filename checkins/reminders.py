@@ -19,7 +19,7 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 
 from checkins.models import CheckIn, EmailOutbox
-from config.tasks import enqueue_on_commit
+from core.tasks import enqueue_on_commit
 from okrs.models import Cycle, Objective
 from okrs.weeks import week_start
 from teams.models import Membership, Team, User

@@ -14,9 +14,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from checkins.models import CheckIn, CheckInChange, CheckInEntry, Experiment, Obstacle
+from core.numbers import plain_number
 from okrs import services as okr_services
 from okrs.models import Cycle, KeyResult, Objective
-from okrs.templatetags.okrs import plain_number
 from okrs.weeks import week_start
 from teams.models import Team, User
 

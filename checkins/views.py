@@ -14,7 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from checkins import selectors, services
 from checkins.forms import AnswerForm, ExperimentForm, ObstacleForm
 from checkins.models import CheckIn, Experiment, Obstacle
-from config.htmx import CONFLICT, UNPROCESSABLE, is_fragment_request
+from core.htmx import CONFLICT, UNPROCESSABLE, is_fragment_request
+from core.http import error_text
 from okrs.services import StaleEdit
 from okrs.weeks import iso_week_label, parse_iso_week
 from teams.models import Team
@@ -46,7 +47,7 @@ def _unavailable(request: HttpRequest, team: Team, week: date, error: Validation
     return render(
         request,
         "checkins/unavailable.html",
-        {"team": team, "week_label": iso_week_label(week), "reason": " ".join(error.messages)},
+        {"team": team, "week_label": iso_week_label(week), "reason": error_text(error)},
         status=400,
     )
 
@@ -107,7 +108,7 @@ def checkin_save(request: HttpRequest, slug: str, week: str) -> HttpResponse:
         checkin = services.checkin_get_or_create(team=team, week=monday, author=request.user)
     except ValidationError as error:
         if is_fragment_request(request):
-            return HttpResponse(" ".join(error.messages), status=UNPROCESSABLE)
+            return HttpResponse(error_text(error), status=UNPROCESSABLE)
         return _unavailable(request, team, monday, error)
 
     field = request.POST.get("field")
@@ -123,9 +124,7 @@ def checkin_save(request: HttpRequest, slug: str, week: str) -> HttpResponse:
         except services.FieldConflict as conflict:
             return _saved(request, status=CONFLICT, field=field, current=conflict.current)
         except ValidationError as error:
-            return _saved(
-                request, status=UNPROCESSABLE, field=field, error=" ".join(error.messages)
-            )
+            return _saved(request, status=UNPROCESSABLE, field=field, error=error_text(error))
         return _saved(request, field=field, value=saved.value, draft=not checkin.is_submitted)
 
     # Without JavaScript: the whole form at once, each field against its own base.
@@ -142,7 +141,7 @@ def checkin_save(request: HttpRequest, slug: str, week: str) -> HttpResponse:
         except services.FieldConflict:
             conflicts.append(name)
         except ValidationError as error:
-            errors.append(" ".join(error.messages))
+            errors.append(error_text(error))
     if conflicts:
         messages.warning(
             request,
@@ -178,7 +177,7 @@ def checkin_submit(request: HttpRequest, slug: str, week: str) -> HttpResponse:
     try:
         services.checkin_submit(checkin=checkin, author=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(
             request, "Check-in submitted. You can still correct it this week; changes are kept."
@@ -212,7 +211,7 @@ def obstacle_create(request: HttpRequest, slug: str) -> HttpResponse:
                 author=request.user,
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
         else:
             help_team = form.cleaned_data["help_team"]
             messages.success(
@@ -242,7 +241,7 @@ def obstacle_focus(request: HttpRequest, obstacle_id: int) -> HttpResponse:
     try:
         services.obstacle_focus(obstacle=obstacle)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     return _back(request, obstacle.team)
 
 
@@ -253,7 +252,7 @@ def obstacle_resolve(request: HttpRequest, obstacle_id: int) -> HttpResponse:
     try:
         services.obstacle_resolve(obstacle=obstacle)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, "Obstacle resolved.")
     return _back(request, obstacle.team)
@@ -277,7 +276,7 @@ def obstacle_answer(request: HttpRequest, obstacle_id: int) -> HttpResponse:
             obstacle=obstacle, answer=form.cleaned_data["answer"], author=request.user
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, f"Answer sent: {obstacle.team} sees it resolved.")
     return _back(request, obstacle.help_team)

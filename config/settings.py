@@ -143,18 +143,18 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # How many reverse proxies stand in front of the app and append to X-Forwarded-For.
-# 0 (the default) ignores the header: anyone could write it. See config/client_ip.py.
+# 0 (the default) ignores the header: anyone could write it. See core/client_ip.py.
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 
 # Lock sign-in after repeated failures (django-axes), separately per email address and
 # per client address: guessing one account's password and trying one password on many
-# accounts are both stopped. The client address comes from config.client_ip, which
+# accounts are both stopped. The client address comes from core.client_ip, which
 # reads X-Forwarded-For only as far as NUM_PROXIES trusts it; behind a proxy without
 # NUM_PROXIES every visitor would share the proxy's address.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
 AXES_USERNAME_FORM_FIELD = "username"
 # A success does not wipe the failures: with the per-address count, anyone could
 # otherwise clear their address's count by signing in to their own account between guesses.
@@ -230,7 +230,7 @@ if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
 MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": _mailer_options}}
 if not env.str("EMAIL_URL", default=""):
     # Development: print to the console and keep a copy for the mailbox at /dev/mailbox/.
-    MAILERS["default"] = {"BACKEND": "config.mail.DevMailboxBackend", "OPTIONS": {}}
+    MAILERS["default"] = {"BACKEND": "core.mail.DevMailboxBackend", "OPTIONS": {}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Lean OKRs <okrs@example.com>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from config import views
+from core import views
 from dashboard import views as dashboard_views
 
 admin.site.site_header = "Lean OKRs administration"

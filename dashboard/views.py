@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django_htmx.http import push_url
 
-from config.htmx import is_fragment_request, render_page_or_fragment
+from core.htmx import is_fragment_request, render_page_or_fragment
 from dashboard import overview as overview_selectors
 from dashboard.selectors import STATES, Filters, dashboard_get
 from okrs import selectors as okr_selectors

@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from core.numbers import plain_number
 from okrs.models import Cycle, KeyResult, KeyResultUpdate
-from okrs.templatetags.okrs import plain_number
 from okrs.weeks import cycle_fraction, iso_week_label, pace_value
 
 WIDTH, HEIGHT, CONFIDENCE_HEIGHT, PAD = 320, 120, 56, 8

@@ -13,10 +13,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from core.numbers import plain_number
 from okrs import review_selectors
 from okrs.models import Cycle, KeyResult, Objective
 from okrs.progress import objective_progress
-from okrs.templatetags.okrs import plain_number
 
 CSV_COLUMNS = [
     "team",

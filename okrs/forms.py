@@ -1,9 +1,9 @@
 from django import forms
 from django.db.models import Q
 
+from core.numbers import plain_number
 from okrs.models import Comment, Cycle, KeyResult, Objective, Retrospective
 from okrs.services import KeyResultData
-from okrs.templatetags.okrs import plain_number
 from teams.models import User
 
 

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_http_methods
 
-from config.htmx import UNPROCESSABLE, is_fragment_request, render_page_or_fragment
+from core.htmx import UNPROCESSABLE, is_fragment_request, render_page_or_fragment
 from okrs import services
 from okrs.forms import RecordForm
 from okrs.views import _get_key_result_for_editor, _okr_changed, _okr_page

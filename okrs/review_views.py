@@ -11,21 +11,17 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from config.htmx import CONFLICT, UNPROCESSABLE, is_fragment_request
+from core.htmx import CONFLICT, UNPROCESSABLE, is_fragment_request
+from core.http import error_text
+from core.numbers import plain_number
 from okrs import exports, review_selectors, reviews
 from okrs.contexts import may_edit_key_results
 from okrs.forms import CarryForwardForm, RetrospectiveForm, ReviewStartForm, ScoreForm
 from okrs.models import Cycle, KeyResult, Objective
 from okrs.progress import objective_progress
 from okrs.services import StaleEdit
-from okrs.templatetags.okrs import plain_number
 from okrs.views import _get_cycle_for_leader, _rebase
 from teams.permissions import speaks_for_team
-
-
-def _errors(error: ValidationError) -> str:
-    return " ".join(error.messages)
-
 
 # --- the review phase ---------------------------------------------------------------
 
@@ -41,7 +37,7 @@ def cycle_review_start(request: HttpRequest, cycle_id: int) -> HttpResponse:
         try:
             reviews.cycle_review_start(cycle=cycle, review_until=form.cleaned_data["review_until"])
         except ValidationError as error:
-            messages.error(request, _errors(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(
                 request,

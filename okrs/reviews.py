@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core.numbers import plain_number
 from okrs.models import (
     TEXT_MAX_LENGTH,
     Cycle,
@@ -33,7 +34,6 @@ from okrs.services import (
     _shown,
     cycle_close,
 )
-from okrs.templatetags.okrs import plain_number
 from okrs.workflow import _create_team_objective
 from teams.audit import audit
 from teams.models import AuditEvent, Team, User

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max
 from django.utils import timezone
 
+from core.numbers import plain_number
 from okrs.models import (
     MAX_KEY_RESULTS,
     Cycle,
@@ -17,7 +18,6 @@ from okrs.models import (
     Objective,
     ObjectiveEvent,
 )
-from okrs.templatetags.okrs import plain_number
 from okrs.weeks import week_start
 from teams.models import User
 

@@ -66,7 +66,7 @@ CSRF_PLACEHOLDER = "csrf-token-of-this-request"
 CSRF_INPUT = 'name="csrfmiddlewaretoken" value="{}"'
 CACHE_SECONDS = 24 * 60 * 60  # the key holds the day: a day at most
 # The code whose output is cached: a change to any of it is a new key.
-RENDERING_CODE = ("templates", "okrs", "checkins", "teams", "config")
+RENDERING_CODE = ("templates", "core", "okrs", "checkins", "teams", "dashboard", "config")
 
 
 @functools.cache

@@ -8,7 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from config.htmx import UNPROCESSABLE, is_fragment_request, render_page_or_fragment
+from core.htmx import UNPROCESSABLE, is_fragment_request, render_page_or_fragment
+from core.http import error_text
 from okrs import selectors, team_page, workflow
 from okrs.contexts import team_okr_context
 from okrs.forms import (
@@ -185,7 +186,7 @@ def _workflow_step(
     try:
         step(objective=objective, actor=request.user, **kwargs)
     except ValidationError as error:
-        return _okr_changed(request, objective, "", error=" ".join(error.messages))
+        return _okr_changed(request, objective, "", error=error_text(error))
     if audit_action:
         audit(request, audit_action, f"{objective.team}: {objective.title}")
     return _okr_changed(request, objective, done)

@@ -11,13 +11,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from config.htmx import (
+from core.htmx import (
     CONFLICT,
     UNPROCESSABLE,
     is_fragment_request,
     render_fragment_into,
     render_page_or_fragment,
 )
+from core.http import error_text
 from okrs import selectors, services
 from okrs.contexts import (
     company_okr_context,
@@ -185,7 +186,7 @@ def cycle_activate(request: HttpRequest, cycle_id: int) -> HttpResponse:
     try:
         services.cycle_activate(cycle=cycle)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, f"“{cycle.name}” is now the active cycle.")
     return redirect("okrs:cycle-detail", cycle_id=cycle.pk)
@@ -198,7 +199,7 @@ def cycle_close(request: HttpRequest, cycle_id: int) -> HttpResponse:
     try:
         services.cycle_close(cycle=cycle)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         audit(request, AuditEvent.Action.CYCLE_CLOSED, cycle.name)
         messages.success(request, f"“{cycle.name}” is closed.")
@@ -407,7 +408,7 @@ def key_result_delete(request: HttpRequest, key_result_id: int) -> HttpResponse:
                 reason=request.POST.get("reason", "")[:1000],
             )
         except ValidationError as refusal:
-            error = " ".join(refusal.messages)
+            error = error_text(refusal)
             if not needs_reason:
                 return _okr_changed(request, objective, "", error=error)
         else:
@@ -436,5 +437,5 @@ def key_result_move(request: HttpRequest, key_result_id: int) -> HttpResponse:
             key_result=key_result, direction=request.POST.get("direction", ""), actor=request.user
         )
     except ValidationError as error:
-        return _okr_changed(request, objective, "", error=" ".join(error.messages))
+        return _okr_changed(request, objective, "", error=error_text(error))
     return _okr_changed(request, objective, "Key results reordered.")

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from config.tasks import enqueue_on_commit
+from core.tasks import enqueue_on_commit
 from okrs import tasks
 from okrs.models import Comment, Cycle, KeyResult, KeyResultUpdate, Objective, ObjectiveEvent
 from okrs.services import (

@@ -4,7 +4,7 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from config.client_ip import client_ip
+from core.client_ip import client_ip
 from teams.models import AuditEvent
 
 

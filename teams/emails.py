@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from config.emails import absolute_url, send_templated_email
+from core.emails import absolute_url, send_templated_email
 from teams.models import Invitation, Membership
 
 

@@ -3,9 +3,9 @@ import logging
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
-from config.client_ip import client_ip
-from config.ratelimit import rate_limited
-from config.tasks import enqueue_on_commit
+from core.client_ip import client_ip
+from core.ratelimit import rate_limited
+from core.tasks import enqueue_on_commit
 from teams.models import Membership, Team
 from teams.tasks import send_password_reset
 

@@ -92,7 +92,7 @@ def invitation_create(*, team: Team, email: str, role: str, invited_by: User) ->
     Someone who already has an account is added straight away (and told so by email);
     anyone else gets a single-use link that expires after seven days.
     """
-    from config.tasks import enqueue_on_commit
+    from core.tasks import enqueue_on_commit
     from teams import tasks
 
     email = User.objects.normalize_email(email).strip().lower()

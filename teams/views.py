@@ -10,9 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from config.client_ip import client_ip
-from config.htmx import UNPROCESSABLE
-from config.ratelimit import rate_limited
+from core.client_ip import client_ip
+from core.htmx import UNPROCESSABLE
+from core.http import error_text
+from core.ratelimit import rate_limited
 from teams import services
 from teams.audit import audit
 from teams.forms import (
@@ -153,7 +154,7 @@ def membership_remove(request: HttpRequest, slug: str, membership_id: int) -> Ht
     try:
         services.membership_remove(membership=membership)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         audit(request, AuditEvent.Action.MEMBER_REMOVED, f"{membership.user.email} from {team}")
         messages.success(request, f"{membership.user} is no longer in {team}.")
@@ -171,7 +172,7 @@ def membership_role(request: HttpRequest, slug: str, membership_id: int) -> Http
     try:
         services.membership_set_role(membership=membership, role=form.cleaned_data["role"])
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         audit(
             request,

@@ -46,7 +46,7 @@ def test_the_development_mailbox_shows_sent_mail_to_superusers_only(
     from teams.models import User
 
     settings.DEV_MAILBOX_DIR = str(tmp_path)
-    settings.MAILERS = {"default": {"BACKEND": "config.mail.DevMailboxBackend", "OPTIONS": {}}}
+    settings.MAILERS = {"default": {"BACKEND": "core.mail.DevMailboxBackend", "OPTIONS": {}}}
     send_mail("Check-in time for Onboarding", "Open the check-in", None, ["mia@example.com"])
     assert len(list(tmp_path.glob("*.eml"))) == 1
     assert client_for(leader).get("/dev/mailbox/").status_code == 403

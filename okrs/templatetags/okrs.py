@@ -1,18 +1,8 @@
-from decimal import Decimal
-
 from django import template
 
+from core.numbers import plain_number
+
 register = template.Library()
-
-
-def plain_number(value: Decimal | int | float | None) -> str:
-    """21.5000 → "21.5", 100.0000 → "100" (never "1E+2")."""
-    if value is None or value == "":
-        return ""
-    if not isinstance(value, Decimal):
-        value = Decimal(str(value))
-    text = format(value.normalize(), "f")
-    return "0" if text in ("-0", "") else text
 
 
 register.filter("number", plain_number)

@@ -48,6 +48,6 @@ def test_objective_progress_is_the_mean_of_its_key_results():
     [(D("21.0000"), "21"), (D("100.0000"), "100"), (D("6.5000"), "6.5"), (D("-0"), "0")],
 )
 def test_numbers_are_shown_plainly(value, shown):
-    from okrs.templatetags.okrs import plain_number
+    from core.numbers import plain_number
 
     assert plain_number(value) == shown

@@ -9,7 +9,7 @@ from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from config.client_ip import client_ip
+from core.client_ip import client_ip
 from teams.models import AuditEvent, Invitation
 from tests.factories import PASSWORD, UserFactory
 

@@ -1,6 +1,7 @@
 """htmx plumbing in one place: full page or fragment, and meaningful status codes."""
 
 from dataclasses import dataclass
+from http import HTTPStatus
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -9,8 +10,8 @@ from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django_htmx.http import reswap, retarget
 
-UNPROCESSABLE = 422  # the form is re-rendered with its errors
-CONFLICT = 409  # a stale edit: the current values are shown beside the editor's
+UNPROCESSABLE = HTTPStatus.UNPROCESSABLE_ENTITY  # the form is re-rendered with its errors
+CONFLICT = HTTPStatus.CONFLICT  # a stale edit: the current values beside the editor's
 
 
 def is_fragment_request(request: HttpRequest) -> bool:

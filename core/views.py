@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from config.mail import MAILBOX_BACKEND, read_mailbox
+from core.mail import MAILBOX_BACKEND, read_mailbox
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
-MAILBOX_BACKEND = "config.mail.DevMailboxBackend"
+MAILBOX_BACKEND = "core.mail.DevMailboxBackend"
 
 
 def mailbox_folder() -> Path:
