@@ -1,45 +1,21 @@
-from datetime import date
+"""Factories of the okrs app: cycles, objectives, key results and what happens to them."""
+
+from datetime import date, timedelta
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
-from okrs.models import Cycle, KeyResult, Objective
-from teams.models import Membership, Team, User
-
-PASSWORD = "correct-horse-battery"
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = User
-        skip_postgeneration_save = True
-
-    email = factory.Sequence(lambda n: f"person{n}@example.com")
-    name = factory.Faker("name")
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
-
-    @factory.post_generation
-    def save_password(obj, create, extracted, **kwargs):  # noqa: N805
-        if create:
-            obj.save()
-
-
-class TeamFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Team
-
-    name = factory.Sequence(lambda n: f"Team {n}")
-    slug = factory.Sequence(lambda n: f"team-{n}")
-    purpose = "Moves the company OKR."
-
-
-class MembershipFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Membership
-
-    team = factory.SubFactory(TeamFactory)
-    user = factory.SubFactory(UserFactory)
-    role = Membership.Role.MEMBER
+from okrs.models import (
+    Comment,
+    Cycle,
+    KeyResult,
+    KeyResultUpdate,
+    Objective,
+    ObjectiveEvent,
+    Retrospective,
+)
+from tests.factories.teams import TeamFactory
 
 
 class CycleFactory(factory.django.DjangoModelFactory):
@@ -95,3 +71,45 @@ class TeamObjectiveFactory(factory.django.DjangoModelFactory):
             or CompanyObjectiveFactory(cycle=o.cycle)
         )
     )
+
+
+class KeyResultUpdateFactory(factory.django.DjangoModelFactory):
+    """A recorded value (the key result's current one unless given) for this week."""
+
+    class Meta:
+        model = KeyResultUpdate
+
+    key_result = factory.SubFactory(KeyResultFactory)
+    value = factory.LazyAttribute(lambda o: o.key_result.current_value)
+    week_start = factory.LazyFunction(
+        lambda: timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+    )
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """A comment on a team objective, without an author unless given."""
+
+    class Meta:
+        model = Comment
+
+    objective = factory.SubFactory(TeamObjectiveFactory)
+    body = factory.Sequence(lambda n: f"Comment {n}")
+
+
+class ObjectiveEventFactory(factory.django.DjangoModelFactory):
+    """A line of an objective's history, without an actor unless given."""
+
+    class Meta:
+        model = ObjectiveEvent
+
+    objective = factory.SubFactory(TeamObjectiveFactory)
+    verb = ObjectiveEvent.Verb.DEFINED
+
+
+class RetrospectiveFactory(factory.django.DjangoModelFactory):
+    """An objective's retrospective, empty unless its texts are given."""
+
+    class Meta:
+        model = Retrospective
+
+    objective = factory.SubFactory(TeamObjectiveFactory, state=Objective.State.COMMITTED)
