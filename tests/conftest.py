@@ -3,12 +3,9 @@ from datetime import datetime
 
 import pytest
 import time_machine
-from django.test import Client
 
-from teams.models import Membership
-from tests.factories import MembershipFactory, TeamFactory, UserFactory
-
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+# The shared fixtures, per app (tests/fixtures/); the autouse ones stay here.
+pytest_plugins = ["tests.fixtures.teams", "tests.fixtures.okrs", "tests.fixtures.checkins"]
 
 
 def _test_now() -> datetime | None:
@@ -57,58 +54,6 @@ def _fresh_rate_limits():
 
     for cache in caches.all():
         cache.clear()
-
-
-@pytest.fixture
-def team(db):
-    return TeamFactory(name="Onboarding", slug="onboarding")
-
-
-@pytest.fixture
-def leader(db):
-    return UserFactory(email="leader@example.com", name="Lena Leader", is_leader=True)
-
-
-@pytest.fixture
-def lead(team):
-    membership = MembershipFactory(team=team, role=Membership.Role.LEAD)
-    return membership.user
-
-
-@pytest.fixture
-def member(team):
-    return MembershipFactory(team=team, role=Membership.Role.MEMBER).user
-
-
-@pytest.fixture
-def outsider(db):
-    """Signed in, but in no team and not a leader."""
-    return UserFactory(email="outsider@example.com")
-
-
-def _client_for(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
-
-
-@pytest.fixture
-def client_for():
-    return _client_for
-
-
-@pytest.fixture
-def role_client(request, leader, lead, member, outsider):
-    """A client signed in as the role named by the test's parameter (or anonymous)."""
-    users = {
-        "anonymous": None,
-        "outsider": outsider,
-        "member": member,
-        "lead": lead,
-        "leader": leader,
-    }
-    return _client_for(users[request.param])
 
 
 @pytest.fixture(autouse=True)

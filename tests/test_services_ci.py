@@ -1,7 +1,5 @@
 """The real services behind the suite: in CI they must be there, never skipped."""
 
-import os
-
 import pytest
 from django.conf import settings
 from django.core import mail
@@ -10,8 +8,7 @@ from django.db import connection
 from config.celery import app as celery_app
 from teams.tasks import send_password_reset
 from tests.factories import UserFactory
-
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+from tests.helpers import IN_CI
 
 
 @pytest.mark.django_db

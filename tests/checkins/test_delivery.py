@@ -1,49 +1,21 @@
 """Reminder delivery against a real SMTP server: exactly once, whatever happens."""
 
 import logging
-import os
 import subprocess
 import sys
 import threading
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.db import connection
 
+from bench.data import DUE, make_due_teams
 from checkins import reminders
 from checkins.models import EmailOutbox
-from tests.checkins.conftest import DUE, SMTPServer, free_port, make_due_teams
+from tests.fixtures.checkins import SMTPServer, child_env, free_port
+from tests.helpers import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 TICK = DUE + timedelta(minutes=2)
-
-
-def database_url_for_children() -> str:
-    """The URL of the test database, for processes the test starts."""
-    db = connection.settings_dict
-    if connection.vendor == "postgresql":
-        auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-        return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    return f"sqlite:///{db['NAME']}"
-
-
-def child_env(**extra) -> dict:
-    env = {
-        "PATH": os.environ["PATH"],
-        "DEBUG": "true",
-        "SECRET_KEY": "tests-only-not-secret",
-        "DATABASE_URL": database_url_for_children(),
-        "CELERY_TASK_ALWAYS_EAGER": "true",
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "PYTHONUNBUFFERED": "1",
-        "LOG_LEVEL": "WARNING",
-    }
-    for key in ("REDIS_URL", "HOME"):
-        if os.environ.get(key):
-            env[key] = os.environ[key]
-    env.update(extra)
-    return env
 
 
 @pytest.mark.django_db(transaction=True)

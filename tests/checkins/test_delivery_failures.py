@@ -13,14 +13,14 @@ import pytest
 from django.conf import settings as django_settings
 from django.urls import reverse
 
+from bench.data import DUE, make_due_teams
 from checkins import reminders
 from checkins.models import CheckIn, EmailOutbox
 from config.celery import app as celery_app
 from okrs.models import Objective
-from tests.checkins.conftest import DUE, free_port, make_due_teams
-from tests.checkins.test_delivery import ROOT, child_env
+from tests.fixtures.checkins import child_env, free_port
+from tests.helpers import IN_CI, ROOT
 
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 TICK = DUE + timedelta(minutes=2)
 
 

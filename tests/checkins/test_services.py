@@ -7,69 +7,44 @@ from decimal import Decimal as D
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.utils import timezone
 
 from checkins import selectors, services
 from checkins.models import CheckIn, CheckInChange, Experiment, Obstacle
 from okrs.charts import key_result_chart, weekly_series
-from okrs.models import Cycle, KeyResultUpdate, Objective
+from okrs.models import KeyResultUpdate, Objective
 from okrs.services import key_result_record
 from okrs.weeks import cycle_fraction, iso_week_label, pace_value, parse_iso_week, week_start
 from tests.factories import (
-    CycleFactory,
     KeyResultFactory,
     MembershipFactory,
     TeamFactory,
     TeamObjectiveFactory,
     UserFactory,
 )
+from tests.fixtures.checkins import experiment_data
+from tests.fixtures.okrs import (
+    DAY_ONE_INVOICING,
+    SETUP_STEPS,
+    committed_objective,
+    cycle_around,
+    key_results_of,
+)
 
 State = Objective.State
 
 
 @pytest.fixture
-def today():
-    return timezone.localdate()
-
-
-@pytest.fixture
 def cycle(db, today):
-    return CycleFactory(
-        status=Cycle.Status.ACTIVE,
-        start_date=today - timedelta(days=70),
-        end_date=today + timedelta(days=20),
-    )
+    return cycle_around(today, before=70, after=20)
 
 
 @pytest.fixture
 def objective(cycle, team):
-    objective = TeamObjectiveFactory(cycle=cycle, team=team, state=State.COMMITTED)
-    KeyResultFactory(
-        objective=objective,
-        title="Day-one invoicing",
-        start_value=D(18),
-        target_value=D(50),
-        current_value=D(18),
-        position=1,
-    )
-    KeyResultFactory(
-        objective=objective,
-        title="Setup steps",
-        kind="decrease",
-        start_value=D(9),
-        target_value=D(3),
-        current_value=D(9),
-        position=2,
-    )
-    return objective
-
-
-def krs(objective):
-    return list(objective.key_results.order_by("position"))
+    return committed_objective(cycle, team, DAY_ONE_INVOICING, SETUP_STEPS)
 
 
 def fill(checkin, objective, author, values):
-    for kr, (value, confidence) in zip(krs(objective), values, strict=True):
+    for kr, (value, confidence) in zip(key_results_of(objective), values, strict=True):
         services.checkin_save_field(
             checkin=checkin, field=f"entry-{kr.pk}-value", value=str(value), base="", author=author
         )
@@ -123,7 +98,7 @@ def test_draft_submit_and_history(objective, member, lead, today):
         _submit_incomplete(objective, member, week)
     checkin = services.checkin_submit(checkin=checkin, author=lead)
     assert checkin.is_submitted and checkin.submitted_by == lead
-    first, second = krs(objective)
+    first, second = key_results_of(objective)
     assert (first.current_value, first.confidence) == (D(27), 6)
     assert (second.current_value, second.confidence) == (D(7), 8)
     assert KeyResultUpdate.objects.filter(week_start=week).count() == 2
@@ -200,7 +175,7 @@ def test_bad_entry_input_is_refused(objective, member, today, field, value, mess
     checkin = services.checkin_get_or_create(
         team=objective.team, week=week_start(today), author=member
     )
-    kr = krs(objective)[0]
+    kr = key_results_of(objective)[0]
     with pytest.raises(ValidationError, match=message):
         services.checkin_save_field(
             checkin=checkin, field=f"entry-{kr.pk}-{field}", value=value, base="", author=member
@@ -281,7 +256,7 @@ def test_two_first_saves_at_the_same_moment_make_one_checkin(objective, member, 
 
 @pytest.mark.django_db
 def test_key_result_record_appends_and_the_key_result_follows(objective, member):
-    kr = krs(objective)[0]
+    kr = key_results_of(objective)[0]
     key_result_record(key_result=kr, value=D(20), confidence=6, comment="", author=member)
     key_result_record(key_result=kr, value=D(22), confidence=5, comment="slower", author=member)
     kr.refresh_from_db()
@@ -300,7 +275,7 @@ def test_key_result_record_appends_and_the_key_result_follows(objective, member)
 
 @pytest.mark.django_db
 def test_the_chart_holds_the_points_it_must(objective, member, today):
-    kr = krs(objective)[0]
+    kr = key_results_of(objective)[0]
     cycle = objective.cycle
     weeks = [week_start(today) - timedelta(weeks=n) for n in (2, 1, 0)]
     for week, value, confidence in zip(weeks, (20, 23, 27), (6, 7, 5), strict=True):
@@ -332,7 +307,7 @@ def test_the_chart_holds_the_points_it_must(objective, member, today):
 
 @pytest.mark.django_db
 def test_signals(objective, member, today):
-    first, second = krs(objective)
+    first, second = key_results_of(objective)
     monday = week_start(today)
     for n, (a, ca, b, cb) in enumerate(
         [(20, 6, 8, 9), (22, 8, 8, 8), (24, 9, 8, 8), (26, 9, 8, 4)]
@@ -345,7 +320,7 @@ def test_signals(objective, member, today):
             key_result=second, value=D(b), confidence=cb, comment="", author=member, week=week
         )
     objective.refresh_from_db()
-    key_results = krs(objective)
+    key_results = key_results_of(objective)
     series = weekly_series(key_results)
     for kr in key_results:
         kr.objective = objective
@@ -366,9 +341,8 @@ def test_signals(objective, member, today):
 
 
 @pytest.mark.django_db
-def test_help_between_teams(objective, member):
-    payments = TeamFactory(slug="payments", name="Payments")
-    helper = MembershipFactory(team=payments).user
+def test_help_between_teams(objective, member, payments, stranger):
+    helper = stranger  # of Payments
     obstacle = services.obstacle_add(
         team=objective.team,
         description="Bank checks take 3 days",
@@ -408,9 +382,9 @@ def test_one_obstacle_in_focus(objective, member):
 
 @pytest.mark.django_db
 def test_experiments(objective, member):
-    kr = krs(objective)[0]
-    data = services.ExperimentData(
-        key_result=kr,
+    kr = key_results_of(objective)[0]
+    data = experiment_data(
+        kr,
         belief="a pre-filled sample invoice",
         outcome="more day-one invoices",
         signal="+5 points",

@@ -12,41 +12,18 @@ from checkins.models import CheckIn, Experiment, Obstacle
 from okrs.models import Cycle, KeyResultUpdate, Objective
 from okrs.services import key_result_record
 from okrs.weeks import iso_week_label, week_start
-from tests.factories import (
-    CycleFactory,
-    KeyResultFactory,
-    MembershipFactory,
-    TeamFactory,
-    TeamObjectiveFactory,
-)
+from tests.factories import ExperimentFactory, KeyResultFactory, ObstacleFactory
+from tests.fixtures.okrs import DAY_ONE_INVOICING, committed_objective, cycle_around
+from tests.helpers import HX, ROLES, role_of
 
 pytestmark = pytest.mark.django_db
-ROLES = ["anonymous", "outsider", "member", "lead", "leader"]
-HX = {"HTTP_HX_REQUEST": "true"}
-
-
-def role_of(request) -> str:
-    return request.node.callspec.params["role_client"]
 
 
 @pytest.fixture
-def objective(team):
-    today = timezone.localdate()
-    cycle = CycleFactory(
-        status=Cycle.Status.ACTIVE,
-        start_date=today - timedelta(days=90),
-        end_date=today + timedelta(days=10),
-    )
-    objective = TeamObjectiveFactory(cycle=cycle, team=team, state=Objective.State.COMMITTED)
-    KeyResultFactory(
-        objective=objective,
-        title="Day-one invoicing",
-        start_value=D(18),
-        target_value=D(50),
-        current_value=D(18),
-        position=1,
-    )
-    return objective
+def objective(team, today):
+    """Onboarding's committed objective with one key result, in a cycle ending soon."""
+    cycle = cycle_around(today, before=90, after=10)
+    return committed_objective(cycle, team, DAY_ONE_INVOICING)
 
 
 @pytest.fixture
@@ -182,7 +159,7 @@ def test_no_checkin_before_the_objective_is_committed(client_for, member, object
 
 @pytest.mark.parametrize("role_client", ROLES, indirect=True)
 def test_obstacles_belong_to_the_team_and_help_is_answered_by_the_asked_team(
-    role_client, request, objective
+    role_client, request, objective, payments
 ):
     role = role_of(request)
     team = objective.team
@@ -193,10 +170,7 @@ def test_obstacles_belong_to_the_team_and_help_is_answered_by_the_asked_team(
     assert response.status_code == (302 if role in {"anonymous", "member", "lead"} else 403)
     assert Obstacle.objects.exists() is (role in {"member", "lead"})
 
-    payments = TeamFactory(slug="payments", name="Payments")
-    request_ = Obstacle.objects.create(
-        team=payments, description="Need onboarding data", help_team=team
-    )
+    request_ = ObstacleFactory(team=payments, description="Need onboarding data", help_team=team)
     response = role_client.post(
         reverse("checkins:obstacle-answer", args=[request_.pk]),
         {f"answer{request_.pk}-answer": "Here it is"},
@@ -206,9 +180,8 @@ def test_obstacles_belong_to_the_team_and_help_is_answered_by_the_asked_team(
     assert (request_.resolved_at is not None) is (role in {"member", "lead"})
 
 
-def test_a_team_cannot_answer_its_own_request(client_for, member, objective):
-    payments = TeamFactory(slug="payments", name="Payments")
-    mine = Obstacle.objects.create(team=objective.team, description="x", help_team=payments)
+def test_a_team_cannot_answer_its_own_request(client_for, member, objective, payments):
+    mine = ObstacleFactory(team=objective.team, description="x", help_team=payments)
     response = client_for(member).post(
         reverse("checkins:obstacle-answer", args=[mine.pk]), {f"answer{mine.pk}-answer": "x"}
     )
@@ -238,7 +211,7 @@ def test_experiments_are_the_teams(role_client, request, objective):
 
 def test_experiment_stale_edit_gets_409(client_for, member, lead, objective):
     kr = objective.key_results.first()
-    experiment = Experiment.objects.create(
+    experiment = ExperimentFactory(
         team=objective.team, key_result=kr, belief="b", outcome="o", signal="s"
     )
     edit = reverse("checkins:experiment-edit", args=[experiment.pk])
@@ -292,7 +265,7 @@ def test_team_page_with_twelve_weeks_of_history_keeps_its_query_count(
                 key_result=kr, value=D(20 + n), confidence=5, comment="", author=member, week=week
             )
         CheckIn.objects.filter(pk=checkin.pk).update(state="submitted")
-        Experiment.objects.create(
+        ExperimentFactory(
             team=team,
             key_result=objective.key_results.first(),
             belief=f"b{n}",
@@ -300,7 +273,7 @@ def test_team_page_with_twelve_weeks_of_history_keeps_its_query_count(
             signal="s",
             status="running",
         )
-        Obstacle.objects.create(team=team, description=f"Obstacle {n}")
+        ObstacleFactory(team=team, description=f"Obstacle {n}")
     client = client_for(member)
     with django_assert_num_queries(15):
         response = client.get(reverse("okrs:team-detail", args=[team.slug]))
@@ -323,8 +296,7 @@ def test_checkin_page_query_count_is_flat(
         assert client.get(url("week", objective.team, week)).status_code == 200
 
 
-def test_another_teams_member_is_an_outsider(client_for, objective, week):
-    stranger = MembershipFactory(team=TeamFactory(slug="payments", name="Payments")).user
+def test_another_teams_member_is_an_outsider(client_for, objective, week, stranger):
     field = kr_field(objective)
     response = client_for(stranger).post(
         url("save", objective.team, week), {"field": field, field: "99"}, **HX
@@ -340,10 +312,9 @@ def test_home_page_shows_signals_under_the_company_key_results(client_for, leade
     assert "This week&#x27;s check-in is missing." in html
 
 
-def test_both_teams_see_a_help_request_resolved(client_for, member, objective):
-    payments = TeamFactory(slug="payments", name="Payments")
-    helper = MembershipFactory(team=payments).user
-    obstacle = Obstacle.objects.create(
+def test_both_teams_see_a_help_request_resolved(client_for, member, objective, payments, stranger):
+    helper = stranger  # of Payments
+    obstacle = ObstacleFactory(
         team=objective.team, description="Bank checks take 3 days", help_team=payments
     )
     payments_page = reverse("okrs:team-detail", args=["payments"])
@@ -358,8 +329,7 @@ def test_both_teams_see_a_help_request_resolved(client_for, member, objective):
     assert "Help we gave" in theirs and "We verify the same day now" in theirs
 
 
-def test_a_refusal_explains_itself(client_for, objective, week):
-    stranger = MembershipFactory(team=TeamFactory(slug="payments", name="Payments")).user
+def test_a_refusal_explains_itself(client_for, objective, week, stranger):
     response = client_for(stranger).post(url("submit", objective.team, week))
     assert response.status_code == 403
     assert "Only the team&#x27;s members fill in its check-in." in response.content.decode()

@@ -38,21 +38,19 @@ def test_one_open_team_objective_per_team_and_cycle():
     first = TeamObjectiveFactory()
     cycle, team, kr = first.cycle, first.team, first.aligned_to
     with pytest.raises(IntegrityError), transaction.atomic():
-        Objective.objects.create(cycle=cycle, level="team", team=team, title="2", aligned_to=kr)
+        TeamObjectiveFactory(cycle=cycle, team=team, title="2", aligned_to=kr)
     # An archived objective does not count.
     Objective.objects.filter(team=team).update(state=Objective.State.ARCHIVED)
-    Objective.objects.create(cycle=cycle, level="team", team=team, title="2", aligned_to=kr)
+    TeamObjectiveFactory(cycle=cycle, team=team, title="2", aligned_to=kr)
 
 
 def test_a_team_objective_is_aligned_to_a_company_key_result():
     with pytest.raises(IntegrityError), transaction.atomic():
-        Objective.objects.create(
-            cycle=CycleFactory(), level="team", team=TeamFactory(), title="Unaligned"
+        TeamObjectiveFactory(
+            cycle=CycleFactory(), team=TeamFactory(), title="Unaligned", aligned_to=None
         )
 
 
 def test_a_company_objective_has_no_team():
     with pytest.raises(IntegrityError), transaction.atomic():
-        Objective.objects.create(
-            cycle=CycleFactory(), level="company", team=TeamFactory(), title="Wrong"
-        )
+        CompanyObjectiveFactory(cycle=CycleFactory(), team=TeamFactory(), title="Wrong")

@@ -12,22 +12,9 @@ from tests.factories import (
     KeyResultFactory,
     TeamObjectiveFactory,
 )
+from tests.fixtures.okrs import key_result_data as kr_data
 
 pytestmark = pytest.mark.django_db
-
-
-def kr_data(**overrides) -> services.KeyResultData:
-    values = {
-        "title": "Net promoter score rises",
-        "kind": "increase",
-        "start_value": D(21),
-        "target_value": D(45),
-        "current_value": D(21),
-        "unit": "NPS",
-        "owner": None,
-    }
-    values.update(overrides)
-    return services.KeyResultData(**values)
 
 
 def test_cycle_create_refuses_an_end_before_the_start():

@@ -12,30 +12,35 @@ import sqlite3
 import subprocess
 import sys
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.core.cache import caches
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from checkins.models import CheckIn, Experiment, Obstacle
+from checkins.models import CheckIn, Obstacle
 from okrs import team_page
-from okrs.models import Comment, Cycle, KeyResult, KeyResultUpdate, Objective, ObjectiveEvent
+from okrs.models import Cycle, KeyResult, Objective, ObjectiveEvent
 from okrs.weeks import week_start
 from teams import page_version
 from teams.models import Membership, Team, User
 from tests.factories import (
+    CheckInFactory,
+    CommentFactory,
     CompanyObjectiveFactory,
+    ExperimentFactory,
     KeyResultFactory,
+    KeyResultUpdateFactory,
     MembershipFactory,
+    ObjectiveEventFactory,
+    ObstacleFactory,
     TeamFactory,
     TeamObjectiveFactory,
     UserFactory,
 )
+from tests.helpers import ROOT
 
 pytestmark = pytest.mark.django_db
 
@@ -100,11 +105,9 @@ def test_the_team_and_leaders_get_their_own_page_with_its_forms(
 
 
 def test_a_cached_page_carries_each_requests_own_csrf_token_and_its_forms_work(
-    team, objective, member, django_assert_num_queries
+    client_for, team, objective, member, django_assert_num_queries
 ):
-    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
-    for client in (first, second):
-        client.force_login(member, backend="django.contrib.auth.backends.ModelBackend")
+    first, second = (client_for(member, enforce_csrf_checks=True) for _ in range(2))
     page(first, team)
     with django_assert_num_queries(4):  # session, user, team, the viewer's team roles
         html = page(second, team)
@@ -131,16 +134,16 @@ def test_people_in_the_same_role_see_the_same_page(client_for, team, objective, 
 
 
 def _other_team_asks_for_help(team, objective):
-    Obstacle.objects.create(team=TeamFactory(name="Billing"), help_team=team, description="Q")
+    ObstacleFactory(team=TeamFactory(name="Billing"), help_team=team, description="Q")
 
 
 def _focus_on_obstacle(team, objective):
-    obstacle = Obstacle.objects.create(team=team, description="Flaky invoices")
+    obstacle = ObstacleFactory(team=team, description="Flaky invoices")
     Obstacle.objects.filter(pk=obstacle.pk).update(is_focus=True)
 
 
 def _submit_checkin(team, objective):
-    CheckIn.objects.create(
+    CheckInFactory(
         team=team,
         objective=objective,
         week_start=week_start(timezone.localdate()),
@@ -150,7 +153,7 @@ def _submit_checkin(team, objective):
 
 def _record_value(team, objective):
     kr = objective.key_results.get()
-    KeyResultUpdate.objects.create(
+    KeyResultUpdateFactory(
         key_result=kr, value=kr.target_value, week_start=week_start(timezone.localdate())
     )
     KeyResult.objects.filter(pk=kr.pk).update(current_value=kr.target_value)
@@ -172,11 +175,11 @@ CHANGES = {
         'state--challenged">Challenged',
     ),
     "comment": (
-        lambda team, o: Comment.objects.create(objective=o, body="Nice one, team"),
+        lambda team, o: CommentFactory(objective=o, body="Nice one, team"),
         "Nice one, team",
     ),
     "history event": (
-        lambda team, o: ObjectiveEvent.objects.create(
+        lambda team, o: ObjectiveEventFactory(
             objective=o, verb=ObjectiveEvent.Verb.REWORDED, subject="A new subject"
         ),
         "A new subject",
@@ -210,7 +213,7 @@ CHANGES = {
     "help asked by another team": (_other_team_asks_for_help, "Billing</strong> asks: Q"),
     "obstacle in focus": (_focus_on_obstacle, "working on it now"),
     "experiment": (
-        lambda team, o: Experiment.objects.create(
+        lambda team, o: ExperimentFactory(
             team=team,
             key_result=o.key_results.get(),
             belief="a checklist",
@@ -246,7 +249,7 @@ def test_other_people_and_teams_named_on_the_page_follow_their_changes(
     client = client_for(outsider)
     _other_team_asks_for_help(team, objective)
     author = UserFactory(name="Temporary Tom")
-    Comment.objects.create(objective=objective, author=author, body="Hello")
+    CommentFactory(objective=objective, author=author, body="Hello")
     html = page(client, team)  # built and cached with both names
     assert "Billing</strong> asks" in html and "<strong>Temporary Tom</strong>" in html
     Team.objects.filter(name="Billing").update(name="Payments")
@@ -276,7 +279,7 @@ def test_a_change_gives_a_new_version_to_the_teams_that_show_it_only(team, objec
 
 def test_editing_a_team_keeps_the_version_a_change_gave_it_since(team, objective):
     loaded = Team.objects.get(pk=team.pk)
-    Comment.objects.create(objective=objective, body="Meanwhile")  # a new version
+    CommentFactory(objective=objective, body="Meanwhile")  # a new version
     meanwhile = version(team)
     loaded.purpose = "Edited with the version it was read with"
     loaded.save()
@@ -302,7 +305,7 @@ def test_the_teams_own_people_see_changes_to_their_forms(
 
 
 def test_the_csrf_placeholder_in_user_text_stays_text(client_for, team, objective, member):
-    Comment.objects.create(objective=objective, body=f"About {team_page.CSRF_PLACEHOLDER}")
+    CommentFactory(objective=objective, body=f"About {team_page.CSRF_PLACEHOLDER}")
     client = client_for(member)
     page(client, team)
     assert f"About {team_page.CSRF_PLACEHOLDER}" in page(client, team)
@@ -352,7 +355,7 @@ def test_every_table_a_team_page_reads_is_watched(viewer, request, client_for, t
     add a Watch for it (teams/page_version.py) or people see it stale. (Tables, not
     columns: a new column or relation on a watched table needs a look at its Watch.)"""
     CompanyObjectiveFactory(cycle__status=Cycle.Status.CLOSED)  # a last cycle
-    Obstacle.objects.create(team=TeamFactory(), help_team=team, description="Help")
+    ObstacleFactory(team=TeamFactory(), help_team=team, description="Help")
     client = client_for(request.getfixturevalue(viewer))
     with CaptureQueriesContext(connection) as queries:
         page(client, team)
@@ -363,7 +366,7 @@ def test_every_table_a_team_page_reads_is_watched(viewer, request, client_for, t
 
 def test_a_watch_follows_rows_moved_between_teams(team, objective):
     """An update gives a version to the teams of the old row and of the new one."""
-    obstacle = Obstacle.objects.create(team=team, description="Slow builds")
+    obstacle = ObstacleFactory(team=team, description="Slow builds")
     elsewhere = TeamFactory()
     before = version(team), version(elsewhere)
     Obstacle.objects.filter(pk=obstacle.pk).update(team=elsewhere)
@@ -418,7 +421,7 @@ def test_installing_again_keeps_the_triggers_and_drops_a_removed_watchs(team, ob
     if connection.vendor == "postgresql":  # unchanged triggers are left alone
         assert _trigger_ids() == installed
     before = version(team)
-    Comment.objects.create(objective=objective, body="Still watched")
+    CommentFactory(objective=objective, body="Still watched")
     assert version(team) != before
 
 
@@ -426,7 +429,7 @@ def test_migrations_rebuild_watched_tables_on_sqlite_and_the_triggers_come_back(
     """SQLite rebuilds a table to alter it; triggers naming it would stop the rebuild."""
     database = tmp_path / "migrate.sqlite3"
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "DEBUG": "true"}
-    manage = [sys.executable, str(Path(__file__).resolve().parents[2] / "manage.py")]
+    manage = [sys.executable, str(ROOT / "manage.py")]
 
     def migrate(*target):
         subprocess.run([*manage, "migrate", *target, "-v0"], env=env, check=True, timeout=120)

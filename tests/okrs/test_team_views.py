@@ -7,22 +7,19 @@ from django.urls import reverse
 
 from okrs.models import Comment, Cycle, KeyResult, Objective
 from tests.factories import (
+    CommentFactory,
     CompanyObjectiveFactory,
     KeyResultFactory,
     MembershipFactory,
     TeamFactory,
     TeamObjectiveFactory,
 )
+from tests.fixtures.okrs import company_key_result
+from tests.helpers import HX, ROLES, prefixed, role_of
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "outsider", "member", "lead", "leader"]
 State = Objective.State
-HX = {"HTTP_HX_REQUEST": "true"}
-
-
-def role_of(request) -> str:
-    return request.node.callspec.params["role_client"]
 
 
 def expect(role: str, allowed: set[str], ok: int = 302) -> int:
@@ -52,7 +49,7 @@ def kr_form(kr=None, **overrides):
         "reason": "",
     }
     values.update(overrides)
-    return {f"{prefix}-{key}": value for key, value in values.items()}
+    return prefixed(prefix, values)
 
 
 @pytest.mark.parametrize("role_client", ROLES, indirect=True)
@@ -114,9 +111,7 @@ def test_only_leaders_challenge_and_commit(role_client, request, objective):
 @pytest.mark.parametrize("role_client", ROLES, indirect=True)
 def test_leaders_define_and_team_leads_propose(role_client, request, team):
     role = role_of(request)
-    company_kr = KeyResultFactory(
-        objective=CompanyObjectiveFactory(cycle__status=Cycle.Status.ACTIVE)
-    )
+    company_kr = company_key_result()
     response = role_client.post(
         reverse("okrs:team-objective-create", args=[team.slug]),
         {
@@ -160,8 +155,7 @@ def test_only_leaders_accept_or_decline_proposals(role_client, request, objectiv
     assert (objective.state == State.ARCHIVED) is (role == "leader")
 
 
-def test_a_member_of_another_team_is_an_outsider(client_for, objective):
-    stranger = MembershipFactory(team=TeamFactory(slug="payments", name="Payments")).user
+def test_a_member_of_another_team_is_an_outsider(client_for, objective, stranger):
     client = client_for(stranger)
     kr = objective.key_results.first()
     assert client.post(reverse("okrs:key-result-delete", args=[kr.pk])).status_code == 403
@@ -215,7 +209,7 @@ def test_team_fragment_for_htmx(client_for, member, objective):
 
 def test_team_text_is_escaped(client_for, member, team):
     objective = TeamObjectiveFactory(team=team, title="<script>alert(1)</script>")
-    Comment.objects.create(objective=objective, author=member, body="<img src=x onerror=alert(2)>")
+    CommentFactory(objective=objective, author=member, body="<img src=x onerror=alert(2)>")
     html = client_for(member).get(reverse("okrs:team-detail", args=[team.slug])).content.decode()
     assert "<script>alert(1)</script>" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -225,7 +219,7 @@ def test_team_page_query_count_is_flat(client_for, member, team, django_assert_n
     objective = TeamObjectiveFactory(team=team, state=State.CHALLENGED)
     for i in range(5):
         KeyResultFactory(objective=objective, owner=member, updated_by=member, position=i)
-        Comment.objects.create(objective=objective, author=member, body=f"Comment {i}")
+        CommentFactory(objective=objective, author=member, body=f"Comment {i}")
         MembershipFactory(team=team)
     client = client_for(member)
     # session, user, team, active cycle, memberships, objective (+ alignment),

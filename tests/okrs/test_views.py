@@ -9,10 +9,10 @@ from tests.factories import (
     CycleFactory,
     KeyResultFactory,
 )
+from tests.helpers import HX, ROLES, prefixed, role_of
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "outsider", "member", "lead", "leader"]
 NOT_LEADERS = ["outsider", "member", "lead"]
 
 
@@ -41,7 +41,7 @@ def kr_post(kr=None, prefix=None, **overrides):
         "version": str(kr.version) if kr else "",
     }
     values.update(overrides)
-    return {f"{prefix}-{key}": value for key, value in values.items()}
+    return prefixed(prefix, values)
 
 
 # --- who may see and do what ---------------------------------------------------------
@@ -50,7 +50,7 @@ def kr_post(kr=None, prefix=None, **overrides):
 @pytest.mark.parametrize("role_client", ROLES, indirect=True)
 def test_home_shows_the_company_okr_to_everyone_signed_in(role_client, request, kr):
     response = role_client.get("/")
-    role = request.node.callspec.params["role_client"]
+    role = role_of(request)
     if role == "anonymous":
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
@@ -66,7 +66,7 @@ def test_home_shows_the_company_okr_to_everyone_signed_in(role_client, request, 
 
 @pytest.mark.parametrize("role_client", ROLES, indirect=True)
 def test_only_leaders_create_cycles(role_client, request):
-    role = request.node.callspec.params["role_client"]
+    role = role_of(request)
     url = reverse("okrs:cycle-create")
     data = {"name": "Q1 2027", "start_date": "2027-01-01", "end_date": "2027-03-31"}
     response = role_client.post(url, data)
@@ -77,7 +77,7 @@ def test_only_leaders_create_cycles(role_client, request):
 
 @pytest.mark.parametrize("role_client", ROLES, indirect=True)
 def test_only_leaders_edit_key_results(role_client, request, kr):
-    role = request.node.callspec.params["role_client"]
+    role = role_of(request)
     url = reverse("okrs:key-result-edit", args=[kr.pk])
     assert role_client.get(url).status_code == {"anonymous": 302, "leader": 200}.get(role, 403)
     response = role_client.post(url, kr_post(kr, current_value="44"))
@@ -88,7 +88,7 @@ def test_only_leaders_edit_key_results(role_client, request, kr):
 
 @pytest.mark.parametrize("role_client", ROLES, indirect=True)
 def test_only_leaders_add_remove_and_reorder(role_client, request, kr):
-    role = request.node.callspec.params["role_client"]
+    role = role_of(request)
     other = KeyResultFactory(objective=kr.objective, position=kr.position + 1)
     expected = {"anonymous": 302, "leader": 302}.get(role, 403)
     create = reverse("okrs:key-result-create", args=[kr.objective.pk])
@@ -134,11 +134,8 @@ def test_unsafe_methods_are_refused_on_read_pages(client_for, leader, kr):
     assert client.get(reverse("okrs:key-result-move", args=[kr.pk])).status_code == 405
 
 
-def test_csrf_is_enforced(leader, kr):
-    from django.test import Client
-
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(leader, backend="django.contrib.auth.backends.ModelBackend")
+def test_csrf_is_enforced(client_for, leader, kr):
+    client = client_for(leader, enforce_csrf_checks=True)
     response = client.post(reverse("okrs:key-result-delete", args=[kr.pk]))
     assert response.status_code == 403
     assert KeyResult.objects.filter(pk=kr.pk).exists()
@@ -231,9 +228,6 @@ def test_user_text_is_escaped(client_for, member):
 # --- htmx fragments ---------------------------------------------------------------------
 
 
-HX = {"HTTP_HX_REQUEST": "true"}
-
-
 def test_edit_form_is_a_fragment_for_htmx(client_for, leader, kr):
     response = client_for(leader).get(reverse("okrs:key-result-edit", args=[kr.pk]), **HX)
     html = response.content.decode()
@@ -246,7 +240,7 @@ def test_edit_form_is_a_fragment_for_htmx(client_for, leader, kr):
 def test_history_restore_gets_the_full_page(client_for, leader, kr):
     response = client_for(leader).get(
         reverse("okrs:key-result-edit", args=[kr.pk]),
-        HTTP_HX_REQUEST="true",
+        **HX,
         HTTP_HX_HISTORY_RESTORE_REQUEST="true",
     )
     assert "<html" in response.content.decode()
@@ -342,7 +336,7 @@ def test_without_a_cycle_leaders_are_shown_how_to_start(client_for, leader, memb
 
 @pytest.mark.parametrize("role_client", ROLES, indirect=True)
 def test_leaders_record_company_key_result_updates(role_client, request, kr):
-    role = request.node.callspec.params["role_client"]
+    role = role_of(request)
     url = reverse("okrs:key-result-record", args=[kr.pk])
     data = {
         f"record{kr.pk}-value": "33",

@@ -13,10 +13,10 @@ from tests.factories import (
     CompanyObjectiveFactory,
     KeyResultFactory,
     MembershipFactory,
-    TeamFactory,
     TeamObjectiveFactory,
     UserFactory,
 )
+from tests.fixtures.okrs import company_key_result, key_result_data
 
 pytestmark = pytest.mark.django_db
 State = Objective.State
@@ -24,10 +24,7 @@ State = Objective.State
 
 @pytest.fixture
 def company_kr():
-    return KeyResultFactory(
-        objective=CompanyObjectiveFactory(cycle__status=Cycle.Status.ACTIVE),
-        title="Median days to first paid invoice",
-    )
+    return company_key_result(title="Median days to first paid invoice")
 
 
 @pytest.fixture
@@ -39,18 +36,16 @@ def people(team):
     }
 
 
-def kr_data(**overrides):
-    values = {
+def kr_data(**values):
+    """A team key result's data (not the company's NPS) unless told otherwise."""
+    team_key_result = {
         "title": "Invoices sent on day one",
-        "kind": "increase",
         "start_value": D(18),
         "target_value": D(30),
         "current_value": D(18),
         "unit": "%",
-        "owner": None,
     }
-    values.update(overrides)
-    return services.KeyResultData(**values)
+    return key_result_data(**{**team_key_result, **values})
 
 
 def define(company_kr, team, leader) -> Objective:
@@ -191,7 +186,7 @@ def test_alignment_must_be_a_company_key_result_of_the_cycle(team, people):
 
 
 def test_a_proposal_is_accepted_reworded_or_declined(
-    company_kr, team, people, django_capture_on_commit_callbacks
+    company_kr, team, people, payments, django_capture_on_commit_callbacks
 ):
     cycle = company_kr.objective.cycle
     with django_capture_on_commit_callbacks(execute=True):
@@ -217,7 +212,7 @@ def test_a_proposal_is_accepted_reworded_or_declined(
     )
     assert (accepted.state, accepted.title) == (State.DRAFT, "New accounts invoice on day one")
 
-    other = TeamFactory(slug="payments", name="Payments")
+    other = payments
     declined = workflow.team_objective_propose(
         cycle=cycle,
         team=other,

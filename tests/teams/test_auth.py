@@ -4,16 +4,13 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from teams.permissions import is_leader
 
 from teams.models import User
-from teams.permissions import is_leader
 from tests.factories import PASSWORD, UserFactory
+from tests.helpers import sign_in, signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-def sign_in(client: Client, email: str, password: str):
-    return client.post(reverse("login"), {"username": email, "password": password})
 
 
 def test_sign_in_with_email_is_case_insensitive():
@@ -43,9 +40,7 @@ def test_repeated_failures_lock_the_account(settings):
 
 
 def test_sign_out_requires_post():
-    user = UserFactory()
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client = signed_in(UserFactory())
     assert client.get(reverse("logout")).status_code == 405
     assert client.post(reverse("logout")).status_code == 302
     assert client.get("/").status_code == 302
@@ -53,8 +48,7 @@ def test_sign_out_requires_post():
 
 def test_password_change():
     user = UserFactory()
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client = signed_in(user)
     response = client.post(
         reverse("password_change"),
         {
@@ -113,15 +107,12 @@ def test_is_leader():
 def test_emails_are_unique_whatever_their_case():
     from django.db import IntegrityError
 
-    User.objects.create_user("lena@example.com", "x")
+    UserFactory(email="lena@example.com")
     with pytest.raises(IntegrityError):
         User.objects.create(email="LENA@example.com")
 
 
 def test_admin_is_for_superusers_only():
-    client = Client()
-    client.force_login(UserFactory(), backend="django.contrib.auth.backends.ModelBackend")
-    assert client.get("/admin/").status_code == 302
-    admin = User.objects.create_superuser("admin@example.com", "x")
-    client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
-    assert client.get("/admin/teams/user/").status_code == 200
+    assert signed_in(UserFactory()).get("/admin/").status_code == 302
+    admin = UserFactory(email="admin@example.com", superuser=True)
+    assert signed_in(admin).get("/admin/teams/user/").status_code == 200

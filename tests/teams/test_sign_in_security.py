@@ -12,12 +12,9 @@ from django.urls import reverse
 from core.client_ip import client_ip
 from teams.models import AuditEvent, Invitation
 from tests.factories import PASSWORD, UserFactory
+from tests.helpers import sign_in
 
 pytestmark = pytest.mark.django_db
-
-
-def sign_in(client: Client, email: str, password: str, **extra):
-    return client.post(reverse("login"), {"username": email, "password": password}, **extra)
 
 
 # --- the client address ------------------------------------------------------------
@@ -220,8 +217,7 @@ def test_one_address_cannot_be_invited_over_and_over(settings, client_for, lead,
         client_for(lead).post(url, {"email": "p@example.com", "role": "member"}).status_code == 302
     )
     # Another inviter, another address: still the same recipient.
-    again = Client(REMOTE_ADDR="203.0.113.5")
-    again.force_login(leader, backend="django.contrib.auth.backends.ModelBackend")
+    again = client_for(leader, REMOTE_ADDR="203.0.113.5")
     response = again.post(url, {"email": "P@example.com", "role": "member"})
     assert response.status_code == 429
     assert Invitation.objects.filter(email="p@example.com").count() == 1

@@ -12,15 +12,10 @@ from django.utils import timezone
 
 from teams import services
 from teams.models import Invitation, Membership, Team, User
-from tests.factories import MembershipFactory, TeamFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory
+from tests.helpers import ROLES, role_of
 
 pytestmark = pytest.mark.django_db
-
-ROLES = ["anonymous", "outsider", "member", "lead", "leader"]
-
-
-def role_of(request) -> str:
-    return request.node.callspec.params["role_client"]
 
 
 def invite(client, team, email, role="member", capture=None):
@@ -77,8 +72,8 @@ def test_leaders_and_the_teams_leads_manage_members(role_client, request, team, 
     assert still_in is (role not in managers)
 
 
-def test_a_lead_of_another_team_cannot_manage_this_one(client_for, team, member):
-    other_lead = MembershipFactory(team=TeamFactory(slug="payments", name="Payments"), role="lead")
+def test_a_lead_of_another_team_cannot_manage_this_one(client_for, team, member, payments):
+    other_lead = MembershipFactory(team=payments, role="lead")
     client = client_for(other_lead.user)
     membership = Membership.objects.get(user=member)
     url = reverse("teams:membership-remove", args=[team.slug, membership.pk])
@@ -107,9 +102,8 @@ def test_a_team_keeps_at_least_one_lead(client_for, team, lead, member):
     assert not Membership.objects.filter(pk=lead_membership.pk).exists()
 
 
-def test_a_person_can_be_in_several_teams(member):
-    other = TeamFactory(slug="payments", name="Payments")
-    services.membership_add(team=other, user=member)
+def test_a_person_can_be_in_several_teams(member, payments):
+    services.membership_add(team=payments, user=member)
     assert set(member.memberships.values_list("team__slug", flat=True)) == {
         "onboarding",
         "payments",
@@ -227,8 +221,8 @@ def test_invalid_role_is_refused(team, lead):
         services.invitation_create(team=team, email="d@example.com", role="boss", invited_by=lead)
 
 
-def test_an_invitation_to_an_address_with_an_account_never_signs_in_by_link(team, lead):
-    other = TeamFactory(name="Payments", slug="payments")
+def test_an_invitation_to_an_address_with_an_account_never_signs_in_by_link(team, lead, payments):
+    other = payments
     first = services.invitation_create(
         team=team, email="c@example.com", role="member", invited_by=lead
     )
