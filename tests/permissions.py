@@ -31,7 +31,6 @@ TEAM_AND_LEADERS = frozenset({"member", "lead", "leader"})
 MANAGERS = frozenset({"lead", "leader"})  # the team's leads, and leaders
 LEADERS = frozenset({"leader"})
 NOBODY = frozenset()  # none of the five roles (superusers only)
-ROLES = ("anonymous", "outsider", "member", "lead", "leader")
 
 
 @dataclass(frozen=True)
@@ -297,27 +296,24 @@ class World:
 
 def build_world(*, team, lead, member, leader) -> World:
     from checkins.emails import unsubscribe_token
-    from checkins.models import Experiment, Obstacle
     from checkins.services import this_week
-    from okrs.models import Cycle, Objective
+    from okrs.models import Objective
     from okrs.weeks import iso_week_label
-    from teams.models import Invitation, Membership
+    from teams.models import Membership
     from teams.services import invitation_token
     from tests.factories import (
         CompanyObjectiveFactory,
-        CycleFactory,
+        ExperimentFactory,
+        InvitationFactory,
         KeyResultFactory,
         MembershipFactory,
+        ObstacleFactory,
         TeamFactory,
         TeamObjectiveFactory,
     )
+    from tests.fixtures.okrs import cycle_around
 
-    today = timezone.localdate()
-    cycle = CycleFactory(
-        status=Cycle.Status.ACTIVE,
-        start_date=today - timedelta(days=40),
-        end_date=today + timedelta(days=50),
-    )
+    cycle = cycle_around(timezone.localdate(), before=40, after=50)
     company_objective = CompanyObjectiveFactory(cycle=cycle)
     company_key_result = KeyResultFactory(objective=company_objective)
     other_team = TeamFactory(name="Payments", slug="payments")
@@ -338,22 +334,22 @@ def build_world(*, team, lead, member, leader) -> World:
     other_objective, other_key_result = okr(
         other_team, "Payments secret objective", "Payments secret key result"
     )
-    obstacle = Obstacle.objects.create(team=team, description="Our obstacle", raised_by=member)
-    other_obstacle = Obstacle.objects.create(
+    obstacle = ObstacleFactory(team=team, description="Our obstacle", raised_by=member)
+    other_obstacle = ObstacleFactory(
         team=other_team, description="Payments secret obstacle", raised_by=other_lead
     )
-    help_request = Obstacle.objects.create(
+    help_request = ObstacleFactory(
         team=other_team,
         help_team=team,
         description="Payments asks Onboarding",
         raised_by=other_lead,
     )
-    other_help_request = Obstacle.objects.create(
+    other_help_request = ObstacleFactory(
         team=team, help_team=other_team, description="Onboarding asks Payments", raised_by=member
     )
 
     def experiment(for_team, kr, belief, author):
-        return Experiment.objects.create(
+        return ExperimentFactory(
             team=for_team,
             key_result=kr,
             belief=belief,
@@ -362,14 +358,7 @@ def build_world(*, team, lead, member, leader) -> World:
             created_by=author,
         )
 
-    now = timezone.now()
-    invitation = Invitation.objects.create(
-        team=team,
-        email="invitee@example.com",
-        invited_by=lead,
-        created_at=now,
-        expires_at=now + timedelta(days=7),
-    )
+    invitation = InvitationFactory(team=team, email="invitee@example.com", invited_by=lead)
     return World(
         team=team,
         other_team=other_team,

@@ -3,7 +3,6 @@ are shown as text on every page (and in every HTML email), never run."""
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -12,10 +11,9 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from okrs.models import Objective
+from tests.helpers import HX, ROOT, signed_in
 from tests.permissions import PERMISSIONS, build_world
 from tests.test_permissions import url_for
-
-ROOT = Path(__file__).resolve().parents[1]
 
 # What must never reach a page unescaped.
 RAW = ("<script>alert(", "<img src=x", 'hx-get="/x"', "<b hx-")
@@ -31,12 +29,6 @@ def payload(tag: str) -> str:
 SHORT = '"><img src=x onerror=u>'  # for the 30-character unit
 
 
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
-
-
 def _ok(response, what: str) -> None:
     assert response.status_code < 400, f"{what}: {response.status_code}"
     if response.status_code == 302:
@@ -48,7 +40,7 @@ def test_user_text_is_shown_as_text_everywhere(
     team, lead, member, leader, django_capture_on_commit_callbacks
 ):
     world = build_world(team=team, lead=lead, member=member, leader=leader)
-    leader_client, member_client = _client(leader), _client(member)
+    leader_client, member_client = signed_in(leader), signed_in(member)
     written: dict[str, str] = {}
 
     def write(client, url: str, data: dict, what: str, **extra) -> None:
@@ -218,7 +210,7 @@ def test_user_text_is_shown_as_text_everywhere(
             for other in (False, True):
                 path = url_for(name, access, world, other=other)
                 for htmx in (False, True):
-                    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+                    headers = HX if htmx else {}
                     response = client.get(path, **headers)
                     assert response.status_code < 500, path
                     if not response["Content-Type"].startswith("text/html"):

@@ -17,11 +17,11 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import DateTimeField
-from django.test import Client
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.helpers import prefixed, signed_in
 from tests.permissions import NOBODY, PERMISSIONS, build_world, url_name
 from tests.test_permissions import database_state, url_for
 
@@ -65,24 +65,22 @@ NASTY = [
 MASS_ASSIGNMENT = ("team", "owner", "version", "state", "is_staff", "is_leader", "objective")
 
 
-def _key_result_fields(prefix: str) -> list[str]:
-    names = ("title", "kind", "start_value", "target_value", "current_value", "unit", "owner")
-    return [f"{prefix}-{n}" for n in (*names, "reason", "version")]
-
-
 def _kr_valid(prefix):
     def valid(w):
-        return {
-            f"{prefix}-title": "Invoices on day one",
-            f"{prefix}-kind": "increase",
-            f"{prefix}-start_value": "0",
-            f"{prefix}-target_value": "80",
-            f"{prefix}-current_value": "10",
-            f"{prefix}-unit": "%",
-            f"{prefix}-owner": "",
-            f"{prefix}-reason": "Learned more.",
-            f"{prefix}-version": str(w.key_result.version),
-        }
+        return prefixed(
+            prefix,
+            {
+                "title": "Invoices on day one",
+                "kind": "increase",
+                "start_value": "0",
+                "target_value": "80",
+                "current_value": "10",
+                "unit": "%",
+                "owner": "",
+                "reason": "Learned more.",
+                "version": str(w.key_result.version),
+            },
+        )
 
     return valid
 
@@ -116,7 +114,7 @@ def _objective_valid(w):
 
 
 def _prefixed(prefix, valid):
-    return lambda w: {f"{prefix}-{k}": v for k, v in valid(w).items()}
+    return lambda w: prefixed(prefix, valid(w))
 
 
 # URL name -> a valid POST (its keys are the form's fields). Every form is listed here;
@@ -306,11 +304,11 @@ POST_ONLY_ACTIONS = {
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", POSTABLE)
-def test_no_post_makes_a_form_fail_or_write_half(name, team, lead, member, leader):
+def test_no_post_makes_a_form_fail_or_write_half(name, team, lead, member, leader, users_by_role):
     world = build_world(team=team, lead=lead, member=member, leader=leader)
     access = PERMISSIONS[name]
     role = _fuzzed_role(access.post)
-    user = {"leader": leader, "lead": lead, "member": member, "anonymous": None}[role]
+    user = users_by_role[role]
     path = url_for(name, access, world)
     valid = FORMS.get(name, lambda w: {})(world)
     allowed_changes = EXPECTED_SIDE_EFFECTS.get(name, set())
@@ -319,9 +317,7 @@ def test_no_post_makes_a_form_fail_or_write_half(name, team, lead, member, leade
     def post(data):
         with transaction.atomic():
             cache.clear()
-            client = Client()
-            if user is not None:
-                client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+            client = signed_in(user)
             before = database_state()
             response = client.post(path, data)
             status = response.status_code
@@ -385,13 +381,15 @@ def _named_state(existing: dict[str, set]) -> dict[str, tuple]:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(FORMS))
-def test_extra_fields_change_nothing_they_name(name, team, lead, member, leader, outsider):
+def test_extra_fields_change_nothing_they_name(
+    name, team, lead, member, leader, outsider, users_by_role
+):
     """A valid post with `team`, `owner`, `version`, `state`, `is_staff` and friends added
     does exactly what the same post without them does."""
     world = build_world(team=team, lead=lead, member=member, leader=leader)
     access = PERMISSIONS[name]
     role = _fuzzed_role(access.post)
-    user = {"leader": leader, "lead": lead, "member": member, "anonymous": None}[role]
+    user = users_by_role[role]
     path = url_for(name, access, world)
     valid = FORMS[name](world)
     sneaky = {
@@ -411,9 +409,7 @@ def test_extra_fields_change_nothing_they_name(name, team, lead, member, leader,
     def outcome(data):
         with transaction.atomic():
             cache.clear()
-            client = Client()
-            if user is not None:
-                client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+            client = signed_in(user)
             response = client.post(path, data)
             result = response.status_code, _named_state(existing)
             transaction.set_rollback(True)

@@ -43,13 +43,13 @@ def test_the_development_mailbox_shows_sent_mail_to_superusers_only(
 ):
     from django.core.mail import send_mail
 
-    from teams.models import User
+    from tests.factories import UserFactory
 
     settings.DEV_MAILBOX_DIR = str(tmp_path)
     settings.MAILERS = {"default": {"BACKEND": "core.mail.DevMailboxBackend", "OPTIONS": {}}}
     send_mail("Check-in time for Onboarding", "Open the check-in", None, ["mia@example.com"])
     assert len(list(tmp_path.glob("*.eml"))) == 1
     assert client_for(leader).get("/dev/mailbox/").status_code == 403
-    admin = User.objects.create_superuser("admin@example.com", "x")
+    admin = UserFactory(email="admin@example.com", superuser=True)
     html = client_for(admin).get("/dev/mailbox/").content.decode()
     assert "Check-in time for Onboarding" in html and "mia@example.com" in html

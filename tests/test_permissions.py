@@ -7,13 +7,12 @@ whose message says what to add.
 import pytest
 from django.apps import apps
 from django.db import transaction
-from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.helpers import ROLES, signed_in
 from tests.permissions import (
     DEFAULT_OBJECTS,
     PERMISSIONS,
-    ROLES,
     Access,
     World,
     build_world,
@@ -100,23 +99,6 @@ def world(team, lead, member, leader) -> World:
     return build_world(team=team, lead=lead, member=member, leader=leader)
 
 
-def _users(leader, lead, member, outsider):
-    return {
-        "anonymous": None,
-        "outsider": outsider,
-        "member": member,
-        "lead": lead,
-        "leader": leader,
-    }
-
-
-def _client(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
-
-
 def _refused(response, role: str) -> bool:
     if role == "anonymous":
         return response.status_code == 302 and response["Location"].startswith("/accounts/login/")
@@ -125,17 +107,16 @@ def _refused(response, role: str) -> bool:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(PERMISSIONS))
-def test_who_may_read_and_write(name, world, leader, lead, member, outsider):
+def test_who_may_read_and_write(name, world, users_by_role):
     """Every role, every method: allowed ones get past the access check, the others are
     sent to sign in (anonymous) or refused with 403/404, and a refused POST writes nothing."""
     access = PERMISSIONS[name]
     path = url_for(name, access, world)
-    users = _users(leader, lead, member, outsider)
     for role in ROLES:
         for method, roles in (("get", access.get), ("post", access.post)):
             # Each request starts from the same company: what one role wrote is undone.
             with transaction.atomic():
-                client = _client(users[role])
+                client = signed_in(users_by_role[role])
                 data = access.data(world) if (method == "post" and access.data) else {}
                 before = (
                     database_state() if method == "post" and role not in (roles or ()) else None
@@ -175,7 +156,7 @@ def test_another_teams_objects_are_refused_without_their_data(name, method, worl
     access = PERMISSIONS[name]
     path = url_for(name, access, world, other=True)
     for role, user in (("member", member), ("lead", lead)):
-        client = _client(user)
+        client = signed_in(user)
         data = access.data(world) if (method == "post" and access.data) else {}
         before = database_state()
         response = getattr(client, method)(path, data)

@@ -4,8 +4,9 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from teams.models import User
-from tests.factories import TeamFactory
+from tests.factories import TeamFactory, UserFactory
+from tests.fixtures.okrs import company_key_result
+from tests.helpers import HX, ROOT, signed_in
 
 # Pages anyone may open without signing in (their own tests check what they allow).
 PUBLIC = {
@@ -98,7 +99,7 @@ def test_posting_extra_fields_changes_nothing_they_name(client_for):
     are ignored."""
     from django.urls import reverse
 
-    user = User.objects.create_user("mia@example.com", "x", name="Mia")
+    user = UserFactory(email="mia@example.com", name="Mia", password="x")
     client = client_for(user)
     response = client.post(
         reverse("teams:settings"),
@@ -122,22 +123,17 @@ def test_posting_extra_fields_changes_nothing_they_name(client_for):
 
 
 def test_no_form_uses_all_fields():
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parents[1]
     offenders = [
-        str(path.relative_to(root))
+        str(path.relative_to(ROOT))
         for app in ("config", "teams", "okrs", "checkins")
-        for path in (root / app).rglob("*.py")
+        for path in (ROOT / app).rglob("*.py")
         if '"__all__"' in path.read_text() or "'__all__'" in path.read_text()
     ]
     assert offenders == []
 
 
 def test_templates_never_mark_user_text_safe():
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parents[1] / "templates"
+    root = ROOT / "templates"
     offenders = [str(path) for path in root.rglob("*.html") if "|safe" in path.read_text()]
     assert offenders == []
 
@@ -146,12 +142,9 @@ def test_templates_never_mark_user_text_safe():
 def test_a_team_lead_cannot_post_their_way_to_a_committed_objective(client_for, lead, team):
     from django.urls import reverse
 
-    from okrs.models import Cycle, Objective
-    from tests.factories import CompanyObjectiveFactory, KeyResultFactory
+    from okrs.models import Objective
 
-    company_kr = KeyResultFactory(
-        objective=CompanyObjectiveFactory(cycle__status=Cycle.Status.ACTIVE)
-    )
+    company_kr = company_key_result()
     client_for(lead).post(
         reverse("okrs:team-objective-create", args=[team.slug]),
         {
@@ -177,9 +170,7 @@ CSRF_ROUTES = [(name, path) for name, path in ROUTES if name != "checkins:unsubs
 def test_every_unsafe_request_without_a_csrf_token_is_refused(name, path, leader):
     """Signed in as a leader, a POST without the token is refused everywhere."""
     TeamFactory(slug="onboarding")
-    client = Client(enforce_csrf_checks=True)
-    if name not in PUBLIC:
-        client.force_login(leader, backend="django.contrib.auth.backends.ModelBackend")
+    client = signed_in(None if name in PUBLIC else leader, enforce_csrf_checks=True)
     response = client.post(path, {"title": "x"})
     assert response.status_code in (403, 405), f"POST {path}: {response.status_code}"
 
@@ -190,7 +181,7 @@ def test_sensitive_actions_are_audited_and_leaders_read_the_log(client_for, lead
 
     from teams.models import AuditEvent
 
-    User.objects.create_user("ada@example.com", "right-password-123")
+    UserFactory(email="ada@example.com", password="right-password-123")
     Client().post(reverse("login"), {"username": "ada@example.com", "password": "wrong"})
     Client().post(
         reverse("login"), {"username": "ada@example.com", "password": "right-password-123"}
@@ -226,15 +217,11 @@ def test_htmx_requests_carry_the_token_from_the_page(leader):
     from tests.factories import CompanyObjectiveFactory, KeyResultFactory
 
     kr = KeyResultFactory(objective=CompanyObjectiveFactory())
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(leader, backend="django.contrib.auth.backends.ModelBackend")
+    client = signed_in(leader, enforce_csrf_checks=True)
     page = client.get(reverse("okrs:cycle-detail", args=[kr.objective.cycle_id])).content.decode()
     headers = json.loads(re.search(r"<body hx-headers='([^']+)'", page).group(1))
     url = reverse("okrs:key-result-move", args=[kr.pk])
-    htmx = {"HTTP_HX_REQUEST": "true"}
-    assert client.post(url, {"direction": "up"}, **htmx).status_code == 403
-    response = client.post(
-        url, {"direction": "up"}, **htmx, HTTP_X_CSRFTOKEN=headers["X-CSRFToken"]
-    )
+    assert client.post(url, {"direction": "up"}, **HX).status_code == 403
+    response = client.post(url, {"direction": "up"}, **HX, HTTP_X_CSRFTOKEN=headers["X-CSRFToken"])
     assert response.status_code == 200
     assert Objective.objects.filter(pk=kr.objective_id).exists()

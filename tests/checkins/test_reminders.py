@@ -10,19 +10,21 @@ from django.urls import reverse
 from django.utils import timezone
 
 from checkins import emails, reminders
-from checkins.models import CheckIn, EmailOutbox
+from checkins.models import EmailOutbox
 from checkins.tasks import backoff, send_outbox_email
 from okrs.models import Cycle, Objective
 from teams.models import Team, User
 from teams.schedule import local_moment, next_weekly
 from tests.factories import (
+    CheckInFactory,
     CycleFactory,
-    KeyResultFactory,
+    EmailOutboxFactory,
     MembershipFactory,
     TeamFactory,
-    TeamObjectiveFactory,
     UserFactory,
 )
+from tests.fixtures.okrs import committed_objective
+from tests.helpers import role_of
 
 
 def utc(*args) -> datetime:
@@ -85,18 +87,16 @@ def rhythm(db):
         status=Cycle.Status.ACTIVE, start_date=date(2026, 10, 1), end_date=date(2026, 12, 31)
     )
     team = TeamFactory(name="Onboarding", slug="onboarding", time_zone="Europe/Amsterdam")
-    objective = TeamObjectiveFactory(
-        cycle=cycle,
-        team=team,
-        state=Objective.State.COMMITTED,
+    objective = committed_objective(
+        cycle,
+        team,
+        {
+            "title": "Day-one invoicing",
+            "current_value": D(27),
+            "target_value": D(50),
+            "confidence": 6,
+        },
         title="New accounts invoice on day one",
-    )
-    KeyResultFactory(
-        objective=objective,
-        title="Day-one invoicing",
-        current_value=D(27),
-        target_value=D(50),
-        confidence=6,
     )
     lead = MembershipFactory(team=team, role="lead", user__email="lead@example.com").user
     member = MembershipFactory(team=team, user__email="member@example.com").user
@@ -142,7 +142,7 @@ def test_the_lead_is_nudged_a_day_later_only_when_the_check_in_is_missing(rhythm
     # Next week the team checks in on time: no nudge.
     next_monday = MONDAY_TEN_AMSTERDAM + timedelta(weeks=1)
     reminders.dispatch_reminders(now=next_monday)
-    CheckIn.objects.create(
+    CheckInFactory(
         team=rhythm["team"],
         objective=rhythm["objective"],
         week_start=date(2026, 12, 7),
@@ -229,7 +229,7 @@ def test_a_late_tick_skips_stale_reminders_but_keeps_the_schedule(rhythm):
 
 @pytest.mark.django_db
 def test_a_row_is_sent_by_whoever_claims_it(rhythm, django_capture_on_commit_callbacks):
-    row = EmailOutbox.objects.create(
+    row = EmailOutboxFactory(
         kind="reminder", recipient=rhythm["member"], team=rhythm["team"], period=date(2026, 11, 30)
     )
     assert send_outbox_email.apply(kwargs={"outbox_id": row.pk}).get() == "sent"
@@ -243,7 +243,7 @@ def test_a_row_is_sent_by_whoever_claims_it(rhythm, django_capture_on_commit_cal
 def test_expired_claims_are_rescued(rhythm, settings):
     settings.REMINDER_CLAIM_TIMEOUT = 60
     now = MONDAY_TEN_AMSTERDAM
-    stuck = EmailOutbox.objects.create(
+    stuck = EmailOutboxFactory(
         kind="reminder",
         recipient=rhythm["member"],
         team=rhythm["team"],
@@ -251,7 +251,7 @@ def test_expired_claims_are_rescued(rhythm, settings):
         status="sending",
         claimed_at=now - timedelta(minutes=5),
     )
-    fresh = EmailOutbox.objects.create(
+    fresh = EmailOutboxFactory(
         kind="reminder",
         recipient=rhythm["lead"],
         team=rhythm["team"],
@@ -313,7 +313,7 @@ def test_people_set_their_preferences_and_leads_their_schedule(client_for, lead,
 @pytest.mark.django_db
 @pytest.mark.parametrize("role_client", ["anonymous", "outsider", "member"], indirect=True)
 def test_only_leads_and_leaders_change_the_schedule(role_client, request, team):
-    role = request.node.callspec.params["role_client"]
+    role = role_of(request)
     response = role_client.post(
         reverse("teams:schedule", args=[team.slug]),
         {

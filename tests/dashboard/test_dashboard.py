@@ -16,15 +16,17 @@ from dashboard.seed import seed_scale
 from okrs.models import Cycle, Objective, ObjectiveEvent
 from teams.models import Membership, Team
 from tests.factories import (
-    CompanyObjectiveFactory,
+    CheckInFactory,
+    CycleFactory,
     KeyResultFactory,
+    ObjectiveEventFactory,
     TeamFactory,
     TeamObjectiveFactory,
 )
+from tests.fixtures.okrs import company_key_result
+from tests.helpers import HX, ROLES, role_of
 
 pytestmark = pytest.mark.django_db
-ROLES = ["anonymous", "outsider", "member", "lead", "leader"]
-HX = {"HTTP_HX_REQUEST": "true"}
 State = Objective.State
 
 
@@ -32,9 +34,7 @@ State = Objective.State
 def company(team):
     """An active cycle whose first company key result three teams move; Onboarding (the
     `team` fixture) is committed without a check-in this week, so it needs attention."""
-    kr = KeyResultFactory(
-        objective=CompanyObjectiveFactory(cycle__status=Cycle.Status.ACTIVE), title="NPS"
-    )
+    kr = company_key_result(title="NPS")
     cycle = kr.objective.cycle
     onboarding = TeamObjectiveFactory(cycle=cycle, team=team, aligned_to=kr, state=State.COMMITTED)
     KeyResultFactory(objective=onboarding, title="Day-one invoices")
@@ -61,7 +61,7 @@ def _teams(html: str) -> list[str]:
 @pytest.mark.parametrize("role_client", ROLES, indirect=True)
 def test_everyone_signed_in_reads_the_dashboard(role_client, request, company):
     response = role_client.get("/")
-    role = request.node.callspec.params["role_client"]
+    role = role_of(request)
     if role == "anonymous":
         assert response.status_code == 302 and response["Location"].startswith("/accounts/")
         return
@@ -188,7 +188,7 @@ def test_only_leaders_open_the_cycle_overview(role_client, request, company):
     response = role_client.get(
         reverse("dashboard:cycle-overview", args=[company[0].objective.cycle_id])
     )
-    role = request.node.callspec.params["role_client"]
+    role = role_of(request)
     assert response.status_code == {"anonymous": 302, "leader": 200}.get(role, 403)
     if role == "leader":
         html = response.content.decode()
@@ -222,14 +222,14 @@ def test_heatmap_cells_are_on_time_late_or_missed():
 
 def test_weeks_before_a_team_committed_or_the_cycle_began_were_not_due():
     # The cycle begins on a Wednesday; the team checks in on Mondays at 10:00.
-    cycle = Cycle.objects.create(
+    cycle = CycleFactory(
         name="Q", start_date=date(2026, 11, 4), end_date=date(2027, 2, 1), status="active"
     )
-    kr = KeyResultFactory(objective=CompanyObjectiveFactory(cycle=cycle))
+    kr = company_key_result(cycle)
     late_starter = TeamObjectiveFactory(
         cycle=cycle, aligned_to=kr, state=Objective.State.COMMITTED, team=TeamFactory()
     )
-    ObjectiveEvent.objects.create(objective=late_starter, verb=ObjectiveEvent.Verb.COMMITTED)
+    ObjectiveEventFactory(objective=late_starter, verb=ObjectiveEvent.Verb.COMMITTED)
     ObjectiveEvent.objects.filter(objective=late_starter).update(
         created_at=datetime(2026, 11, 18, 12, tzinfo=UTC)  # a Wednesday, in week 47
     )
@@ -242,10 +242,10 @@ def test_weeks_before_a_team_committed_or_the_cycle_began_were_not_due():
 
 
 def test_the_heatmap_shows_each_teams_weeks_worst_first(client_for, leader):
-    cycle = Cycle.objects.create(
+    cycle = CycleFactory(
         name="Q", start_date=date(2026, 11, 16), end_date=date(2027, 2, 1), status="active"
     )
-    kr = KeyResultFactory(objective=CompanyObjectiveFactory(cycle=cycle))
+    kr = company_key_result(cycle)
     committed = Objective.State.COMMITTED
     steady = TeamObjectiveFactory(
         cycle=cycle,
@@ -262,14 +262,14 @@ def test_the_heatmap_shows_each_teams_weeks_worst_first(client_for, leader):
     # a team still drafting has no check-in due: not in the heatmap
     TeamObjectiveFactory(cycle=cycle, aligned_to=kr, team=TeamFactory(name="Drafting"))
     for week in (date(2026, 11, 16), date(2026, 11, 23)):
-        CheckIn.objects.create(
+        CheckInFactory(
             team=steady.team,
             objective=steady,
             week_start=week,
             state="submitted",
             submitted_at=datetime.combine(week, time(9), tzinfo=UTC),
         )
-    CheckIn.objects.create(
+    CheckInFactory(
         team=patchy.team,
         objective=patchy,
         week_start=date(2026, 11, 16),
