@@ -16,11 +16,12 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bi
 export DEBUG ?= true
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help install run worker test lint format bench lock clean
+.PHONY: help install run worker test test-fast lint format bench lock clean
 
 help:
 	@echo "make run     install, migrate, seed the demo and serve web + Celery worker + beat on http://$(HOST):$(PORT)"
 	@echo "make test    install what is missing, then ruff and the whole test suite"
+	@echo "make test-fast  the suite but for the tests marked slow, on every core (under a minute)"
 	@echo "make bench   run the benchmarks and print their figures"
 	@echo "make install create $(VENV) and install the locked dependencies"
 	@echo "make lock    re-lock requirements*.lock from pyproject.toml"
@@ -53,11 +54,18 @@ run: install
 test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest
+
+# The fast lane while working: no browsers, processes, servers or thousand-email runs
+# (the tests marked slow), spread over every core by pytest-xdist. `make test` runs all.
+test-fast: install
+	$(VENV)/bin/pytest -m "not slow" -n auto
 
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -3,7 +3,7 @@
 from django.db.models import Prefetch
 
 from checkins.models import CheckIn, CheckInEntry, Experiment
-from okrs.exports import json_number
+from core.numbers import json_number
 
 
 def objective_extras(objectives) -> dict[int, dict]:

@@ -14,10 +14,11 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q, Value
+from django.db.models import Q, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
+from checkins.delivery import send_outbox_email
 from checkins.models import CheckIn, EmailOutbox
 from core.tasks import enqueue_on_commit
 from okrs.models import Cycle, Objective
@@ -183,8 +184,6 @@ def _rescue_expired_claims(now: datetime) -> int:
 
 def _enqueue_pending(now: datetime) -> int:
     """One send task per pending row that has none in flight (new, or lost)."""
-    from checkins.tasks import send_outbox_email
-
     # A row that failed this often is given up (and says why) rather than tried forever.
     EmailOutbox.objects.filter(
         status=EmailOutbox.Status.PENDING, attempts__gte=MAX_ATTEMPTS
@@ -227,35 +226,3 @@ def dispatch_reminders(*, now: datetime) -> TickResult:
     result.enqueued = _enqueue_pending(wall_clock)
     logger.info("Reminder tick at %s: %s", now.isoformat(), result)
     return result
-
-
-# --- sending one row ------------------------------------------------------------------
-
-
-def outbox_claim(*, outbox_id: int, now: datetime) -> EmailOutbox | None:
-    """Claim a pending row; None when another worker has it or it is done."""
-    claimed = EmailOutbox.objects.filter(pk=outbox_id, status=EmailOutbox.Status.PENDING).update(
-        status=EmailOutbox.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
-    )
-    if not claimed:
-        return None
-    return EmailOutbox.objects.select_related("recipient", "team").get(pk=outbox_id)
-
-
-def outbox_mark_sent(*, row: EmailOutbox, now: datetime) -> None:
-    EmailOutbox.objects.filter(pk=row.pk, status=EmailOutbox.Status.SENDING).update(
-        status=EmailOutbox.Status.SENT, sent_at=now, last_error=""
-    )
-
-
-def outbox_mark_skipped(*, row: EmailOutbox, reason: str) -> None:
-    EmailOutbox.objects.filter(pk=row.pk).update(
-        status=EmailOutbox.Status.SKIPPED, last_error=reason
-    )
-
-
-def outbox_release(*, row: EmailOutbox, error: str) -> None:
-    """Sending failed: back to pending for the retry (or a later tick)."""
-    EmailOutbox.objects.filter(pk=row.pk, status=EmailOutbox.Status.SENDING).update(
-        status=EmailOutbox.Status.PENDING, claimed_at=None, last_error=error[:2000]
-    )

@@ -6,8 +6,8 @@ from django.utils import timezone
 from checkins import selectors
 from okrs.models import Objective
 from okrs.weeks import iso_week_label, week_start
+from teams.access import is_team_member
 from teams.page_version import Watch
-from teams.permissions import is_team_member
 
 # The rows of this app a team page shows (see teams/page_version.py): an obstacle shows
 # on the page of the team that raised it and of the team asked for help, with the other

@@ -10,11 +10,11 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from checkins.models import CheckIn, CheckInChange, CheckInEntry, Experiment, Obstacle
 from core.numbers import plain_number
+from core.versioning import versioned_update
 from okrs import services as okr_services
 from okrs.models import Cycle, KeyResult, Objective
 from okrs.weeks import week_start
@@ -342,10 +342,9 @@ def experiment_update(
     candidate = Experiment(pk=experiment.pk, team=experiment.team, **data.__dict__)
     candidate._state.adding = False
     candidate.full_clean(exclude=["team", "created_by"])
-    updated = Experiment.objects.filter(pk=experiment.pk, version=expected_version).update(
-        version=F("version") + 1, **data.__dict__
+    return versioned_update(
+        Experiment.objects.select_related("key_result", "team"),
+        pk=experiment.pk,
+        expected_version=expected_version,
+        values=data.__dict__,
     )
-    current = Experiment.objects.select_related("key_result", "team").get(pk=experiment.pk)
-    if not updated:
-        raise okr_services.StaleEdit(current)
-    return current

@@ -5,6 +5,7 @@ from checkins import views
 app_name = "checkins"
 
 urlpatterns = [
+    path("teams/<slug:slug>/rhythm/", views.team_section, name="team-section"),
     path("teams/<slug:slug>/checkins/", views.checkin_current, name="current"),
     path("teams/<slug:slug>/checkins/<str:week>/", views.checkin_week, name="week"),
     path("teams/<slug:slug>/checkins/<str:week>/save/", views.checkin_save, name="save"),

@@ -4,32 +4,26 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from checkins import selectors, services
+from checkins import access, sections, selectors, services
 from checkins.forms import AnswerForm, ExperimentForm, ObstacleForm
-from checkins.models import CheckIn, Experiment, Obstacle
+from checkins.models import CheckIn, Experiment
 from core.htmx import CONFLICT, UNPROCESSABLE, is_fragment_request
 from core.http import error_text
+from okrs import selectors as okr_selectors
 from okrs.services import StaleEdit
 from okrs.weeks import iso_week_label, parse_iso_week
+from teams import access as team_access
 from teams.models import Team
-from teams.permissions import is_team_member
 
 PAGE = "checkins/checkin.html"
-
-
-def _get_team_for_member(request: HttpRequest, slug: str) -> Team:
-    """The team, if the user is in it (404 for no such team, 403 for outsiders)."""
-    team = get_object_or_404(Team, slug=slug)
-    if not is_team_member(request.user, team):
-        raise PermissionDenied("Only the team's members fill in its check-in.")
-    return team
 
 
 def _parse_week(label: str) -> date:
@@ -54,8 +48,21 @@ def _unavailable(request: HttpRequest, team: Team, week: date, error: Validation
 
 @login_required
 @require_GET
+def team_section(request: HttpRequest, slug: str) -> HttpResponse:
+    """The weekly check-in's part of the team page, alone: the page asks for it again
+    after its OKR changed in place."""
+    team = team_access.get_team(slug)
+    okr = okr_selectors.team_okr_get(team=team, cycle=okr_selectors.cycle_get_active())
+    section = sections.team_section(request=request, team=team, okr=okr)
+    response = render(request, "checkins/team_section.html", {"section": section})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@login_required
+@require_GET
 def checkin_current(request: HttpRequest, slug: str) -> HttpResponse:
-    team = get_object_or_404(Team, slug=slug)
+    team = team_access.get_team(slug)
     return redirect(_checkin_url(team, services.this_week()))
 
 
@@ -65,7 +72,7 @@ def _page_context(request, team: Team, week: date, objective, **extra) -> dict:
         "team": team,
         "page": page,
         "week_label": iso_week_label(week),
-        "can_edit": is_team_member(request.user, team)
+        "can_edit": access.may_fill_in(request.user, team)
         and services.is_editable(page.checkin, week=week, cycle=objective.cycle),
         "save_url": reverse("checkins:save", args=[team.slug, iso_week_label(week)]),
         "obstacle_form": ObstacleForm(team=team, prefix="obstacle"),
@@ -77,7 +84,7 @@ def _page_context(request, team: Team, week: date, objective, **extra) -> dict:
 @require_GET
 def checkin_week(request: HttpRequest, slug: str, week: str) -> HttpResponse:
     """The team's PDCA check-in for one ISO week: everyone reads, the team writes."""
-    team = get_object_or_404(Team, slug=slug)
+    team = team_access.get_team(slug)
     monday = _parse_week(week)
     try:
         objective = services.checkin_objective(team=team, week=monday)
@@ -102,7 +109,7 @@ def _saved(request: HttpRequest, *, status: int = 200, **context) -> HttpRespons
 @require_POST
 def checkin_save(request: HttpRequest, slug: str, week: str) -> HttpResponse:
     """Autosave one field (htmx), or every field of the form (without JavaScript)."""
-    team = _get_team_for_member(request, slug)
+    team = access.get_team_for_checkin(request.user, slug)
     monday = _parse_week(week)
     try:
         checkin = services.checkin_get_or_create(team=team, week=monday, author=request.user)
@@ -168,7 +175,7 @@ def _posted_fields(request: HttpRequest, checkin: CheckIn) -> list[str]:
 @login_required
 @require_POST
 def checkin_submit(request: HttpRequest, slug: str, week: str) -> HttpResponse:
-    team = _get_team_for_member(request, slug)
+    team = access.get_team_for_checkin(request.user, slug)
     monday = _parse_week(week)
     checkin = CheckIn.objects.filter(team=team, week_start=monday).first()
     if checkin is None:
@@ -189,7 +196,7 @@ def checkin_submit(request: HttpRequest, slug: str, week: str) -> HttpResponse:
 
 
 def _back(request: HttpRequest, team: Team) -> HttpResponse:
-    fallback = reverse("okrs:team-detail", args=[team.slug])
+    fallback = reverse("dashboard:team-detail", args=[team.slug])
     target = request.POST.get("next", "")
     if target.startswith(f"/teams/{team.slug}/"):
         return redirect(target)
@@ -199,7 +206,7 @@ def _back(request: HttpRequest, team: Team) -> HttpResponse:
 @login_required
 @require_POST
 def obstacle_create(request: HttpRequest, slug: str) -> HttpResponse:
-    team = _get_team_for_member(request, slug)
+    team = access.get_team_for_checkin(request.user, slug)
     form = ObstacleForm(request.POST, team=team, prefix="obstacle")
     if form.is_valid():
         try:
@@ -227,17 +234,10 @@ def obstacle_create(request: HttpRequest, slug: str) -> HttpResponse:
     return _back(request, team)
 
 
-def _get_obstacle_for_team(request: HttpRequest, obstacle_id: int) -> Obstacle:
-    obstacle = get_object_or_404(Obstacle.objects.select_related("team"), pk=obstacle_id)
-    if not is_team_member(request.user, obstacle.team):
-        raise PermissionDenied("Only the team changes its obstacles.")
-    return obstacle
-
-
 @login_required
 @require_POST
 def obstacle_focus(request: HttpRequest, obstacle_id: int) -> HttpResponse:
-    obstacle = _get_obstacle_for_team(request, obstacle_id)
+    obstacle = access.get_obstacle_for_team(request.user, obstacle_id)
     try:
         services.obstacle_focus(obstacle=obstacle)
     except ValidationError as error:
@@ -248,7 +248,7 @@ def obstacle_focus(request: HttpRequest, obstacle_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def obstacle_resolve(request: HttpRequest, obstacle_id: int) -> HttpResponse:
-    obstacle = _get_obstacle_for_team(request, obstacle_id)
+    obstacle = access.get_obstacle_for_team(request.user, obstacle_id)
     try:
         services.obstacle_resolve(obstacle=obstacle)
     except ValidationError as error:
@@ -262,11 +262,7 @@ def obstacle_resolve(request: HttpRequest, obstacle_id: int) -> HttpResponse:
 @require_POST
 def obstacle_answer(request: HttpRequest, obstacle_id: int) -> HttpResponse:
     """The team asked for help answers; both teams see the request resolved."""
-    obstacle = get_object_or_404(
-        Obstacle.objects.select_related("team", "help_team"), pk=obstacle_id
-    )
-    if obstacle.help_team is None or not is_team_member(request.user, obstacle.help_team):
-        raise PermissionDenied("Only the team that was asked answers a help request.")
+    obstacle = access.get_obstacle_for_helper(request.user, obstacle_id)
     form = AnswerForm(request.POST, prefix=f"answer{obstacle.pk}")
     if not form.is_valid():
         messages.error(request, "Write your answer (up to 2,000 characters); nothing was saved.")
@@ -303,7 +299,7 @@ def _experiment_data(form: ExperimentForm) -> services.ExperimentData:
 @login_required
 @require_http_methods(["GET", "POST"])
 def experiment_create(request: HttpRequest, slug: str) -> HttpResponse:
-    team = _get_team_for_member(request, slug)
+    team = access.get_team_for_checkin(request.user, slug)
     form = ExperimentForm(request.POST or None, team=team)
     if request.method == "POST" and form.is_valid():
         try:
@@ -312,7 +308,7 @@ def experiment_create(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error(None, error)
         else:
             messages.success(request, "Experiment recorded.")
-            return redirect("okrs:team-detail", slug=team.slug)
+            return redirect("dashboard:team-detail", slug=team.slug)
     return render(
         request,
         "checkins/experiment_form.html",
@@ -324,12 +320,8 @@ def experiment_create(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def experiment_edit(request: HttpRequest, experiment_id: int) -> HttpResponse:
-    experiment = get_object_or_404(
-        Experiment.objects.select_related("team", "key_result"), pk=experiment_id
-    )
+    experiment = access.get_experiment_for_team(request.user, experiment_id)
     team = experiment.team
-    if not is_team_member(request.user, team):
-        raise PermissionDenied("Only the team changes its experiments.")
     form = ExperimentForm(
         request.POST or None,
         instance=experiment,
@@ -353,7 +345,7 @@ def experiment_edit(request: HttpRequest, experiment_id: int) -> HttpResponse:
             form.add_error(None, error)
         else:
             messages.success(request, "Experiment saved.")
-            return redirect("okrs:team-detail", slug=team.slug)
+            return redirect("dashboard:team-detail", slug=team.slug)
     if form.errors:
         status = UNPROCESSABLE
     return render(

@@ -89,13 +89,9 @@ TEMPLATES = [
     },
 ]
 
-# Sections other apps add to a team page (okrs knows nothing of check-ins).
-TEAM_PAGE_SECTIONS = ["checkins.sections.team_section"]
-# ... and the tables those pages show, whose changes give a team page a new version
-# (teams/page_version.py).
-TEAM_PAGE_WATCHES = ["okrs.team_page.WATCHES", "checkins.sections.PAGE_WATCHES"]
-# What other apps add to each objective of a cycle's JSON export (see okrs/exports.py).
-CYCLE_EXPORT_EXTRAS = ["checkins.exports.objective_extras"]
+# The tables a team page (dashboard/team_page.py) shows, per app: a change to any of
+# their rows gives the teams that show it a new page version (teams/page_version.py).
+TEAM_PAGE_WATCHES = ["okrs.page_watches.WATCHES", "checkins.sections.PAGE_WATCHES"]
 
 # --- Database -----------------------------------------------------------------
 
@@ -263,6 +259,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Task modules that are not an app's `tasks.py` (which autodiscover finds): the workers
+# must know them too.
+CELERY_IMPORTS = ["okrs.notifications", "checkins.delivery"]
 CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_DATA_DIR / "beat-schedule")
 # Publishing gives up quickly when the broker is down: the outbox row stays pending and
 # a later tick enqueues it again, so no request waits on a dead broker.

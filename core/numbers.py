@@ -11,3 +11,10 @@ def plain_number(value: Decimal | int | float | None) -> str:
         value = Decimal(str(value))
     text = format(value.normalize(), "f")
     return "0" if text in ("-0", "") else text
+
+
+def json_number(value: Decimal | None) -> float | int | None:
+    """A stored number for a JSON export: 3 rather than 3.0000, 2.5 as 2.5."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)

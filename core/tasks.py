@@ -6,6 +6,16 @@ from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
+# For tasks that send email: SMTP and network errors are worth retrying; the backoff
+# stays well below the broker's visibility timeout.
+RETRY = {
+    "autoretry_for": (OSError,),
+    "retry_backoff": 10,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 8,
+}
+
 
 def enqueue_on_commit(task, **kwargs) -> None:
     """Enqueue `task(**kwargs)` once the current transaction commits.

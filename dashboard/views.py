@@ -13,7 +13,7 @@ from dashboard import overview as overview_selectors
 from dashboard.selectors import STATES, Filters, dashboard_get
 from okrs import selectors as okr_selectors
 from okrs.models import Cycle
-from teams.permissions import is_leader
+from teams.access import is_leader
 
 
 @login_required

@@ -2,11 +2,9 @@
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from okrs import review_selectors, selectors
 from okrs.charts import attach_charts
@@ -20,8 +18,8 @@ from okrs.forms import (
     ReviewStartForm,
 )
 from okrs.models import MAX_KEY_RESULTS, Cycle, Objective
+from teams.access import is_leader, is_team_member, speaks_for_team
 from teams.models import Team
-from teams.permissions import is_leader, is_team_member, speaks_for_team
 
 State = Objective.State
 REVIEW_DAYS = 14  # the default length of a cycle's review
@@ -132,10 +130,5 @@ def team_okr_context(request: HttpRequest, team: Team, **extra) -> dict:
             and cycle.start_date >= finished.cycle.start_date
             and speaks_for_team(user, team)
         )
-    # Other apps add sections (the weekly check-in) without okrs importing them.
-    context["sections"] = [
-        import_string(path)(request=request, team=team, okr=okr)
-        for path in settings.TEAM_PAGE_SECTIONS
-    ]
     context.update(extra)
     return context

@@ -12,7 +12,7 @@ def _leader_addresses() -> list[str]:
 
 
 def _team_url(objective: Objective) -> str:
-    return absolute_url(reverse("okrs:team-detail", args=[objective.team.slug]))
+    return absolute_url(reverse("dashboard:team-detail", args=[objective.team.slug]))
 
 
 def send_objective_proposed(objective: Objective) -> int:

@@ -221,6 +221,8 @@ class KeyResult(models.Model):
     )
     scored_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
+    # Scoring has its own version: a value recorded while someone scores is no conflict.
+    score_version = models.PositiveIntegerField(default=1)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

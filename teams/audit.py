@@ -15,13 +15,22 @@ def client_address(request: HttpRequest | None) -> str | None:
     return client_ip(request)
 
 
+def audit_record(
+    *, actor, action: str, subject: str = "", ip_address: str | None = None
+) -> AuditEvent:
+    """Record one sensitive action. Services call it inside the write's transaction, so
+    the record and the change it describes are saved together or not at all."""
+    return AuditEvent.objects.create(
+        actor=actor, action=action, subject=subject[:300], ip_address=ip_address
+    )
+
+
 def audit(request: HttpRequest | None, action: str, subject: str = "", *, actor=None) -> None:
-    """Record one sensitive action (the request gives who and from where)."""
+    """Record one sensitive action that no service makes (signing in): the request
+    gives who and from where."""
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
-    AuditEvent.objects.create(
-        actor=actor, action=action, subject=subject[:300], ip_address=client_address(request)
-    )
+    audit_record(actor=actor, action=action, subject=subject, ip_address=client_address(request))
 
 
 @receiver(user_logged_in)

@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 
-from teams.permissions import is_leader
+from teams.access import is_leader
 
 
 def roles(request: HttpRequest) -> dict[str, bool]:

@@ -3,12 +3,11 @@
 from django.urls import reverse
 
 from core.emails import absolute_url, send_templated_email
+from teams.invitations import invitation_token
 from teams.models import Invitation, Membership
 
 
 def send_invitation(invitation: Invitation) -> int:
-    from teams.services import invitation_token
-
     return send_templated_email(
         name="invitation",
         to=[invitation.email],
@@ -30,7 +29,7 @@ def send_added_to_team(membership: Membership) -> int:
         context={
             "membership": membership,
             "team": membership.team,
-            "team_url": absolute_url(reverse("okrs:team-detail", args=[membership.team.slug])),
+            "team_url": absolute_url(reverse("dashboard:team-detail", args=[membership.team.slug])),
         },
     )
 

@@ -4,14 +4,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth.password_validation import validate_password
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from teams.models import Invitation, Membership, Team, User
-
-INVITATION_SALT = "teams.invitation"
+from core.tasks import enqueue_on_commit
+from teams import tasks
+from teams.audit import audit_record
+from teams.invitations import InvitationInvalid, invitation_from_token
+from teams.models import AuditEvent, Invitation, Membership, Team, User
+from teams.schedule import team_next_reminder
 
 
 @transaction.atomic
@@ -46,7 +48,9 @@ def membership_add(*, team: Team, user: User, role: str = Membership.Role.MEMBER
 
 
 @transaction.atomic
-def membership_remove(*, membership: Membership) -> None:
+def membership_remove(
+    *, membership: Membership, actor: User | None = None, ip_address: str | None = None
+) -> None:
     """Take a person out of a team; a team keeps at least one lead."""
     locked = list(
         Membership.objects.select_for_update().filter(team_id=membership.team_id).order_by("pk")
@@ -58,10 +62,22 @@ def membership_remove(*, membership: Membership) -> None:
                 "A team needs at least one team lead. Make someone else lead first."
             )
     Membership.objects.filter(pk=membership.pk).delete()
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.MEMBER_REMOVED,
+        subject=f"{membership.user.email} from {membership.team}",
+        ip_address=ip_address,
+    )
 
 
 @transaction.atomic
-def membership_set_role(*, membership: Membership, role: str) -> Membership:
+def membership_set_role(
+    *,
+    membership: Membership,
+    role: str,
+    actor: User | None = None,
+    ip_address: str | None = None,
+) -> Membership:
     """Make a member a team lead or the other way round; a team keeps one lead."""
     if role not in Membership.Role.values:
         raise ValidationError("Choose team lead or member.")
@@ -73,6 +89,12 @@ def membership_set_role(*, membership: Membership, role: str) -> Membership:
         raise ValidationError("A team needs at least one team lead.")
     Membership.objects.filter(pk=membership.pk).update(role=role)
     membership.role = role
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.ROLE_CHANGED,
+        subject=f"{membership.user.email} in {membership.team}: {role}",
+        ip_address=ip_address,
+    )
     return membership
 
 
@@ -86,19 +108,24 @@ class InvitationOutcome:
         return self.invitation is None
 
 
-def invitation_create(*, team: Team, email: str, role: str, invited_by: User) -> InvitationOutcome:
+def invitation_create(
+    *, team: Team, email: str, role: str, invited_by: User, ip_address: str | None = None
+) -> InvitationOutcome:
     """Invite an email address into a team.
 
     Someone who already has an account is added straight away (and told so by email);
     anyone else gets a single-use link that expires after seven days.
     """
-    from core.tasks import enqueue_on_commit
-    from teams import tasks
-
     email = User.objects.normalize_email(email).strip().lower()
     if role not in Membership.Role.values:
         raise ValidationError("Choose team lead or member.")
     with transaction.atomic():
+        audit_record(
+            actor=invited_by,
+            action=AuditEvent.Action.INVITED,
+            subject=f"{email} to {team} as {role}",
+            ip_address=ip_address,
+        )
         existing = User.objects.filter(email__iexact=email, is_active=True).first()
         if existing is not None:
             if Membership.objects.filter(team=team, user=existing).exists():
@@ -117,39 +144,6 @@ def invitation_create(*, team: Team, email: str, role: str, invited_by: User) ->
         )
         enqueue_on_commit(tasks.send_invitation, invitation_id=invitation.pk)
     return InvitationOutcome(invitation=invitation, membership=None)
-
-
-def invitation_token(invitation: Invitation) -> str:
-    """The signed token in the invitation link: it names the invitation and cannot be
-    guessed or altered without the SECRET_KEY."""
-    return signing.dumps(
-        {"id": invitation.pk, "email": invitation.email}, salt=INVITATION_SALT, compress=True
-    )
-
-
-class InvitationInvalid(Exception):  # noqa: N818 - reads as the page it leads to
-    """The link is tampered with, used, or expired; `reason` says which."""
-
-    def __init__(self, reason: str, invitation: Invitation | None = None):
-        super().__init__(reason)
-        self.reason = reason
-        self.invitation = invitation
-
-
-def invitation_from_token(token: str) -> Invitation:
-    """The open invitation a token names, or InvitationInvalid."""
-    try:
-        payload = signing.loads(token, salt=INVITATION_SALT)
-        invitation = Invitation.objects.select_related("team").get(
-            pk=payload["id"], email=payload["email"]
-        )
-    except (signing.BadSignature, Invitation.DoesNotExist, KeyError, TypeError):
-        raise InvitationInvalid("invalid") from None
-    if invitation.is_used:
-        raise InvitationInvalid("used", invitation)
-    if invitation.is_expired:
-        raise InvitationInvalid("expired", invitation)
-    return invitation
 
 
 def invitation_account(invitation: Invitation) -> User | None:
@@ -187,8 +181,6 @@ def invitation_accept(*, token: str, name: str = "", password: str = "") -> tupl
 @transaction.atomic
 def team_schedule_update(*, team: Team, weekday: int, at, time_zone: str) -> Team:
     """The team's weekly check-in moment; the next reminder follows it."""
-    from teams.schedule import team_next_reminder
-
     team.checkin_weekday, team.checkin_time, team.time_zone = weekday, at, time_zone
     team.full_clean()
     team.next_reminder_at = team_next_reminder(team, after=timezone.now())

@@ -3,18 +3,9 @@
 from celery import shared_task
 from django.core import management
 
+from core.tasks import RETRY
 from teams import emails
 from teams.models import Invitation, Membership
-
-# SMTP and network errors are worth retrying; the backoff stays well below the
-# broker's visibility timeout.
-RETRY = {
-    "autoretry_for": (OSError,),
-    "retry_backoff": 10,
-    "retry_backoff_max": 600,
-    "retry_jitter": True,
-    "max_retries": 8,
-}
 
 
 @shared_task(**RETRY)

@@ -4,9 +4,9 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -14,8 +14,7 @@ from core.client_ip import client_ip
 from core.htmx import UNPROCESSABLE
 from core.http import error_text
 from core.ratelimit import rate_limited
-from teams import services
-from teams.audit import audit
+from teams import access, services
 from teams.forms import (
     AcceptInvitationForm,
     InvitationForm,
@@ -24,35 +23,18 @@ from teams.forms import (
     ScheduleForm,
     TeamForm,
 )
-from teams.models import AuditEvent, Membership, Team
-from teams.permissions import can_manage_members, is_leader
+from teams.invitations import InvitationInvalid, invitation_from_token
+from teams.models import AuditEvent, Team
 
 
 def _team_page(team: Team) -> str:
-    return reverse("okrs:team-detail", args=[team.slug])
-
-
-def _get_team_for_manager(request: HttpRequest, slug: str) -> Team:
-    """The team, if the user is a leader or one of its team leads (404 / 403 otherwise)."""
-    team = get_object_or_404(Team, slug=slug)
-    if not can_manage_members(request.user, team):
-        raise PermissionDenied("Leaders and the team's leads manage its members.")
-    return team
-
-
-def _get_membership_for_manager(request: HttpRequest, slug: str, membership_id: int):
-    team = _get_team_for_manager(request, slug)
-    membership = get_object_or_404(
-        Membership.objects.select_related("user", "team"), pk=membership_id, team=team
-    )
-    return team, membership
+    return reverse("dashboard:team-detail", args=[team.slug])
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def team_create(request: HttpRequest) -> HttpResponse:
-    if not is_leader(request.user):
-        raise PermissionDenied("Only leaders create teams.")
+    access.require_leader(request.user, "Only leaders create teams.")
     form = TeamForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -73,9 +55,7 @@ def team_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def team_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    team = get_object_or_404(Team, slug=slug)
-    if not is_leader(request.user):
-        raise PermissionDenied("Only leaders rename teams.")
+    team = access.get_team_for_leader(request.user, slug, "Only leaders rename teams.")
     form = TeamForm(request.POST or None, instance=team)
     if request.method == "POST" and form.is_valid():
         try:
@@ -103,7 +83,7 @@ INVITATIONS_LIMITED = (
 @require_http_methods(["GET", "POST"])
 def members(request: HttpRequest, slug: str) -> HttpResponse:
     """The team's people, and inviting more (leaders and the team's leads)."""
-    team = _get_team_for_manager(request, slug)
+    team = access.get_team_for_manager(request.user, slug)
     form = InvitationForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -114,12 +94,15 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             try:
                 outcome = services.invitation_create(
-                    team=team, email=email, role=role, invited_by=request.user
+                    team=team,
+                    email=email,
+                    role=role,
+                    invited_by=request.user,
+                    ip_address=client_ip(request),
                 )
             except ValidationError as error:
                 form.add_error("email", error)
             else:
-                audit(request, AuditEvent.Action.INVITED, f"{email} to {team} as {role}")
                 if outcome.added_existing_account:
                     messages.success(
                         request, f"{email} already had an account and is now in {team}."
@@ -150,13 +133,14 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def membership_remove(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
-    team, membership = _get_membership_for_manager(request, slug, membership_id)
+    team, membership = access.get_membership_for_manager(request.user, slug, membership_id)
     try:
-        services.membership_remove(membership=membership)
+        services.membership_remove(
+            membership=membership, actor=request.user, ip_address=client_ip(request)
+        )
     except ValidationError as error:
         messages.error(request, error_text(error))
     else:
-        audit(request, AuditEvent.Action.MEMBER_REMOVED, f"{membership.user.email} from {team}")
         messages.success(request, f"{membership.user} is no longer in {team}.")
     return redirect("teams:members", slug=team.slug)
 
@@ -164,21 +148,21 @@ def membership_remove(request: HttpRequest, slug: str, membership_id: int) -> Ht
 @login_required
 @require_POST
 def membership_role(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
-    team, membership = _get_membership_for_manager(request, slug, membership_id)
+    team, membership = access.get_membership_for_manager(request.user, slug, membership_id)
     form = RoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose team lead or member.")
         return redirect("teams:members", slug=team.slug)
     try:
-        services.membership_set_role(membership=membership, role=form.cleaned_data["role"])
+        services.membership_set_role(
+            membership=membership,
+            role=form.cleaned_data["role"],
+            actor=request.user,
+            ip_address=client_ip(request),
+        )
     except ValidationError as error:
         messages.error(request, error_text(error))
     else:
-        audit(
-            request,
-            AuditEvent.Action.ROLE_CHANGED,
-            f"{membership.user.email} in {team}: {membership.role}",
-        )
         messages.success(request, f"{membership.user} is now {membership.get_role_display()}.")
     return redirect("teams:members", slug=team.slug)
 
@@ -187,8 +171,8 @@ def membership_role(request: HttpRequest, slug: str, membership_id: int) -> Http
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     """The link in the invitation email: set name and password, land on the team page."""
     try:
-        invitation = services.invitation_from_token(token)
-    except services.InvitationInvalid as invalid:
+        invitation = invitation_from_token(token)
+    except InvitationInvalid as invalid:
         return render(
             request,
             "teams/invitation_invalid.html",
@@ -205,7 +189,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             user, created = services.invitation_accept(
                 token=token, name=data.get("name", ""), password=data.get("password", "")
             )
-        except services.InvitationInvalid as invalid:
+        except InvitationInvalid as invalid:
             status = 410 if invalid.reason == "used" else 404
             return render(
                 request, "teams/invitation_invalid.html", {"reason": invalid.reason}, status=status
@@ -266,7 +250,7 @@ def profile_settings(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def team_schedule(request: HttpRequest, slug: str) -> HttpResponse:
     """The team's check-in weekday, time and time zone (team leads and leaders)."""
-    team = _get_team_for_manager(request, slug)
+    team = access.get_team_for_manager(request.user, slug)
     form = ScheduleForm(request.POST or None, instance=team)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -294,7 +278,6 @@ def team_schedule(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET"])
 def audit_log(request: HttpRequest) -> HttpResponse:
     """Sign-ins, invitations, role changes, commits, challenges and closes (leaders)."""
-    if not is_leader(request.user):
-        raise PermissionDenied("Only leaders read the audit log.")
+    access.require_leader(request.user, "Only leaders read the audit log.")
     events = AuditEvent.objects.select_related("actor")[:200]
     return render(request, "teams/audit_log.html", {"events": events})

@@ -145,9 +145,9 @@ PERMISSIONS: dict[str, Access] = {
     "dashboard:cycle-overview": Access(get=LEADERS, post=None),
     # the end of a cycle: review, scores, retrospectives, history, exports
     "okrs:cycle-review-start": Access(get=None, post=LEADERS, data=_review_until),
-    "okrs:cycle-print": Access(get=SIGNED_IN, post=None),
-    "okrs:cycle-export-csv": Access(get=SIGNED_IN, post=None),
-    "okrs:cycle-export-json": Access(get=SIGNED_IN, post=None),
+    "dashboard:cycle-print": Access(get=SIGNED_IN, post=None),
+    "dashboard:cycle-export-csv": Access(get=SIGNED_IN, post=None),
+    "dashboard:cycle-export-json": Access(get=SIGNED_IN, post=None),
     "okrs:objective-review": Access(get=SIGNED_IN, post=None),
     "okrs:objective-history": Access(get=SIGNED_IN, post=None),
     "okrs:key-result-history": Access(get=SIGNED_IN, post=None),
@@ -168,7 +168,7 @@ PERMISSIONS: dict[str, Access] = {
     "okrs:key-result-record": Access(get=TEAM_AND_LEADERS, post=TEAM_AND_LEADERS),
     # the team objective's workflow
     "okrs:team-list": Access(get=SIGNED_IN, post=None),
-    "okrs:team-detail": Access(get=SIGNED_IN, post=None),
+    "dashboard:team-detail": Access(get=SIGNED_IN, post=None),
     "okrs:team-objective-create": Access(get=MANAGERS, post=MANAGERS),
     "okrs:team-objective-accept": Access(get=LEADERS, post=LEADERS),
     "okrs:team-objective-decline": Access(get=None, post=LEADERS),
@@ -179,6 +179,7 @@ PERMISSIONS: dict[str, Access] = {
         get=None, post=TEAM_AND_LEADERS, data=lambda w: {"comment-body": "Well done."}
     ),
     # check-ins, obstacles, experiments
+    "checkins:team-section": Access(get=SIGNED_IN, post=None),
     "checkins:current": Access(get=SIGNED_IN, post=None),
     "checkins:week": Access(get=SIGNED_IN, post=None),
     "checkins:save": Access(get=None, post=TEAM, data=lambda w: {"happened": "We shipped."}),
@@ -299,8 +300,8 @@ def build_world(*, team, lead, member, leader) -> World:
     from checkins.services import this_week
     from okrs.models import Objective
     from okrs.weeks import iso_week_label
+    from teams.invitations import invitation_token
     from teams.models import Membership
-    from teams.services import invitation_token
     from tests.factories import (
         CompanyObjectiveFactory,
         ExperimentFactory,

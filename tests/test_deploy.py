@@ -15,7 +15,8 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import ROOT
+
 SETTINGS = ROOT / "config" / "settings.py"
 COMPOSE = ROOT / "docker-compose.yml"
 ENV_EXAMPLE = ROOT / ".env.example"
@@ -261,6 +262,7 @@ def test_env_example_holds_production_values() -> None:
 # --- The settings under production values ------------------------------------------------
 
 
+@pytest.mark.slow  # manage.py in a process of its own
 def test_check_deploy_is_clean_with_env_example_values(tmp_path: Path) -> None:
     # Every variable settings.py reads is set explicitly (see the test above), and
     # settings never let `.env` override the environment, so a stray `.env` in the
@@ -273,6 +275,7 @@ def test_check_deploy_is_clean_with_env_example_values(tmp_path: Path) -> None:
     assert result.returncode == 0, _output(result)
 
 
+@pytest.mark.slow  # manage.py in a process of its own
 def test_production_refuses_to_start_without_secret_key() -> None:
     # An explicitly empty SECRET_KEY also wins over any `.env` file; settings treat
     # empty as missing.
@@ -282,6 +285,7 @@ def test_production_refuses_to_start_without_secret_key() -> None:
     assert "SECRET_KEY" in result.stderr, _output(result)
 
 
+@pytest.mark.slow  # manage.py and an import of the WSGI app in processes of their own
 def test_manage_py_works_out_of_the_box_for_developers(tmp_path) -> None:
     """A developer's `python manage.py ...` needs no environment; gunicorn still does."""
     env = clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 'dev.sqlite3'}")

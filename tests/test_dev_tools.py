@@ -4,9 +4,13 @@ show on a page, and stay off unless DEBUG is on and they are asked for."""
 import os
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import pytest
+
+from tests.helpers import ROOT
+
+# Each test starts a Python process that migrates a database of its own.
+pytestmark = pytest.mark.slow
 
 SCRIPT = """
 import django, json, os

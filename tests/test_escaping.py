@@ -35,6 +35,7 @@ def _ok(response, what: str) -> None:
         assert "/accounts/login/" not in response["Location"], what
 
 
+@pytest.mark.slow  # every page, as two roles, with and without htmx
 @pytest.mark.django_db
 def test_user_text_is_shown_as_text_everywhere(
     team, lead, member, leader, django_capture_on_commit_callbacks
@@ -168,7 +169,7 @@ def test_user_text_is_shown_as_text_everywhere(
             {
                 f"score{kr.pk}-score": "0.1",
                 f"score{kr.pk}-reason": p("score-reason"),
-                f"score{kr.pk}-version": kr.version,
+                f"score{kr.pk}-version": kr.score_version,
             },
             "score",
         )
@@ -253,7 +254,7 @@ def test_user_text_is_shown_as_text_everywhere(
 # Reviewed uses that mark server-built markup safe (no user text unescaped in them).
 REVIEWED_SAFE_MARKUP = {
     # "path/to/file.py": "why it is safe",
-    "okrs/team_page.py": "a cached team page (the template's escaped output) with the "
+    "dashboard/team_page.py": "a cached team page (the template's escaped output) with the "
     "request's CSRF token ([A-Za-z0-9]) put in place of a placeholder",
 }
 UNSAFE_PYTHON = re.compile(r"\bmark_safe\(|\bSafeString\(|\bSafeText\(|\|safe\b|autoescape off")

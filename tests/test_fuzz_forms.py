@@ -180,7 +180,7 @@ FORMS = {
     "okrs:key-result-score": lambda w: {
         f"score{w.key_result.pk}-score": "0.5",
         f"score{w.key_result.pk}-reason": "One big customer.",
-        f"score{w.key_result.pk}-version": str(w.key_result.version),
+        f"score{w.key_result.pk}-version": str(w.key_result.score_version),
     },
     "okrs:retrospective-edit": lambda w: {
         "retro-learned": "Pre-fill works.",

@@ -18,6 +18,7 @@ from tests.helpers import ROOT
 TICK = DUE + timedelta(minutes=2)
 
 
+@pytest.mark.slow  # a thousand emails
 @pytest.mark.django_db(transaction=True)
 def test_two_ticks_at_once_in_threads_send_each_email_exactly_once(smtp_server):
     expected = make_due_teams(1000)
@@ -45,6 +46,7 @@ def test_two_ticks_at_once_in_threads_send_each_email_exactly_once(smtp_server):
     assert EmailOutbox.objects.filter(status="sent").count() == 1000
 
 
+@pytest.mark.slow  # a thousand emails, from two manage.py processes
 @pytest.mark.django_db(transaction=True)
 def test_two_ticks_at_once_in_separate_processes_send_each_email_exactly_once(smtp_server):
     expected = make_due_teams(1000)
@@ -69,7 +71,7 @@ def test_smtp_down_then_back_sends_everything_once_and_logs_each_failure(setting
     server = SMTPServer()  # its port is chosen, but nothing listens yet
     settings.MAILERS = server.mailers()
     settings.REMINDER_REENQUEUE_AFTER = 0
-    with caplog.at_level(logging.WARNING, logger="checkins.tasks"):
+    with caplog.at_level(logging.WARNING, logger="checkins.delivery"):
         reminders.dispatch_reminders(now=TICK)
     failures = [r for r in caplog.records if "failed" in r.getMessage()]
     assert len(failures) >= 5  # every attempt of every email is logged

@@ -117,6 +117,7 @@ def require_redis_broker() -> None:
         pytest.skip("set REDIS_URL to run the broker failure tests")
 
 
+@pytest.mark.slow  # Celery worker processes, killed and started again
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_batch_loses_nothing(smtp_server, settings):
     """SIGKILL the worker while it sends, start it again: every reminder arrives; a
@@ -182,6 +183,7 @@ def redis_server_binary() -> str | None:
     return binary
 
 
+@pytest.mark.slow  # a Redis server and a Celery worker in processes of their own
 @pytest.mark.django_db(transaction=True)
 def test_redis_down_while_a_team_checks_in_then_the_reminders_catch_up(
     smtp_server, settings, client_for, caplog
@@ -214,7 +216,7 @@ def test_redis_down_while_a_team_checks_in_then_the_reminders_catch_up(
             team=team_objective.team, objective=team_objective, week_start=date(2026, 11, 23)
         )
         client = client_for(member)
-        page = reverse("okrs:team-detail", args=[team_objective.team.slug])
+        page = reverse("dashboard:team-detail", args=[team_objective.team.slug])
         assert client.get(page).status_code == 200
         response = client.post(
             reverse("okrs:comment-create", args=[team_objective.pk]),

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from checkins import emails, reminders
+from checkins.delivery import backoff, send_outbox_email
 from checkins.models import EmailOutbox
-from checkins.tasks import backoff, send_outbox_email
 from okrs.models import Cycle, Objective
 from teams.models import Team, User
 from teams.schedule import local_moment, next_weekly
@@ -339,7 +339,7 @@ def test_unsubscribe_tokens_name_a_person_and_a_kind(db):
 
 @pytest.mark.django_db
 def test_comment_emails_honour_the_preference(rhythm, django_capture_on_commit_callbacks):
-    from okrs import workflow
+    from okrs.services import workflow
 
     User.objects.filter(pk=rhythm["member"].pk).update(email_comments=False)
     with django_capture_on_commit_callbacks(execute=True):

@@ -276,7 +276,7 @@ def test_team_page_with_twelve_weeks_of_history_keeps_its_query_count(
         ObstacleFactory(team=team, description=f"Obstacle {n}")
     client = client_for(member)
     with django_assert_num_queries(15):
-        response = client.get(reverse("okrs:team-detail", args=[team.slug]))
+        response = client.get(reverse("dashboard:team-detail", args=[team.slug]))
     html = response.content.decode()
     assert html.count('data-series="value"') == 5
     assert "2026-W" in html or "-W" in html
@@ -317,13 +317,13 @@ def test_both_teams_see_a_help_request_resolved(client_for, member, objective, p
     obstacle = ObstacleFactory(
         team=objective.team, description="Bank checks take 3 days", help_team=payments
     )
-    payments_page = reverse("okrs:team-detail", args=["payments"])
+    payments_page = reverse("dashboard:team-detail", args=["payments"])
     assert "Bank checks take 3 days" in client_for(helper).get(payments_page).content.decode()
     client_for(helper).post(
         reverse("checkins:obstacle-answer", args=[obstacle.pk]),
         {f"answer{obstacle.pk}-answer": "We verify the same day now"},
     )
-    ours = client_for(member).get(reverse("okrs:team-detail", args=["onboarding"]))
+    ours = client_for(member).get(reverse("dashboard:team-detail", args=["onboarding"]))
     assert "Help we received" in ours.content.decode()
     theirs = client_for(helper).get(payments_page).content.decode()
     assert "Help we gave" in theirs and "We verify the same day now" in theirs

@@ -180,7 +180,7 @@ def test_the_overview_and_the_team_list_do_not_grow_with_teams(
     slug = committed.team.slug
     # the team page, as a leader: flat too (what each query is: tests/okrs/test_team_views.py)
     with django_assert_num_queries(16):
-        assert client.get(reverse("okrs:team-detail", args=[slug])).status_code == 200
+        assert client.get(reverse("dashboard:team-detail", args=[slug])).status_code == 200
 
 
 @pytest.mark.parametrize("role_client", ROLES, indirect=True)

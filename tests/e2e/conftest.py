@@ -2,6 +2,7 @@
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +17,19 @@ CHROMIUM_ARGS = [
     "--disable-gpu",
     "--no-first-run",
 ]
+
+
+HERE = Path(__file__).resolve().parent
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects anything
+def pytest_collection_modifyitems(items):
+    """Every browser journey is `e2e` and `slow`, whatever its module says."""
+    for item in items:
+        if item.path.is_relative_to(HERE):
+            for name in ("e2e", "slow"):
+                if item.get_closest_marker(name) is None:
+                    item.add_marker(name)
 
 
 def _system_chromium() -> str | None:

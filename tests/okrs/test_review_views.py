@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from checkins.models import CheckIn, CheckInEntry, Experiment
-from okrs import reviews, services
+from okrs import services
 from okrs.models import Cycle, KeyResult, Objective, Retrospective
+from okrs.services import reviews
 from tests.factories import (
     CompanyObjectiveFactory,
     CycleFactory,
@@ -74,7 +75,7 @@ def score_post(kr, score="0.7", reason="", version=None):
     return {
         f"{prefix}-score": score,
         f"{prefix}-reason": reason,
-        f"{prefix}-version": str(version or kr.version),
+        f"{prefix}-version": str(version or kr.score_version),
     }
 
 
@@ -95,9 +96,9 @@ def test_everyone_signed_in_reads_reviews_history_exports_and_the_printable_page
         reverse("okrs:objective-review", args=[objective.pk]),
         reverse("okrs:objective-history", args=[objective.pk]),
         reverse("okrs:key-result-history", args=[kr.pk]),
-        reverse("okrs:cycle-print", args=[cycle.pk]),
-        reverse("okrs:cycle-export-csv", args=[cycle.pk]),
-        reverse("okrs:cycle-export-json", args=[cycle.pk]),
+        reverse("dashboard:cycle-print", args=[cycle.pk]),
+        reverse("dashboard:cycle-export-csv", args=[cycle.pk]),
+        reverse("dashboard:cycle-export-json", args=[cycle.pk]),
     ]
     for url in urls:
         response = role_client.get(url)
@@ -170,7 +171,7 @@ def test_the_lead_and_leaders_carry_an_objective_forward(
         assert page.status_code == 200
         assert "Carry it forward as a draft" in page.text
         assert response.status_code == 302
-        assert response["Location"] == reverse("okrs:team-detail", args=[objective.team.slug])
+        assert response["Location"] == reverse("dashboard:team-detail", args=[objective.team.slug])
         assert carried.state == State.DRAFT and carried.carried_from == objective
         assert carried.key_results.get().start_value == D(45)
 
@@ -203,7 +204,7 @@ def test_another_teams_objects_and_missing_ones_answer_404_or_403(client_for, me
     )
     assert response.status_code == 403
     assert client.get(reverse("okrs:objective-review", args=[999_999])).status_code == 404
-    assert client.get(reverse("okrs:cycle-export-csv", args=[999_999])).status_code == 404
+    assert client.get(reverse("dashboard:cycle-export-csv", args=[999_999])).status_code == 404
     other_kr.refresh_from_db()
     assert other_kr.score is None and not Retrospective.objects.exists()
 
@@ -240,7 +241,7 @@ def test_bad_scores_answer_422_with_a_message_and_change_nothing(
     assert fragment.status_code == 422 and message in fragment.text
     assert "<html" not in fragment.text
     kr.refresh_from_db()
-    assert kr.score is None and kr.version == 1
+    assert kr.score is None and kr.score_version == 1
 
 
 def test_an_inline_score_answers_with_its_row(client_for, member, kr):
@@ -317,7 +318,7 @@ def test_user_text_on_review_pages_is_escaped(client_for, member, objective, kr,
     for url in [
         reverse("okrs:objective-review", args=[objective.pk]),
         reverse("okrs:objective-history", args=[objective.pk]),
-        reverse("okrs:cycle-print", args=[cycle.pk]),
+        reverse("dashboard:cycle-print", args=[cycle.pk]),
         reverse("okrs:cycle-detail", args=[cycle.pk]),
     ]:
         text = client.get(url).text
@@ -377,7 +378,7 @@ def test_the_active_cycle_offers_leaders_the_review(client_for, leader, member, 
 def test_the_team_page_points_to_the_review_and_to_carrying_forward(
     client_for, lead, member, objective, next_cycle
 ):
-    url = reverse("okrs:team-detail", args=[objective.team.slug])
+    url = reverse("dashboard:team-detail", args=[objective.team.slug])
     page = client_for(lead).get(url).text
     assert "Q4 2026 is in review" in page
     assert reverse("okrs:objective-review", args=[objective.pk]) in page
@@ -416,7 +417,7 @@ def test_the_csv_has_one_row_per_key_result_and_defuses_formulas(
         target_value=D(-20),
         current_value=D(-12.5),
     )
-    response = client_for(member).get(reverse("okrs:cycle-export-csv", args=[cycle.pk]))
+    response = client_for(member).get(reverse("dashboard:cycle-export-csv", args=[cycle.pk]))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert 'filename="lean-okrs-q4-2026.csv"' in response["Content-Disposition"]
     rows = read_csv(response)
@@ -468,7 +469,7 @@ def test_the_json_export_is_the_whole_tree_with_checkins_and_experiments(
         status="validated",
         learning="It works",
     )
-    response = client_for(member).get(reverse("okrs:cycle-export-json", args=[cycle.pk]))
+    response = client_for(member).get(reverse("dashboard:cycle-export-json", args=[cycle.pk]))
     assert response["Content-Type"] == "application/json"
     data = json.loads(b"".join(response.streaming_content))
     assert data["cycle"]["name"] == "Q4 2026" and data["cycle"]["status"] == "review"
@@ -517,22 +518,23 @@ def test_exports_and_the_printable_page_keep_their_query_counts(
     client = client_for(member)
     # session, user, cycle, then one streamed query for every key result
     with django_assert_num_queries(4):
-        rows = read_csv(client.get(reverse("okrs:cycle-export-csv", args=[cycle.pk])))
+        rows = read_csv(client.get(reverse("dashboard:cycle-export-csv", args=[cycle.pk])))
     assert len(rows) == 2 + teams * 3
     # session, user, cycle, objective ids, then per batch: objectives (+team,
     # retrospective), key results, their updates, check-ins, their entries, experiments
     with django_assert_num_queries(10):
-        response = client.get(reverse("okrs:cycle-export-json", args=[cycle.pk]))
+        response = client.get(reverse("dashboard:cycle-export-json", args=[cycle.pk]))
         data = json.loads(b"".join(response.streaming_content))
     assert len(data["objectives"]) == 2 + teams
     # session, user, cycle, objectives (+team, retrospective, alignment), key results
     with django_assert_num_queries(5):
-        page = client.get(reverse("okrs:cycle-print", args=[cycle.pk]))
+        page = client.get(reverse("dashboard:cycle-print", args=[cycle.pk]))
     assert page.text.count('class="print-okr"') == 2 + teams
 
 
 def test_a_large_json_export_comes_in_batches(cycle, objective):
-    from okrs import exports, review_selectors
+    from dashboard import exports
+    from okrs import review_selectors
 
     make_teams(cycle, objective.aligned_to, 5)
     batches = list(review_selectors.export_objectives(cycle, batch=3))

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from checkins import services as checkin_services
 from checkins.models import CheckIn, Experiment
-from okrs import review_selectors, reviews, services, workflow
+from okrs import review_selectors, services
 from okrs.models import Comment, Cycle, KeyResult, Objective, ObjectiveEvent, Retrospective
-from okrs.services import StaleEdit
+from okrs.services import StaleEdit, reviews, workflow
 from teams.models import AuditEvent
 from tests.factories import (
     CompanyObjectiveFactory,
@@ -136,7 +136,11 @@ def test_scores_are_prefilled_from_progress_and_need_a_reason_to_differ(objectiv
     first, second = key_results(objective)
     assert (first.suggested_score, second.suggested_score) == (D("0.7"), D("1.0"))
     scored = reviews.key_result_score(
-        key_result=first, score=D("0.7"), reason="", expected_version=first.version, actor=member
+        key_result=first,
+        score=D("0.7"),
+        reason="",
+        expected_version=first.score_version,
+        actor=member,
     )
     assert scored.score == D("0.70") and scored.scored_by == member
     with pytest.raises(ValidationError, match="Progress suggests 1: say why"):
@@ -144,7 +148,7 @@ def test_scores_are_prefilled_from_progress_and_need_a_reason_to_differ(objectiv
             key_result=second,
             score=D("0.6"),
             reason=" ",
-            expected_version=second.version,
+            expected_version=second.score_version,
             actor=member,
         )
     second.refresh_from_db()
@@ -153,7 +157,7 @@ def test_scores_are_prefilled_from_progress_and_need_a_reason_to_differ(objectiv
         key_result=second,
         score=D("0.6"),
         reason="We cut steps by hiding options, not by simplifying them.",
-        expected_version=second.version,
+        expected_version=second.score_version,
         actor=member,
     )
     second.refresh_from_db()
@@ -169,11 +173,15 @@ def test_scores_outside_zero_to_one_are_refused_and_change_nothing(objective, me
     kr = key_results(objective)[0]
     with pytest.raises(ValidationError) as error:
         reviews.key_result_score(
-            key_result=kr, score=raw, reason="because", expected_version=kr.version, actor=member
+            key_result=kr,
+            score=raw,
+            reason="because",
+            expected_version=kr.score_version,
+            actor=member,
         )
     assert "score" in error.value.message_dict
     kr.refresh_from_db()
-    assert kr.score is None and kr.version == 1
+    assert kr.score is None and kr.score_version == 1
     assert not ObjectiveEvent.objects.filter(verb=ObjectiveEvent.Verb.SCORED).exists()
 
 
@@ -366,7 +374,7 @@ def write_paths(objective, cycle, team, member, leader, refs):
             objective=objective, author=member, body="Late thought"
         ),
         "key_result_score": lambda: reviews.key_result_score(
-            key_result=kr, score="0.5", reason="r", expected_version=kr.version, actor=member
+            key_result=kr, score="0.5", reason="r", expected_version=kr.score_version, actor=member
         ),
         "retrospective_save": lambda: reviews.retrospective_save(
             objective=objective, texts=retro(learned="x"), expected_version=0, actor=member
@@ -463,7 +471,7 @@ def test_in_review_scores_retrospectives_comments_and_learnings_still_go_on(
     in_review(cycle, today)
     objective.refresh_from_db()
     reviews.key_result_score(
-        key_result=kr, score="0.7", reason="", expected_version=kr.version, actor=member
+        key_result=kr, score="0.7", reason="", expected_version=kr.score_version, actor=member
     )
     reviews.retrospective_save(
         objective=objective, texts=retro(learned="L"), expected_version=0, actor=member

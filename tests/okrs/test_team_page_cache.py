@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from checkins.models import CheckIn, Obstacle
-from okrs import team_page
+from dashboard import team_page
 from okrs.models import Cycle, KeyResult, Objective, ObjectiveEvent
 from okrs.weeks import week_start
 from teams import page_version
@@ -62,7 +62,7 @@ def objective(team, member):
 
 
 def page(client, team: Team) -> str:
-    response = client.get(reverse("okrs:team-detail", args=[team.slug]))
+    response = client.get(reverse("dashboard:team-detail", args=[team.slug]))
     assert response.status_code == 200
     return response.content.decode()
 
@@ -425,6 +425,7 @@ def test_installing_again_keeps_the_triggers_and_drops_a_removed_watchs(team, ob
     assert version(team) != before
 
 
+@pytest.mark.slow  # manage.py migrate, three times, in processes of their own
 def test_migrations_rebuild_watched_tables_on_sqlite_and_the_triggers_come_back(tmp_path):
     """SQLite rebuilds a table to alter it; triggers naming it would stop the rebuild."""
     database = tmp_path / "migrate.sqlite3"

@@ -55,7 +55,7 @@ def kr_form(kr=None, **overrides):
 @pytest.mark.parametrize("role_client", ROLES, indirect=True)
 def test_everyone_signed_in_reads_every_team(role_client, request, objective):
     role = role_of(request)
-    for url in (reverse("okrs:team-list"), reverse("okrs:team-detail", args=["onboarding"])):
+    for url in (reverse("okrs:team-list"), reverse("dashboard:team-detail", args=["onboarding"])):
         response = role_client.get(url)
         assert response.status_code == (302 if role == "anonymous" else 200)
         if role != "anonymous":
@@ -210,7 +210,9 @@ def test_team_fragment_for_htmx(client_for, member, objective):
 def test_team_text_is_escaped(client_for, member, team):
     objective = TeamObjectiveFactory(team=team, title="<script>alert(1)</script>")
     CommentFactory(objective=objective, author=member, body="<img src=x onerror=alert(2)>")
-    html = client_for(member).get(reverse("okrs:team-detail", args=[team.slug])).content.decode()
+    html = (
+        client_for(member).get(reverse("dashboard:team-detail", args=[team.slug])).content.decode()
+    )
     assert "<script>alert(1)</script>" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
@@ -227,7 +229,7 @@ def test_team_page_query_count_is_flat(client_for, member, team, django_assert_n
     # history, then the check-in section: recent check-ins, obstacles and help
     # requests, experiments; and the team's objective of the last cycle that is over
     with django_assert_num_queries(15):
-        assert client.get(reverse("okrs:team-detail", args=[team.slug])).status_code == 200
+        assert client.get(reverse("dashboard:team-detail", args=[team.slug])).status_code == 200
 
 
 def test_team_list_query_count_is_flat(client_for, member, django_assert_num_queries):

@@ -6,8 +6,9 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from okrs import services, workflow
+from okrs import services
 from okrs.models import Comment, Cycle, Objective, ObjectiveEvent
+from okrs.services import workflow
 from teams.models import Membership
 from tests.factories import (
     CompanyObjectiveFactory,

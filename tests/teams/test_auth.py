@@ -4,8 +4,8 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
-from teams.permissions import is_leader
 
+from teams.access import is_leader
 from teams.models import User
 from tests.factories import PASSWORD, UserFactory
 from tests.helpers import sign_in, signed_in

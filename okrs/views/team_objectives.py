@@ -1,16 +1,21 @@
-"""Team pages: every team's objective, its key results, the review and the discussion."""
+"""A team's objective: defined or proposed, accepted, submitted, challenged, committed,
+and discussed. The team page itself composes apps and lives in `dashboard`."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.cache import patch_vary_headers
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.htmx import UNPROCESSABLE, is_fragment_request, render_page_or_fragment
+from core.client_ip import client_ip
+from core.htmx import (
+    UNPROCESSABLE,
+    is_fragment_request,
+    render_page_or_fragment,
+)
 from core.http import error_text
-from okrs import selectors, team_page, workflow
+from okrs import access, selectors
 from okrs.contexts import team_okr_context
 from okrs.forms import (
     ChallengeForm,
@@ -20,47 +25,19 @@ from okrs.forms import (
     TeamObjectiveForm,
 )
 from okrs.models import Objective
-from okrs.views import _okr_changed
-from teams.audit import audit
-from teams.models import AuditEvent, Team
-from teams.permissions import is_leader, is_team_member, speaks_for_team
+from okrs.services import workflow
+from okrs.views.common import okr_changed
+from teams import access as team_access
+from teams.access import is_leader
+from teams.models import Team
 
-TEAM_PAGE = "okrs/team_detail.html"
-
-
-def _get_team_objective(request: HttpRequest, objective_id: int) -> Objective:
-    return get_object_or_404(
-        Objective.objects.select_related("cycle", "team", "aligned_to"),
-        pk=objective_id,
-        level=Objective.Level.TEAM,
-    )
-
-
-def _get_team_objective_for_leader(request: HttpRequest, objective_id: int) -> Objective:
-    objective = _get_team_objective(request, objective_id)
-    if not is_leader(request.user):
-        raise PermissionDenied("Only leaders define, challenge or commit a team's objective.")
-    return objective
-
-
-def _get_team_objective_for_team(request: HttpRequest, objective_id: int) -> Objective:
-    objective = _get_team_objective(request, objective_id)
-    if not is_team_member(request.user, objective.team):
-        raise PermissionDenied("Only the team can submit its key results.")
-    return objective
-
-
-def _get_team_objective_for_discussion(request: HttpRequest, objective_id: int) -> Objective:
-    objective = _get_team_objective(request, objective_id)
-    if not (is_leader(request.user) or is_team_member(request.user, objective.team)):
-        raise PermissionDenied("The team and leaders discuss a team's objective.")
-    return objective
+TEAM_OKR_PAGE = "okrs/team_okr.html"
 
 
 def _render_team_page(request: HttpRequest, team: Team, *, status: int = 200, **extra):
     return render_page_or_fragment(
         request,
-        TEAM_PAGE,
+        TEAM_OKR_PAGE,
         team_okr_context(request, team, **extra),
         fragment="team_okr",
         status=status,
@@ -81,30 +58,17 @@ def team_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
-def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    team = get_object_or_404(Team, slug=slug)
-    if is_fragment_request(request):
-        return _render_team_page(request, team)
-    # Everyone in the same role sees the same page: its body is built once per change.
-    body = team_page.body(request, team, lambda: team_okr_context(request, team))
-    response = render(request, TEAM_PAGE, {"team": team, "body": body})
-    patch_vary_headers(response, ["HX-Request"])
-    return response
-
-
-@login_required
 @require_http_methods(["GET", "POST"])
 def team_objective_create(request: HttpRequest, slug: str) -> HttpResponse:
     """Leaders define a team's objective; a team lead may propose one when none exists."""
-    team = get_object_or_404(Team, slug=slug)
+    team = team_access.get_team_for_spokesperson(
+        request.user, slug, "Leaders define a team's objective; team leads may propose one."
+    )
     leader = is_leader(request.user)
-    if not speaks_for_team(request.user, team):
-        raise PermissionDenied("Leaders define a team's objective; team leads may propose one.")
     cycle = selectors.cycle_get_active()
     if cycle is None:
         messages.error(request, "There is no active cycle yet.")
-        return redirect("okrs:team-detail", slug=team.slug)
+        return redirect("dashboard:team-detail", slug=team.slug)
     form = NewTeamObjectiveForm(request.POST or None, cycle=cycle, prefix="objective")
     if request.method == "POST" and form.is_valid():
         action = workflow.team_objective_define if leader else workflow.team_objective_propose
@@ -124,7 +88,7 @@ def team_objective_create(request: HttpRequest, slug: str) -> HttpResponse:
             if not leader:
                 done = "Objective proposed: the leaders have been told."
             messages.success(request, done)
-            return redirect("okrs:team-detail", slug=team.slug)
+            return redirect("dashboard:team-detail", slug=team.slug)
     return render(
         request,
         "okrs/team_objective_form.html",
@@ -137,7 +101,7 @@ def team_objective_create(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def team_objective_accept(request: HttpRequest, objective_id: int) -> HttpResponse:
     """A leader accepts a team's proposal, rewording it as they see fit."""
-    objective = _get_team_objective_for_leader(request, objective_id)
+    objective = access.get_team_objective_for_leader(request.user, objective_id)
     form = TeamObjectiveForm(
         request.POST or None,
         instance=objective,
@@ -159,7 +123,7 @@ def team_objective_accept(request: HttpRequest, objective_id: int) -> HttpRespon
             form.add_error(None, error)
         else:
             messages.success(request, "Proposal accepted: the team can draft its key results.")
-            return redirect("okrs:team-detail", slug=objective.team.slug)
+            return redirect("dashboard:team-detail", slug=objective.team.slug)
     return render(
         request,
         "okrs/team_objective_form.html",
@@ -178,24 +142,20 @@ def _workflow_step(
     objective: Objective,
     step,
     done: str,
-    *,
-    audit_action: str = "",
     **kwargs,
 ) -> HttpResponse:
-    """Run one workflow step; a refusal is shown, a success confirmed (and audited)."""
+    """Run one workflow step; a refusal is shown, a success confirmed."""
     try:
         step(objective=objective, actor=request.user, **kwargs)
     except ValidationError as error:
-        return _okr_changed(request, objective, "", error=error_text(error))
-    if audit_action:
-        audit(request, audit_action, f"{objective.team}: {objective.title}")
-    return _okr_changed(request, objective, done)
+        return okr_changed(request, objective, "", error=error_text(error))
+    return okr_changed(request, objective, done)
 
 
 @login_required
 @require_POST
 def team_objective_decline(request: HttpRequest, objective_id: int) -> HttpResponse:
-    objective = _get_team_objective_for_leader(request, objective_id)
+    objective = access.get_team_objective_for_leader(request.user, objective_id)
     form = DeclineForm(request.POST, prefix="decline")
     if not form.is_valid():
         return _render_team_page(
@@ -217,7 +177,7 @@ def team_objective_decline(request: HttpRequest, objective_id: int) -> HttpRespo
 @login_required
 @require_POST
 def team_objective_submit(request: HttpRequest, objective_id: int) -> HttpResponse:
-    objective = _get_team_objective_for_team(request, objective_id)
+    objective = access.get_team_objective_for_team(request.user, objective_id)
     return _workflow_step(
         request,
         objective,
@@ -229,7 +189,7 @@ def team_objective_submit(request: HttpRequest, objective_id: int) -> HttpRespon
 @login_required
 @require_POST
 def team_objective_challenge(request: HttpRequest, objective_id: int) -> HttpResponse:
-    objective = _get_team_objective_for_leader(request, objective_id)
+    objective = access.get_team_objective_for_leader(request.user, objective_id)
     form = ChallengeForm(request.POST, prefix="challenge")
     if not form.is_valid():
         # The form is on the page only while the key results are submitted: say why here
@@ -246,7 +206,7 @@ def team_objective_challenge(request: HttpRequest, objective_id: int) -> HttpRes
         objective,
         workflow.team_objective_challenge,
         "Challenge sent to the team.",
-        audit_action=AuditEvent.Action.CHALLENGED,
+        ip_address=client_ip(request),
         body=form.cleaned_data["body"],
         aspects=form.cleaned_data["aspects"],
     )
@@ -255,20 +215,20 @@ def team_objective_challenge(request: HttpRequest, objective_id: int) -> HttpRes
 @login_required
 @require_POST
 def team_objective_commit(request: HttpRequest, objective_id: int) -> HttpResponse:
-    objective = _get_team_objective_for_leader(request, objective_id)
+    objective = access.get_team_objective_for_leader(request.user, objective_id)
     return _workflow_step(
         request,
         objective,
         workflow.team_objective_commit,
         "Committed. Off you go!",
-        audit_action=AuditEvent.Action.COMMITTED,
+        ip_address=client_ip(request),
     )
 
 
 @login_required
 @require_POST
 def comment_create(request: HttpRequest, objective_id: int) -> HttpResponse:
-    objective = _get_team_objective_for_discussion(request, objective_id)
+    objective = access.get_team_objective_for_discussion(request.user, objective_id)
     form = CommentForm(request.POST, prefix="comment")
     if not form.is_valid():
         return _render_team_page(request, objective.team, status=UNPROCESSABLE, comment_form=form)
@@ -280,6 +240,6 @@ def comment_create(request: HttpRequest, objective_id: int) -> HttpResponse:
         form.add_error(None, error)
         return _render_team_page(request, objective.team, status=UNPROCESSABLE, comment_form=form)
     if is_fragment_request(request):
-        return _okr_changed(request, objective, "")
+        return okr_changed(request, objective, "")
     messages.success(request, "Comment posted.")
-    return redirect("okrs:team-detail", slug=objective.team.slug)
+    return redirect("dashboard:team-detail", slug=objective.team.slug)

@@ -8,8 +8,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from okrs import services, workflow
+from okrs import services
 from okrs.models import Cycle, KeyResult, Objective
+from okrs.services import workflow
 from okrs.weeks import week_start
 from teams.models import Membership, Team, User
 
@@ -308,7 +309,7 @@ class Command(BaseCommand):
 
     def _seed_last_cycle(self, current: Cycle, people: dict) -> None:
         """The quarter before, closed, with its scores and learnings to plan with."""
-        from okrs import reviews
+        from okrs.services import reviews
 
         end = current.start_date - timedelta(days=1)
         name, start, end = _quarter(end)

@@ -12,10 +12,10 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from core.numbers import plain_number
+from core.versioning import StaleEdit, versioned_update
 from okrs.models import (
     TEXT_MAX_LENGTH,
     Cycle,
@@ -25,18 +25,11 @@ from okrs.models import (
     Retrospective,
 )
 from okrs.selectors import cycle_get_active
-from okrs.services import (
-    CLOSED_MESSAGE,
-    StaleEdit,
-    _changes,
-    _lock_objective,
-    _record,
-    _shown,
-    cycle_close,
-)
-from okrs.workflow import _create_team_objective
-from teams.audit import audit
-from teams.models import AuditEvent, Team, User
+from okrs.services.cycles import cycle_close
+from okrs.services.events import changed_fields, event_record, shown
+from okrs.services.rules import CLOSED_MESSAGE, lock_objective
+from okrs.services.team_objective import team_objective_create
+from teams.models import Team, User
 
 SCORE_RANGE_MESSAGE = "A score is between 0.0 and 1.0, for example 0.7."
 MAX_REVIEW_DAYS = 90
@@ -73,10 +66,9 @@ def cycles_close_due(*, today: date | None = None) -> list[Cycle]:
     closed = []
     for cycle in due:
         try:
-            closed.append(cycle_close(cycle=cycle))
+            closed.append(cycle_close(cycle=cycle, why="its review ended"))
         except ValidationError:
             continue  # a leader closed it in between
-        audit(None, AuditEvent.Action.CYCLE_CLOSED, f"{cycle.name} (its review ended)")
     return closed
 
 
@@ -113,7 +105,7 @@ def key_result_score(
     actor: User | None,
 ) -> KeyResult:
     """Score a key result; a score other than the one progress suggests needs a reason."""
-    objective = _lock_objective(key_result.objective_id)
+    objective = lock_objective(key_result.objective_id)
     _ensure_scorable(objective)
     score = parse_score(score)
     reason = reason.strip()
@@ -125,25 +117,26 @@ def key_result_score(
         )
     if len(reason) > TEXT_MAX_LENGTH or "\x00" in reason:
         raise ValidationError({"reason": ["Keep the reason under 5,000 characters, plain text."]})
-    updated = KeyResult.objects.filter(pk=key_result.pk, version=expected_version).update(
-        score=score,
-        score_reason=reason,
-        scored_by=actor,
-        scored_at=timezone.now(),
-        version=F("version") + 1,
+    # A score has its own version: a value recorded while someone scores is no conflict.
+    current = versioned_update(
+        KeyResult.objects.select_related("objective__cycle", "scored_by"),
+        pk=key_result.pk,
+        expected_version=expected_version,
+        version_field="score_version",
+        values={
+            "score": score,
+            "score_reason": reason,
+            "scored_by": actor,
+            "scored_at": timezone.now(),
+        },
     )
-    current = KeyResult.objects.select_related("objective__cycle", "scored_by").get(
-        pk=key_result.pk
-    )
-    if not updated:
-        raise StaleEdit(current)
-    _record(
+    event_record(
         objective=objective,
         actor=actor,
         verb=ObjectiveEvent.Verb.SCORED,
         subject=current.title,
         key_result=current,
-        changes={"score": [_shown(before.score), _shown(current.score)]},
+        changes={"score": [shown(before.score), shown(current.score)]},
         reason=reason,
     )
     return current
@@ -167,7 +160,7 @@ def retrospective_save(
     """Write the retrospective unless someone saved it since `expected_version`
     (0: nobody has written it yet)."""
     with transaction.atomic():
-        objective = _lock_objective(objective.pk)
+        objective = lock_objective(objective.pk)
         _ensure_scorable(objective)
         texts = {name: texts.get(name, "").strip() for name in Retrospective.FIELDS}
         errors = {
@@ -193,15 +186,15 @@ def retrospective_save(
                 raise StaleEdit(Retrospective.objects.get(objective=objective)) from None
             changes = {name: ["", text] for name, text in texts.items() if text}
         else:
-            updated = Retrospective.objects.filter(pk=before.pk, version=expected_version).update(
-                updated_by=actor, version=F("version") + 1, **texts
+            current = versioned_update(
+                Retrospective.objects.all(),
+                pk=before.pk,
+                expected_version=expected_version,
+                values={"updated_by": actor, **texts},
             )
-            current = Retrospective.objects.get(pk=before.pk)
-            if not updated:
-                raise StaleEdit(current)
-            changes = _changes(before, current, list(Retrospective.FIELDS))
+            changes = changed_fields(before, current, list(Retrospective.FIELDS))
         if changes:
-            _record(
+            event_record(
                 objective=objective,
                 actor=actor,
                 verb=ObjectiveEvent.Verb.RETROSPECTIVE,
@@ -240,7 +233,7 @@ def objective_carry_forward(
     """A new draft of the team's objective in the active cycle; each key result starts
     where the old one ended (its current value), with the same target."""
     with transaction.atomic():
-        source = _lock_objective(objective.pk)
+        source = lock_objective(objective.pk)
         if source.is_company:
             raise ValidationError("Leaders write each cycle's company objective anew.")
         if source.cycle.is_open:
@@ -257,7 +250,7 @@ def objective_carry_forward(
             raise ValidationError(
                 {"aligned_to": ["Choose the company key result this objective moves now."]}
             )
-        carried = _create_team_objective(
+        carried = team_objective_create(
             cycle=target,
             team=source.team,
             title=source.title,
@@ -286,13 +279,13 @@ def objective_carry_forward(
             for position, kr in enumerate(old_key_results, start=1)
         )
         for old, new in zip(old_key_results, new_key_results, strict=True):
-            _record(
+            event_record(
                 objective=carried,
                 actor=actor,
                 verb=ObjectiveEvent.Verb.KEY_RESULT_ADDED,
                 subject=new.title,
                 key_result=new,
-                changes={"start_value": [_shown(old.start_value), _shown(new.start_value)]},
+                changes={"start_value": [shown(old.start_value), shown(new.start_value)]},
                 reason=f"Carried forward from {source.cycle.name}",
             )
     return carried

@@ -1,53 +1,32 @@
-"""The end of a cycle: review, scores, retrospectives, carrying forward, history and
-exports. Everyone signed in reads; the team and leaders score their own objective."""
+"""The end of a cycle: scores, retrospectives, carrying forward and history. Everyone
+signed in reads; the team and leaders score their own objective."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
-from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.htmx import CONFLICT, UNPROCESSABLE, is_fragment_request
-from core.http import error_text
+from core.htmx import (
+    CONFLICT,
+    UNPROCESSABLE,
+    is_fragment_request,
+)
 from core.numbers import plain_number
-from okrs import exports, review_selectors, reviews
-from okrs.contexts import may_edit_key_results
-from okrs.forms import CarryForwardForm, RetrospectiveForm, ReviewStartForm, ScoreForm
-from okrs.models import Cycle, KeyResult, Objective
+from core.versioning import StaleEdit
+from okrs import access, review_selectors
+from okrs.forms import (
+    CarryForwardForm,
+    RetrospectiveForm,
+    ScoreForm,
+)
+from okrs.models import Cycle, Objective
 from okrs.progress import objective_progress
-from okrs.services import StaleEdit
-from okrs.views import _get_cycle_for_leader, _rebase
-from teams.permissions import speaks_for_team
-
-# --- the review phase ---------------------------------------------------------------
-
-
-@login_required
-@require_POST
-def cycle_review_start(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    cycle = _get_cycle_for_leader(request, cycle_id)
-    form = ReviewStartForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Choose the last day of the review (a date).")
-    else:
-        try:
-            reviews.cycle_review_start(cycle=cycle, review_until=form.cleaned_data["review_until"])
-        except ValidationError as error:
-            messages.error(request, error_text(error))
-        else:
-            messages.success(
-                request,
-                f"“{cycle.name}” is in review: its OKRs are frozen. Teams score their key "
-                "results and write their retrospectives.",
-            )
-    return redirect("okrs:cycle-detail", cycle_id=cycle.pk)
-
-
-# --- scores and retrospectives ------------------------------------------------------
+from okrs.services import reviews
+from okrs.views.common import add_errors, rebase
+from teams.access import speaks_for_team
 
 
 def _review_context(request: HttpRequest, objective: Objective, **extra) -> dict:
@@ -55,7 +34,7 @@ def _review_context(request: HttpRequest, objective: Objective, **extra) -> dict
     can_score = (
         objective.cycle.is_scorable
         and objective.state == Objective.State.COMMITTED
-        and may_edit_key_results(user, objective)
+        and access.may_edit_key_results(user, objective)
     )
     key_results = list(objective.key_results.all())
     retrospective = reviews.retrospective_get(objective)
@@ -67,7 +46,7 @@ def _review_context(request: HttpRequest, objective: Objective, **extra) -> dict
                 initial={
                     "score": plain_number(kr.score if kr.score is not None else kr.suggested_score),
                     "reason": kr.score_reason,
-                    "version": kr.version,
+                    "version": kr.score_version,
                 },
             )
             if can_score
@@ -135,12 +114,10 @@ def _review_page(request: HttpRequest, objective: Objective, *, status: int, **e
 @login_required
 @require_POST
 def key_result_score(request: HttpRequest, key_result_id: int) -> HttpResponse:
-    key_result = get_object_or_404(
-        KeyResult.objects.select_related("objective__cycle", "objective__team"), pk=key_result_id
+    key_result = access.get_key_result_for_editor(
+        request.user, key_result_id, "Only the team and leaders score these key results."
     )
     objective = key_result.objective
-    if not may_edit_key_results(request.user, objective):
-        raise PermissionDenied("Only the team and leaders score these key results.")
     form = ScoreForm(request.POST, prefix=f"score{key_result.pk}")
     status = UNPROCESSABLE
     if form.is_valid():
@@ -154,7 +131,7 @@ def key_result_score(request: HttpRequest, key_result_id: int) -> HttpResponse:
             )
         except StaleEdit as stale:
             status = CONFLICT
-            form = _rebase(form, ScoreForm, stale.current)
+            form = rebase(form, ScoreForm, stale.current, version=stale.current.score_version)
             form.is_valid()
             form.add_error(
                 None,
@@ -163,7 +140,7 @@ def key_result_score(request: HttpRequest, key_result_id: int) -> HttpResponse:
                 "Save again to keep yours.",
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             message = f"Score {plain_number(current.score)} saved for “{current.title}”."
             if is_fragment_request(request):
@@ -173,14 +150,6 @@ def key_result_score(request: HttpRequest, key_result_id: int) -> HttpResponse:
     if is_fragment_request(request):
         return _score_row(request, objective.pk, key_result.pk, form=form, status=status)
     return _review_page(request, objective, status=status, score_forms={key_result.pk: form})
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _score_row(
@@ -206,11 +175,9 @@ def _score_row(
 @login_required
 @require_POST
 def retrospective_edit(request: HttpRequest, objective_id: int) -> HttpResponse:
-    objective = get_object_or_404(
-        Objective.objects.select_related("cycle", "team"), pk=objective_id
+    objective = access.get_objective_for_editor(
+        request.user, objective_id, "Only the team and leaders write this retrospective."
     )
-    if not may_edit_key_results(request.user, objective):
-        raise PermissionDenied("Only the team and leaders write this retrospective.")
     form = RetrospectiveForm(request.POST, prefix="retro")
     status = UNPROCESSABLE
     if form.is_valid():
@@ -224,7 +191,7 @@ def retrospective_edit(request: HttpRequest, objective_id: int) -> HttpResponse:
             )
         except StaleEdit as stale:
             status = CONFLICT
-            form = _rebase(form, RetrospectiveForm, stale.current)
+            form = rebase(form, RetrospectiveForm, stale.current)
             form.is_valid()
             form.add_error(
                 None,
@@ -233,25 +200,17 @@ def retrospective_edit(request: HttpRequest, objective_id: int) -> HttpResponse:
             )
             form.current = stale.current
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, "Retrospective saved.")
             return redirect("okrs:objective-review", objective_id=objective.pk)
     return _review_page(request, objective, status=status, retro_form=form)
 
 
-# --- carrying an objective forward ------------------------------------------------------
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def objective_carry_forward(request: HttpRequest, objective_id: int) -> HttpResponse:
-    objective = get_object_or_404(
-        Objective.objects.select_related("cycle", "team").filter(level=Objective.Level.TEAM),
-        pk=objective_id,
-    )
-    if not speaks_for_team(request.user, objective.team):
-        raise PermissionDenied("The team's lead or a leader carries an objective forward.")
+    objective = access.get_team_objective_for_spokesperson(request.user, objective_id)
     target = reviews.carry_forward_target(objective)
     existing = reviews.team_objective_in(target, objective.team) if target else None
     form = CarryForwardForm(request.POST or None, cycle=target) if target else None
@@ -261,7 +220,7 @@ def objective_carry_forward(request: HttpRequest, objective_id: int) -> HttpResp
                 objective=objective, aligned_to=form.cleaned_data["aligned_to"], actor=request.user
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             message = f"“{carried.title}” is a draft in {carried.cycle.name}."
             reached = reviews.reached_targets(carried)
@@ -271,7 +230,7 @@ def objective_carry_forward(request: HttpRequest, objective_id: int) -> HttpResp
                     "start at the target: raise the bar before you submit."
                 )
             messages.success(request, message)
-            return redirect("okrs:team-detail", slug=objective.team.slug)
+            return redirect("dashboard:team-detail", slug=objective.team.slug)
     elif request.method == "POST" and form is None:
         messages.error(
             request,
@@ -292,15 +251,10 @@ def objective_carry_forward(request: HttpRequest, objective_id: int) -> HttpResp
     )
 
 
-# --- history ------------------------------------------------------------------------
-
-
 @login_required
 @require_GET
 def objective_history(request: HttpRequest, objective_id: int) -> HttpResponse:
-    objective = get_object_or_404(
-        Objective.objects.select_related("cycle", "team"), pk=objective_id
-    )
+    objective = access.get_objective(objective_id)
     events, updates = review_selectors.objective_history(objective)
     return render(
         request,
@@ -312,9 +266,7 @@ def objective_history(request: HttpRequest, objective_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def key_result_history(request: HttpRequest, key_result_id: int) -> HttpResponse:
-    key_result = get_object_or_404(
-        KeyResult.objects.select_related("objective__cycle", "objective__team"), pk=key_result_id
-    )
+    key_result = access.get_key_result(key_result_id)
     events, updates = review_selectors.objective_history(
         key_result.objective, key_result=key_result
     )
@@ -327,49 +279,4 @@ def key_result_history(request: HttpRequest, key_result_id: int) -> HttpResponse
             "events": events,
             "updates": updates,
         },
-    )
-
-
-# --- exports and the printable page ----------------------------------------------------
-
-
-def _download(stream, *, cycle: Cycle, extension: str, content_type: str):
-    response = StreamingHttpResponse(stream, content_type=content_type)
-    name = slugify(cycle.name) or f"cycle-{cycle.pk}"
-    response["Content-Disposition"] = f'attachment; filename="lean-okrs-{name}.{extension}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-@login_required
-@require_GET
-def cycle_export_csv(request: HttpRequest, cycle_id: int) -> StreamingHttpResponse:
-    cycle = get_object_or_404(Cycle, pk=cycle_id)
-    return _download(
-        exports.cycle_csv(cycle),
-        cycle=cycle,
-        extension="csv",
-        content_type="text/csv; charset=utf-8",
-    )
-
-
-@login_required
-@require_GET
-def cycle_export_json(request: HttpRequest, cycle_id: int) -> StreamingHttpResponse:
-    cycle = get_object_or_404(Cycle, pk=cycle_id)
-    return _download(
-        exports.cycle_json(cycle), cycle=cycle, extension="json", content_type="application/json"
-    )
-
-
-@login_required
-@require_GET
-def cycle_print(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    """The cycle on paper for a board meeting: OKRs, progress, scores and learnings."""
-    cycle = get_object_or_404(Cycle, pk=cycle_id)
-    company, teams = review_selectors.objectives_scored(cycle=cycle)
-    return render(
-        request,
-        "okrs/cycle_print.html",
-        {"cycle": cycle, "company": company, "teams": teams, "printed_at": timezone.now()},
     )

@@ -5,77 +5,37 @@ its key results and submits them, leaders challenge their ambition or commit the
 """
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from core.tasks import enqueue_on_commit
-from okrs import tasks
-from okrs.models import Comment, Cycle, KeyResult, KeyResultUpdate, Objective, ObjectiveEvent
-from okrs.services import (
-    _ensure_aligns_within_cycle,
-    _ensure_open,
-    _full_clean,
-    _record,
-    _validate_key_result,
-    ensure_not_closed,
-    validate_objective_text,
+from okrs import notifications
+from okrs.models import (
+    Comment,
+    Cycle,
+    KeyResult,
+    KeyResultUpdate,
+    Objective,
+    ObjectiveEvent,
 )
+from okrs.services.events import event_record
+from okrs.services.key_results import validate_key_result
+from okrs.services.objectives import validate_objective_text
+from okrs.services.rules import ensure_aligns_within_cycle, ensure_not_closed, ensure_open
+from okrs.services.team_objective import team_objective_create
 from okrs.weeks import week_start
-from teams.models import Team, User
+from teams.audit import audit_record
+from teams.models import AuditEvent, Team, User
 
 State = Objective.State
-
-ONE_PER_TEAM = "{team} already has an objective in {cycle}. Open it to change it."
-
-
-def _create_team_objective(
-    *,
-    cycle: Cycle,
-    team: Team,
-    title: str,
-    context: str,
-    aligned_to: KeyResult,
-    state: str,
-    actor: User | None,
-    verb: str,
-    carried_from: Objective | None = None,
-    changes: dict | None = None,
-) -> Objective:
-    _ensure_open(cycle)
-    _ensure_aligns_within_cycle(aligned_to, cycle)
-    objective = Objective(
-        cycle=cycle,
-        level=Objective.Level.TEAM,
-        team=team,
-        title=title,
-        context=context,
-        aligned_to=aligned_to,
-        state=state,
-        carried_from=carried_from,
-    )
-    message = ONE_PER_TEAM.format(team=team.name, cycle=cycle.name)
-    try:
-        _full_clean(objective)
-    except ValidationError as error:
-        # The partial unique constraint's own message names no team; say which.
-        if any("already has an objective" in m for m in error.messages):
-            raise ValidationError(message) from error
-        raise
-    try:
-        with transaction.atomic():
-            objective.save()
-    except IntegrityError as error:
-        raise ValidationError(message) from error
-    _record(objective=objective, actor=actor, verb=verb, subject=title, changes=changes)
-    return objective
 
 
 def team_objective_define(
     *, cycle: Cycle, team: Team, title: str, context: str, aligned_to: KeyResult, actor: User
 ) -> Objective:
     """A leader gives a team its objective for the cycle, as a draft for the team."""
-    return _create_team_objective(
+    return team_objective_create(
         cycle=cycle,
         team=team,
         title=title,
@@ -91,7 +51,7 @@ def team_objective_propose(
     *, cycle: Cycle, team: Team, title: str, context: str, aligned_to: KeyResult, actor: User
 ) -> Objective:
     """A team lead proposes the team's objective when it has none yet."""
-    objective = _create_team_objective(
+    objective = team_objective_create(
         cycle=cycle,
         team=team,
         title=title,
@@ -101,7 +61,7 @@ def team_objective_propose(
         actor=actor,
         verb=ObjectiveEvent.Verb.PROPOSED,
     )
-    enqueue_on_commit(tasks.send_objective_proposed, objective_id=objective.pk)
+    enqueue_on_commit(notifications.send_objective_proposed, objective_id=objective.pk)
     return objective
 
 
@@ -110,7 +70,7 @@ def _transition(
 ) -> Objective:
     """Move the objective to `to` only from an allowed state: a conditional update, so
     two leaders acting at once cannot both move it."""
-    _ensure_open(objective.cycle)
+    ensure_open(objective.cycle)
     moved = Objective.objects.filter(pk=objective.pk, state__in=allowed_from).update(
         state=to, version=F("version") + 1
     )
@@ -129,7 +89,7 @@ def team_objective_accept(
     actor: User,
 ) -> Objective:
     """A leader accepts a team's proposal, reworded as they see fit; it becomes a draft."""
-    _ensure_aligns_within_cycle(aligned_to, objective.cycle)
+    ensure_aligns_within_cycle(aligned_to, objective.cycle)
     validate_objective_text(objective, title=title, context=context, aligned_to=aligned_to)
     objective = _transition(
         objective,
@@ -141,7 +101,7 @@ def team_objective_accept(
         title=title, context=context, aligned_to=aligned_to
     )
     objective.refresh_from_db()
-    _record(objective=objective, actor=actor, verb=ObjectiveEvent.Verb.ACCEPTED, subject=title)
+    event_record(objective=objective, actor=actor, verb=ObjectiveEvent.Verb.ACCEPTED, subject=title)
     return objective
 
 
@@ -156,7 +116,7 @@ def team_objective_decline(*, objective: Objective, actor: User, reason: str) ->
         to=State.ARCHIVED,
         refusal="Only a proposed objective can be declined.",
     )
-    _record(
+    event_record(
         objective=objective,
         actor=actor,
         verb=ObjectiveEvent.Verb.DECLINED,
@@ -176,7 +136,7 @@ def team_objective_submit(*, objective: Objective, actor: User) -> Objective:
         # The same rules as editing one (a carried-forward key result may start at its
         # target already).
         try:
-            _validate_key_result(kr)
+            validate_key_result(kr)
         except ValidationError as error:
             raise ValidationError(f"“{kr.title}”: {' '.join(error.messages)}") from error
     objective = _transition(
@@ -185,14 +145,19 @@ def team_objective_submit(*, objective: Objective, actor: User) -> Objective:
         to=State.SUBMITTED,
         refusal="Only a draft or a challenged objective can be submitted.",
     )
-    _record(objective=objective, actor=actor, verb=ObjectiveEvent.Verb.SUBMITTED)
-    enqueue_on_commit(tasks.send_objective_submitted, objective_id=objective.pk)
+    event_record(objective=objective, actor=actor, verb=ObjectiveEvent.Verb.SUBMITTED)
+    enqueue_on_commit(notifications.send_objective_submitted, objective_id=objective.pk)
     return objective
 
 
 @transaction.atomic
 def team_objective_challenge(
-    *, objective: Objective, actor: User, body: str, aspects: list[str]
+    *,
+    objective: Objective,
+    actor: User,
+    body: str,
+    aspects: list[str],
+    ip_address: str | None = None,
 ) -> Comment:
     """A leader challenges the submitted key results, saying what and why."""
     errors = {}
@@ -220,19 +185,27 @@ def team_objective_challenge(
     )
     comment.full_clean()
     comment.save()
-    _record(
+    event_record(
         objective=objective,
         actor=actor,
         verb=ObjectiveEvent.Verb.CHALLENGED,
         subject=", ".join(comment.aspect_labels).lower(),
         reason=body,
     )
-    enqueue_on_commit(tasks.send_comment_posted, comment_id=comment.pk)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CHALLENGED,
+        subject=f"{objective.team}: {objective.title}",
+        ip_address=ip_address,
+    )
+    enqueue_on_commit(notifications.send_comment_posted, comment_id=comment.pk)
     return comment
 
 
 @transaction.atomic
-def team_objective_commit(*, objective: Objective, actor: User) -> Objective:
+def team_objective_commit(
+    *, objective: Objective, actor: User, ip_address: str | None = None
+) -> Objective:
     """A leader commits the submitted key results: the team works towards them."""
     objective = _transition(
         objective,
@@ -240,7 +213,13 @@ def team_objective_commit(*, objective: Objective, actor: User) -> Objective:
         to=State.COMMITTED,
         refusal="Only submitted key results can be committed. The team submits them first.",
     )
-    _record(objective=objective, actor=actor, verb=ObjectiveEvent.Verb.COMMITTED)
+    event_record(objective=objective, actor=actor, verb=ObjectiveEvent.Verb.COMMITTED)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.COMMITTED,
+        subject=f"{objective.team}: {objective.title}",
+        ip_address=ip_address,
+    )
     # The committed values are the first points of each key result's history: the
     # first check-in compares against them.
     monday = week_start(timezone.localdate())
@@ -265,5 +244,5 @@ def comment_add(*, objective: Objective, author: User, body: str) -> Comment:
     comment = Comment(objective=objective, author=author, kind=Comment.Kind.COMMENT, body=body)
     comment.full_clean()
     comment.save()
-    enqueue_on_commit(tasks.send_comment_posted, comment_id=comment.pk)
+    enqueue_on_commit(notifications.send_comment_posted, comment_id=comment.pk)
     return comment

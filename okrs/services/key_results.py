@@ -1,33 +1,26 @@
-"""Every write to cycles, objectives and key results goes through here."""
+"""Key results: added, edited, moved, removed, and their values recorded."""
 
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, F, Max
 from django.utils import timezone
 
-from core.numbers import plain_number
+from core.versioning import versioned_update
 from okrs.models import (
     MAX_KEY_RESULTS,
-    Cycle,
     KeyResult,
     KeyResultUpdate,
     Objective,
     ObjectiveEvent,
 )
+from okrs.services.events import changed_fields, event_record
+from okrs.services.rules import ensure_open, lock_objective
 from okrs.weeks import week_start
 from teams.models import User
-
-
-class StaleEdit(Exception):  # noqa: N818 - the product's word for it
-    """The record changed since the editor loaded it; nothing was saved."""
-
-    def __init__(self, current: KeyResult | Objective):
-        super().__init__("Someone else saved a change first.")
-        self.current = current
 
 
 @dataclass(frozen=True)
@@ -41,228 +34,23 @@ class KeyResultData:
     owner: User | None
 
 
-def _full_clean(instance, *, exclude: list[str] | None = None) -> None:
-    instance.full_clean(exclude=exclude, validate_constraints=True)
-
-
-@transaction.atomic
-def cycle_create(*, name: str, start_date: date, end_date: date) -> Cycle:
-    """Open a new cycle in planning."""
-    cycle = Cycle(name=name, start_date=start_date, end_date=end_date)
-    _full_clean(cycle)
-    cycle.save()
-    return cycle
-
-
-@transaction.atomic
-def cycle_update(*, cycle: Cycle, name: str, start_date: date, end_date: date) -> Cycle:
-    """Rename a cycle or move its dates; a closed cycle stays as it was."""
-    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
-    if cycle.is_closed:
-        raise ValidationError("This cycle is closed and can no longer be changed.")
-    cycle.name, cycle.start_date, cycle.end_date = name, start_date, end_date
-    _full_clean(cycle)
-    cycle.save()
-    return cycle
-
-
-def cycle_activate(*, cycle: Cycle) -> Cycle:
-    """Make a planned cycle the active one; only one cycle is active at a time."""
-    try:
-        with transaction.atomic():
-            cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
-            if cycle.status != Cycle.Status.PLANNING:
-                raise ValidationError("Only a cycle in planning can be made active.")
-            if Cycle.objects.filter(status=Cycle.Status.ACTIVE).exists():
-                raise ValidationError("Another cycle is already active. Close it first.")
-            cycle.status = Cycle.Status.ACTIVE
-            cycle.save(update_fields=["status"])
-    except IntegrityError as error:
-        # Two leaders activating two cycles at once: the database keeps one.
-        raise ValidationError("Another cycle is already active. Close it first.") from error
-    return cycle
-
-
-@transaction.atomic
-def cycle_close(*, cycle: Cycle) -> Cycle:
-    """Close the active cycle or one in review: it becomes read-only for everyone."""
-    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
-    if cycle.status not in (Cycle.Status.ACTIVE, Cycle.Status.REVIEW):
-        raise ValidationError("Only the active cycle or one in review can be closed.")
-    cycle.status = Cycle.Status.CLOSED
-    cycle.save(update_fields=["status"])
-    return cycle
-
-
-CLOSED_MESSAGE = "This cycle is closed and can no longer be changed."
-REVIEW_MESSAGE = (
-    "This cycle is in review: its OKRs are frozen; only scores and retrospectives can still change."
-)
-
-
-def _ensure_open(cycle: Cycle) -> None:
-    """OKRs change while their cycle is planned or active, not in review or closed."""
-    if cycle.is_closed:
-        raise ValidationError(CLOSED_MESSAGE)
-    if cycle.in_review:
-        raise ValidationError(REVIEW_MESSAGE)
-
-
-def ensure_not_closed(cycle: Cycle) -> None:
-    """Discussion, experiments' results and the review go on until the cycle closes."""
-    if cycle.is_closed:
-        raise ValidationError(CLOSED_MESSAGE)
-
-
-def company_objective_create(
-    *, cycle: Cycle, title: str, context: str, actor: User | None = None
-) -> Objective:
-    """Write the cycle's one company objective."""
-    _ensure_open(cycle)
-    objective = Objective(
-        cycle=cycle,
-        level=Objective.Level.COMPANY,
-        title=title,
-        context=context,
-        state=Objective.State.COMMITTED,
-    )
-    _full_clean(objective)
-    try:
-        with transaction.atomic():
-            objective.save()
-    except IntegrityError as error:
-        # The check above and the insert race with a second leader; the
-        # database's unique constraint has the last word.
-        raise ValidationError("This cycle already has its company objective.") from error
-    _record(objective=objective, actor=actor, verb=ObjectiveEvent.Verb.DEFINED, subject=title)
-    return objective
-
-
-def _record(
-    *,
-    objective: Objective,
-    actor: User | None,
-    verb: str,
-    subject: str = "",
-    changes: dict | None = None,
-    reason: str = "",
-    key_result: KeyResult | None = None,
-) -> ObjectiveEvent:
-    return ObjectiveEvent.objects.create(
-        objective=objective,
-        key_result=key_result,
-        actor=actor,
-        verb=verb,
-        subject=subject[:200],
-        changes=changes or {},
-        reason=reason,
-    )
-
-
-def _shown(value) -> str:
-    if isinstance(value, Decimal):
-        return plain_number(value)
-    return "" if value is None else str(value)
-
-
-def _changes(before, after, fields: list[str]) -> dict[str, list[str]]:
-    """{field: [before, after]} for the fields whose value differs."""
-    return {
-        name: [_shown(getattr(before, name)), _shown(getattr(after, name))]
-        for name in fields
-        if getattr(before, name) != getattr(after, name)
-    }
-
-
-def validate_objective_text(
-    objective: Objective, *, title: str, context: str, aligned_to: KeyResult | None
-) -> None:
-    """Model validation of a reworded objective, without saving anything."""
-    candidate = Objective(
-        pk=objective.pk,
-        cycle=objective.cycle,
-        level=objective.level,
-        team=objective.team,
-        title=title,
-        context=context,
-        aligned_to=aligned_to,
-        state=objective.state,
-    )
-    candidate._state.adding = False
-    _full_clean(candidate, exclude=["cycle", "team"])
-
-
-@transaction.atomic
-def objective_update(
-    *,
-    objective: Objective,
-    title: str,
-    context: str,
-    expected_version: int,
-    aligned_to: KeyResult | None = None,
-    actor: User | None = None,
-) -> Objective:
-    """Reword an objective unless someone else saved it since `expected_version`."""
-    _ensure_open(objective.cycle)
-    state = Objective.objects.values_list("state", flat=True).get(pk=objective.pk)
-    if state == Objective.State.PROPOSED:
-        raise ValidationError(
-            "A proposed objective is accepted (reworded as you see fit) or declined, not edited."
-        )
-    if state == Objective.State.ARCHIVED:
-        raise ValidationError("An archived objective no longer changes.")
-    if objective.is_company:
-        aligned_to = None
-    elif aligned_to is None:
-        aligned_to = objective.aligned_to
-    validate_objective_text(objective, title=title, context=context, aligned_to=aligned_to)
-    if aligned_to is not None:
-        _ensure_aligns_within_cycle(aligned_to, objective.cycle)
-    before = Objective.objects.get(pk=objective.pk)
-    updated = Objective.objects.filter(pk=objective.pk, version=expected_version).update(
-        title=title, context=context, aligned_to=aligned_to, version=F("version") + 1
-    )
-    current = Objective.objects.select_related("cycle", "team", "aligned_to").get(pk=objective.pk)
-    if not updated:
-        raise StaleEdit(current)
-    changes = _changes(before, current, ["title", "context", "aligned_to"])
-    if changes:
-        _record(
-            objective=current,
-            actor=actor,
-            verb=ObjectiveEvent.Verb.REWORDED,
-            subject=current.title,
-            changes=changes,
-        )
-    return current
-
-
-def _ensure_aligns_within_cycle(key_result: KeyResult, cycle: Cycle) -> None:
-    objective = key_result.objective
-    if objective.level != Objective.Level.COMPANY or objective.cycle_id != cycle.pk:
-        raise ValidationError(
-            {"aligned_to": ["Choose a key result of this cycle's company objective."]}
-        )
-
-
 COMMITMENT_FIELDS = ["kind", "start_value", "target_value"]
+KEY_RESULT_FIELDS = [
+    "title",
+    "kind",
+    "start_value",
+    "target_value",
+    "current_value",
+    "unit",
+    "owner",
+]
 
 
-def _lock_objective(objective_id: int) -> Objective:
-    # Lock only the objective's row: PostgreSQL cannot lock the nullable side of the
-    # outer join to its team.
-    return (
-        Objective.objects.select_for_update(of=("self",))
-        .select_related("cycle", "team")
-        .get(pk=objective_id)
-    )
-
-
-def _ensure_key_results_editable(
+def ensure_key_results_editable(
     objective: Objective, *, changes_commitment: bool, reason: str
 ) -> None:
     """The workflow's rules for changing a team's key results."""
-    _ensure_open(objective.cycle)
+    ensure_open(objective.cycle)
     if objective.is_company:
         return
     state = objective.state
@@ -283,7 +71,7 @@ def _ensure_key_results_editable(
         )
 
 
-def _validate_key_result(key_result: KeyResult) -> None:
+def validate_key_result(key_result: KeyResult) -> None:
     errors: dict[str, list[str]] = {}
     if key_result.is_milestone:
         # A milestone is done (1) or not (0).
@@ -329,7 +117,7 @@ def key_result_create(
         objective = (
             Objective.objects.select_for_update().select_related("cycle").get(pk=objective.pk)
         )
-        _ensure_key_results_editable(objective, changes_commitment=True, reason=reason)
+        ensure_key_results_editable(objective, changes_commitment=True, reason=reason)
         existing = objective.key_results.aggregate(n=Count("id"), last=Max("position"))
         if existing["n"] >= MAX_KEY_RESULTS:
             raise ValidationError(
@@ -347,9 +135,9 @@ def key_result_create(
             owner=data.owner,
             updated_by=actor,
         )
-        _validate_key_result(key_result)
+        validate_key_result(key_result)
         key_result.save()
-        _record(
+        event_record(
             objective=objective,
             actor=actor,
             verb=ObjectiveEvent.Verb.KEY_RESULT_ADDED,
@@ -376,7 +164,7 @@ def key_result_update(
     """
     # The objective's state decides what may change: read it fresh and hold it, so a
     # submit or commit cannot slip in between the check and the write.
-    objective = _lock_objective(key_result.objective_id)
+    objective = lock_objective(key_result.objective_id)
     candidate = KeyResult(
         pk=key_result.pk,
         objective=objective,
@@ -390,28 +178,21 @@ def key_result_update(
         owner=data.owner,
     )
     candidate._state.adding = False
-    _validate_key_result(candidate)
+    validate_key_result(candidate)
     before = KeyResult.objects.select_related("owner").get(pk=key_result.pk)
-    _ensure_key_results_editable(
+    ensure_key_results_editable(
         objective,
-        changes_commitment=bool(_changes(before, candidate, COMMITMENT_FIELDS)),
+        changes_commitment=bool(changed_fields(before, candidate, COMMITMENT_FIELDS)),
         reason=reason,
     )
-    updated = KeyResult.objects.filter(pk=key_result.pk, version=expected_version).update(
-        title=candidate.title,
-        kind=candidate.kind,
-        start_value=candidate.start_value,
-        target_value=candidate.target_value,
-        current_value=candidate.current_value,
-        unit=candidate.unit,
-        owner=candidate.owner,
-        updated_by=actor,
-        version=F("version") + 1,
+    current = versioned_update(
+        KeyResult.objects.select_related("objective__cycle", "owner"),
+        pk=key_result.pk,
+        expected_version=expected_version,
+        values={name: getattr(candidate, name) for name in KEY_RESULT_FIELDS}
+        | {"updated_by": actor},
     )
-    current = KeyResult.objects.select_related("objective__cycle", "owner").get(pk=key_result.pk)
-    if not updated:
-        raise StaleEdit(current)
-    changes = _changes(before, current, [*KEY_RESULT_FIELDS])
+    changes = changed_fields(before, current, [*KEY_RESULT_FIELDS])
     if "current_value" in changes:
         # The value history is append-only, whichever form moved the value.
         KeyResultUpdate.objects.create(
@@ -423,7 +204,7 @@ def key_result_update(
             week_start=week_start(timezone.localdate()),
         )
     if changes:
-        _record(
+        event_record(
             objective=objective,
             actor=actor,
             verb=ObjectiveEvent.Verb.KEY_RESULT_CHANGED,
@@ -435,24 +216,13 @@ def key_result_update(
     return current
 
 
-KEY_RESULT_FIELDS = [
-    "title",
-    "kind",
-    "start_value",
-    "target_value",
-    "current_value",
-    "unit",
-    "owner",
-]
-
-
 @transaction.atomic
 def key_result_delete(
     *, key_result: KeyResult, actor: User | None = None, reason: str = ""
 ) -> None:
     """Remove a key result from its objective."""
-    objective = _lock_objective(key_result.objective_id)
-    _ensure_key_results_editable(objective, changes_commitment=True, reason=reason)
+    objective = lock_objective(key_result.objective_id)
+    ensure_key_results_editable(objective, changes_commitment=True, reason=reason)
     aligned = list(
         Objective.objects.filter(aligned_to=key_result)
         .exclude(state=Objective.State.ARCHIVED)
@@ -464,7 +234,7 @@ def key_result_delete(
             "to another key result before removing it."
         )
     if KeyResult.objects.filter(pk=key_result.pk).delete()[0]:
-        _record(
+        event_record(
             objective=objective,
             actor=actor,
             verb=ObjectiveEvent.Verb.KEY_RESULT_REMOVED,
@@ -483,7 +253,7 @@ def key_result_move(*, key_result: KeyResult, direction: str, actor: User | None
         .select_related("cycle")
         .get(pk=key_result.objective_id)
     )
-    _ensure_key_results_editable(objective, changes_commitment=False, reason="")
+    ensure_key_results_editable(objective, changes_commitment=False, reason="")
     ordered = list(objective.key_results.order_by("position", "id"))
     index = next(i for i, kr in enumerate(ordered) if kr.pk == key_result.pk)
     other = index - 1 if direction == "up" else index + 1
@@ -493,6 +263,14 @@ def key_result_move(*, key_result: KeyResult, direction: str, actor: User | None
     for position, kr in enumerate(ordered, start=1):
         if kr.position != position:
             KeyResult.objects.filter(pk=kr.pk).update(position=position)
+    event_record(
+        objective=objective,
+        actor=actor,
+        verb=ObjectiveEvent.Verb.KEY_RESULTS_REORDERED,
+        subject=key_result.title,
+        key_result=key_result,
+        changes={"position": [str(index + 1), str(other + 1)]},
+    )
 
 
 def key_result_record(
@@ -510,8 +288,8 @@ def key_result_record(
     A team's key results are updated once its objective is committed.
     """
     with transaction.atomic():
-        objective = _lock_objective(key_result.objective_id)
-        _ensure_open(objective.cycle)
+        objective = lock_objective(key_result.objective_id)
+        ensure_open(objective.cycle)
         if not objective.is_company and objective.state != Objective.State.COMMITTED:
             raise ValidationError(
                 "Key results are updated once the leaders have committed the objective."

@@ -1,0 +1,120 @@
+"""Sending one outbox row: claimed with a conditional update (whoever changes the row
+sends it), sent over the worker's held SMTP connection, marked sent, skipped or released
+for a retry. Its own module, so the tick (`reminders`) enqueues the send task and the
+send task needs nothing of the tick."""
+
+import logging
+import random
+import smtplib
+import threading
+from datetime import datetime
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import mailers
+from django.db.models import F
+from django.utils import timezone
+
+from checkins import emails
+from checkins.models import EmailOutbox
+
+logger = logging.getLogger(__name__)
+
+
+def outbox_claim(*, outbox_id: int, now: datetime) -> EmailOutbox | None:
+    """Claim a pending row; None when another worker has it or it is done."""
+    claimed = EmailOutbox.objects.filter(pk=outbox_id, status=EmailOutbox.Status.PENDING).update(
+        status=EmailOutbox.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return None
+    return EmailOutbox.objects.select_related("recipient", "team").get(pk=outbox_id)
+
+
+def outbox_mark_sent(*, row: EmailOutbox, now: datetime) -> None:
+    EmailOutbox.objects.filter(pk=row.pk, status=EmailOutbox.Status.SENDING).update(
+        status=EmailOutbox.Status.SENT, sent_at=now, last_error=""
+    )
+
+
+def outbox_mark_skipped(*, row: EmailOutbox, reason: str) -> None:
+    EmailOutbox.objects.filter(pk=row.pk).update(
+        status=EmailOutbox.Status.SKIPPED, last_error=reason
+    )
+
+
+def outbox_release(*, row: EmailOutbox, error: str) -> None:
+    """Sending failed: back to pending for the retry (or a later tick)."""
+    EmailOutbox.objects.filter(pk=row.pk, status=EmailOutbox.Status.SENDING).update(
+        status=EmailOutbox.Status.PENDING, claimed_at=None, last_error=error[:2000]
+    )
+
+
+def backoff(retries: int) -> int:
+    """Exponential backoff with full jitter, capped well below the broker's visibility
+    timeout so a retry is never mistaken for a lost task."""
+    cap = min(settings.REMINDER_RETRY_MAX_DELAY, settings.CELERY_VISIBILITY_TIMEOUT // 2)
+    return random.randint(0, min(cap, 10 * 2**retries))  # noqa: S311 - jitter, not security
+
+
+_held = threading.local()
+
+
+def _send(message) -> None:
+    """Send over this worker's own SMTP connection, opened on first use and kept open: a
+    fan-out of thousands of reminders then pays one handshake per worker, not one per
+    email. A connection the server closed meanwhile is reopened once; any other error
+    drops it, so the retry starts afresh."""
+    config = repr(settings.MAILERS["default"])
+    held = getattr(_held, "mailer", None)
+    if held is None or held[0] != config:
+        if held is not None:
+            held[1].close()
+        held = _held.mailer = (config, mailers.create_connection("default"))
+    mailer = held[1]
+    try:
+        mailer.open()
+        try:
+            mailer.send_messages([message])
+        except smtplib.SMTPServerDisconnected:
+            mailer.close()
+            mailer.open()
+            mailer.send_messages([message])
+    except Exception:
+        mailer.close()
+        _held.mailer = None
+        raise
+
+
+# Named as before it moved here, so tasks queued by the last release still run.
+@shared_task(name="checkins.tasks.send_outbox_email", bind=True, max_retries=8, acks_late=True)
+def send_outbox_email(self, *, outbox_id: int) -> str:
+    row = outbox_claim(outbox_id=outbox_id, now=timezone.now())
+    if row is None:
+        return "not mine"  # sent, skipped, or another worker has it
+    message = emails.outbox_message(row)
+    if message is None:
+        outbox_mark_skipped(row=row, reason="no longer wanted")
+        return "skipped"
+    try:
+        _send(message)
+    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as error:
+        # The server said no for good (an unknown address, say): retrying will not help.
+        logger.warning("The mail server refused %s #%s: %s", row.kind, row.pk, error)
+        outbox_mark_skipped(row=row, reason=f"refused by the mail server: {error}")
+        return "refused"
+    except (smtplib.SMTPException, OSError) as error:
+        logger.warning(
+            "Sending %s #%s to %s failed (attempt %s): %s",
+            row.kind,
+            row.pk,
+            row.recipient.email,
+            row.attempts,
+            error,
+        )
+        outbox_release(row=row, error=str(error))
+        if self.request.retries >= self.max_retries:
+            return "left for a later tick"
+        raise self.retry(exc=error, countdown=backoff(self.request.retries)) from error
+    outbox_mark_sent(row=row, now=timezone.now())
+    return "sent"
