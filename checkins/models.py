@@ -189,10 +189,6 @@ class Experiment(models.Model):
     def __str__(self) -> str:
         return f"We believe that {self.belief}"
 
-    @property
-    def is_running(self) -> bool:
-        return self.status == self.Status.RUNNING
-
 
 class EmailOutbox(models.Model):
     """One rhythm email to one person for one period: the basis of "never sent twice".

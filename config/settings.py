@@ -172,7 +172,7 @@ RATE_LIMITS = {
 # Rate-limit counts and built team pages live here. The default is per process; with
 # several gunicorn workers set CACHE_URL to Redis so they share them.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
-# Built team pages (okrs/team_page.py) in the same place, apart: a thousand teams' pages
+# Built team pages (dashboard/team_page.py) in the same place, apart: a thousand teams' pages
 # never push the rate-limit counts out.
 CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": "pages"}
 if CACHES["pages"]["BACKEND"].endswith("LocMemCache"):

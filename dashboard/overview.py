@@ -9,13 +9,14 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Min, Q
 
 from checkins.models import CheckIn
+
+# A check-in is on time until the nudge to the team leads would go out.
+from checkins.reminders import NUDGE_AFTER
 from okrs.models import Cycle, KeyResult, Objective, ObjectiveEvent
 from okrs.weeks import iso_week_label, week_start
 from teams.models import Team
 from teams.schedule import local_moment
 
-# A check-in is on time until the nudge to the team leads would go out.
-GRACE = timedelta(hours=24)
 HEATMAP_PAGE_SIZE = 50
 REVIEW_LIMIT = 50
 BAR_HEIGHT = 60
@@ -58,10 +59,10 @@ def cadence(
     was not due."""
     due = check_in_due(team, monday)
     if checkin is not None and checkin.state == CheckIn.State.SUBMITTED and checkin.submitted_at:
-        return Cadence.ON_TIME if checkin.submitted_at <= due + GRACE else Cadence.LATE
+        return Cadence.ON_TIME if checkin.submitted_at <= due + NUDGE_AFTER else Cadence.LATE
     if now < due or (since is not None and due < since):
         return Cadence.NOT_DUE
-    return Cadence.MISSED if now > due + GRACE else Cadence.OPEN
+    return Cadence.MISSED if now > due + NUDGE_AFTER else Cadence.OPEN
 
 
 @dataclass

@@ -170,11 +170,6 @@ class Objective(models.Model):
     def is_company(self) -> bool:
         return self.level == self.Level.COMPANY
 
-    @property
-    def is_open_for_drafting(self) -> bool:
-        """The team may change its key results freely (before and after a challenge)."""
-        return self.state in (self.State.DRAFT, self.State.CHALLENGED)
-
 
 class KeyResult(models.Model):
     """A measurable outcome of an objective."""

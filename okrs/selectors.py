@@ -126,10 +126,6 @@ class TeamOkr:
         challenges = [c for c in self.comments if c.kind == Comment.Kind.CHALLENGE]
         return challenges[-1] if challenges else None
 
-    @property
-    def leads(self) -> list[Membership]:
-        return [m for m in self.memberships if m.role == Membership.Role.LEAD]
-
 
 def team_okr_get(*, team: Team, cycle: Cycle | None) -> TeamOkr:
     """A team's page: members, its objective in the cycle with key results, the company

@@ -1,6 +1,6 @@
 """Each team's page version, changed by the database whenever a row its page shows does.
 
-A team page is cached per role under the team's `page_version` (okrs/team_page.py).
+A team page is cached per role under the team's `page_version` (dashboard/team_page.py).
 The version is kept by triggers, not by the code that writes: every insert, update or
 delete of a watched row, made by a service, a queryset `.update()`, a bulk insert, the
 admin or another process, gives the teams whose page shows that row a new random version
