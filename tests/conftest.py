@@ -5,7 +5,12 @@ import pytest
 import time_machine
 
 # The shared fixtures, per app (tests/fixtures/); the autouse ones stay here.
-pytest_plugins = ["tests.fixtures.teams", "tests.fixtures.okrs", "tests.fixtures.checkins"]
+pytest_plugins = [
+    "tests.fixtures.teams",
+    "tests.fixtures.okrs",
+    "tests.fixtures.checkins",
+    "tests.fixtures.broker",
+]
 
 
 def _test_now() -> datetime | None:

@@ -30,8 +30,9 @@ def test_ci_uses_redis_as_the_broker():
 
 @pytest.mark.slow  # a real Celery worker starts and stops
 @pytest.mark.django_db(transaction=True)  # the worker runs Django's checks as it starts
-def test_a_real_worker_runs_a_task_through_the_configured_broker():
-    """A task goes through the real broker (Redis in CI, the embedded one locally)."""
+def test_a_real_worker_runs_a_task_through_the_configured_broker(own_broker):
+    """A task goes through the real broker (Redis in CI, the embedded one locally): a
+    database or folders of this test's own (tests/fixtures/broker.py)."""
     from celery.contrib.testing.worker import start_worker
 
     UserFactory(email="a@b.example")

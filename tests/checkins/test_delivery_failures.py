@@ -18,6 +18,7 @@ from checkins import reminders
 from checkins.models import CheckIn, EmailOutbox
 from config.celery import app as celery_app
 from okrs.models import Objective
+from tests.fixtures.broker import broker_at
 from tests.fixtures.checkins import child_env, free_port
 from tests.helpers import IN_CI, ROOT
 
@@ -85,29 +86,6 @@ def not_eager():
         celery_app.conf.task_always_eager = True
 
 
-@contextmanager
-def broker_at(url: str | None):
-    """Point this process's Celery producer at another broker for the test."""
-    if url is None:
-        yield
-        return
-
-    # Forget the cached producer pools so the next publish builds one for `url`. The old
-    # pools stay open in kombu's registry (keyed by broker URL) for after the test.
-    def forget_producers():
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
-
-    saved = celery_app.conf.broker_url
-    celery_app.conf.broker_url = url
-    forget_producers()
-    try:
-        yield
-    finally:
-        celery_app.conf.broker_url = saved
-        forget_producers()
-
-
 def require_redis_broker() -> None:
     """These tests are about Redis as the broker (kombu's filesystem transport, the
     embedded default, has other delivery rules): in CI it must be there."""
@@ -119,7 +97,7 @@ def require_redis_broker() -> None:
 
 @pytest.mark.slow  # Celery worker processes, killed and started again
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_killed_mid_batch_loses_nothing(smtp_server, settings):
+def test_a_worker_killed_mid_batch_loses_nothing(smtp_server, settings, own_broker):
     """SIGKILL the worker while it sends, start it again: every reminder arrives; a
     duplicate is possible only for a message the SMTP server accepted just before the
     kill, and the test counts them."""
@@ -128,9 +106,9 @@ def test_a_worker_killed_mid_batch_loses_nothing(smtp_server, settings):
     smtp_server.handler.delay = 0.4  # so the kill lands while a worker is sending
     settings.REMINDER_CLAIM_TIMEOUT = 2
     settings.REMINDER_REENQUEUE_AFTER = 2
-    env = child_env(EMAIL_URL=smtp_server.url, CELERY_TASK_ALWAYS_EAGER="false")
+    env = child_env(EMAIL_URL=smtp_server.url, CELERY_TASK_ALWAYS_EAGER="false", **own_broker)
     with not_eager():
-        celery_app.control.purge()
+        celery_app.control.purge()  # of this test's own broker
         reminders.dispatch_reminders(now=TICK)
         assert EmailOutbox.objects.filter(status="pending").count() == 100
 
