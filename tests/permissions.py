@@ -24,6 +24,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from tests.fixtures.okrs import retro_post, score_post
+
 ANYONE = frozenset({"anonymous", "outsider", "member", "lead", "leader"})
 SIGNED_IN = frozenset({"outsider", "member", "lead", "leader"})
 TEAM = frozenset({"member", "lead"})
@@ -90,22 +92,11 @@ def _review_until(world: "World") -> dict:
 def _score(world: "World") -> dict:
     kr = world.key_result
     kr.refresh_from_db()
-    prefix = f"score{kr.pk}"
-    return {
-        f"{prefix}-score": "0.5",
-        f"{prefix}-reason": "Half of it came from one customer.",
-        f"{prefix}-version": str(kr.version),
-    }
+    return score_post(kr, "0.5", "Half of it came from one customer.")
 
 
 def _retrospective(world: "World") -> dict:
-    return {
-        "retro-learned": "Pre-filled invoices get sent.",
-        "retro-keep": "Weekly check-ins",
-        "retro-change": "",
-        "retro-try_next": "",
-        "retro-version": "0",
-    }
+    return retro_post(learned="Pre-filled invoices get sent.", keep="Weekly check-ins")
 
 
 PERMISSIONS: dict[str, Access] = {

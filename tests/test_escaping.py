@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from okrs.models import Objective
+from tests.fixtures.okrs import retro_post, score_post
 from tests.helpers import HX, ROOT, signed_in
 from tests.permissions import PERMISSIONS, build_world
 from tests.test_permissions import url_for
@@ -166,23 +167,18 @@ def test_user_text_is_shown_as_text_everywhere(
         write(
             member_client,
             reverse("okrs:key-result-score", args=[kr.pk]),
-            {
-                f"score{kr.pk}-score": "0.1",
-                f"score{kr.pk}-reason": p("score-reason"),
-                f"score{kr.pk}-version": kr.score_version,
-            },
+            score_post(kr, "0.1", p("score-reason")),
             "score",
         )
         write(
             member_client,
             reverse("okrs:retrospective-edit", args=[objective.pk]),
-            {
-                "retro-learned": p("retro-learned"),
-                "retro-keep": p("retro-keep"),
-                "retro-change": p("retro-change"),
-                "retro-try_next": p("retro-try-next"),
-                "retro-version": 0,
-            },
+            retro_post(
+                learned=p("retro-learned"),
+                keep=p("retro-keep"),
+                change=p("retro-change"),
+                try_next=p("retro-try-next"),
+            ),
             "retrospective",
         )
         write(

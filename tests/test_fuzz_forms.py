@@ -21,6 +21,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.fixtures.okrs import retro_post, score_post
 from tests.helpers import prefixed, signed_in
 from tests.permissions import NOBODY, PERMISSIONS, build_world, url_name
 from tests.test_permissions import database_state, url_for
@@ -177,18 +178,10 @@ FORMS = {
     "okrs:cycle-review-start": lambda w: {
         "review_until": (timezone.localdate() + timedelta(days=7)).isoformat()
     },
-    "okrs:key-result-score": lambda w: {
-        f"score{w.key_result.pk}-score": "0.5",
-        f"score{w.key_result.pk}-reason": "One big customer.",
-        f"score{w.key_result.pk}-version": str(w.key_result.score_version),
-    },
-    "okrs:retrospective-edit": lambda w: {
-        "retro-learned": "Pre-fill works.",
-        "retro-keep": "Check-ins",
-        "retro-change": "Fewer meetings",
-        "retro-try_next": "Templates",
-        "retro-version": "0",
-    },
+    "okrs:key-result-score": lambda w: score_post(w.key_result, "0.5", "One big customer."),
+    "okrs:retrospective-edit": lambda w: retro_post(
+        learned="Pre-fill works.", keep="Check-ins", change="Fewer meetings", try_next="Templates"
+    ),
     "okrs:objective-carry-forward": lambda w: {"aligned_to": str(w.company_key_result.pk)},
     "checkins:save": lambda w: {
         "field": "happened",
