@@ -1,0 +1,187 @@
+"""Never stale: a change to any row the page shows, made the way code that forgets about
+caches would (queryset `.update()`, plain inserts and deletes), reaches the next reader;
+so do changes to the people and teams it names, and to what only its forms show."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.cache import caches
+from django.utils import timezone
+
+from checkins.models import CheckIn, Obstacle
+from dashboard import team_page
+from okrs.models import Cycle, KeyResult, Objective, ObjectiveEvent
+from okrs.weeks import week_start
+from teams.models import Membership, Team, User
+from tests.dashboard.team_page.pages import body, page
+from tests.factories import (
+    CheckInFactory,
+    CommentFactory,
+    ExperimentFactory,
+    KeyResultFactory,
+    KeyResultUpdateFactory,
+    MembershipFactory,
+    ObjectiveEventFactory,
+    ObstacleFactory,
+    TeamFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _other_team_asks_for_help(team, objective):
+    ObstacleFactory(team=TeamFactory(name="Billing"), help_team=team, description="Q")
+
+
+def _focus_on_obstacle(team, objective):
+    obstacle = ObstacleFactory(team=team, description="Flaky invoices")
+    Obstacle.objects.filter(pk=obstacle.pk).update(is_focus=True)
+
+
+def _submit_checkin(team, objective):
+    CheckInFactory(
+        team=team,
+        objective=objective,
+        week_start=week_start(timezone.localdate()),
+        state=CheckIn.State.SUBMITTED,
+    )
+
+
+def _record_value(team, objective):
+    kr = objective.key_results.get()
+    KeyResultUpdateFactory(
+        key_result=kr, value=kr.target_value, week_start=week_start(timezone.localdate())
+    )
+    KeyResult.objects.filter(pk=kr.pk).update(current_value=kr.target_value)
+
+
+# (what changes, how, what a reader sees afterwards)
+CHANGES = {
+    "key result renamed": (
+        lambda team, o: KeyResult.objects.filter(objective=o).update(title="Invoices sent"),
+        "Invoices sent",
+    ),
+    "key result deleted": (
+        lambda team, o: KeyResult.objects.filter(objective=o).delete(),
+        "No key results yet.",
+    ),
+    "value recorded": (_record_value, "now 100 %"),
+    "objective state": (
+        lambda team, o: Objective.objects.filter(pk=o.pk).update(state="challenged"),
+        'state--challenged">Challenged',
+    ),
+    "comment": (
+        lambda team, o: CommentFactory(objective=o, body="Nice one, team"),
+        "Nice one, team",
+    ),
+    "history event": (
+        lambda team, o: ObjectiveEventFactory(
+            objective=o, verb=ObjectiveEvent.Verb.REWORDED, subject="A new subject"
+        ),
+        "A new subject",
+    ),
+    "new member": (
+        lambda team, o: MembershipFactory(team=team, user__name="Nora New"),
+        "Nora New",
+    ),
+    "role changed": (
+        lambda team, o: Membership.objects.filter(team=team).update(role="lead"),
+        '<span class="badge">lead</span>',
+    ),
+    "person renamed": (
+        lambda team, o: User.objects.filter(memberships__team=team).update(name="Renamed"),
+        "Renamed",
+    ),
+    "company key result renamed": (
+        lambda team, o: KeyResult.objects.filter(pk=o.aligned_to_id).update(title="ARR"),
+        "“ARR”",
+    ),
+    "company objective renamed": (
+        lambda team, o: Objective.objects.filter(pk=o.aligned_to.objective_id).update(
+            title="Be loved"
+        ),
+        "“Be loved”",
+    ),
+    "cycle in review": (
+        lambda team, o: Cycle.objects.filter(pk=o.cycle_id).update(status="review"),
+        "There is no active cycle yet.",
+    ),
+    "help asked by another team": (_other_team_asks_for_help, "Billing</strong> asks: Q"),
+    "obstacle in focus": (_focus_on_obstacle, "working on it now"),
+    "experiment": (
+        lambda team, o: ExperimentFactory(
+            team=team,
+            key_result=o.key_results.get(),
+            belief="a checklist",
+            outcome="fewer steps",
+            signal="steps drop",
+        ),
+        "We believe that a checklist",
+    ),
+    "check-in submitted": (_submit_checkin, "checked in</span>"),
+    "team renamed": (
+        lambda team, o: Team.objects.filter(pk=team.pk).update(name="Invoicing"),
+        "<h1>Invoicing</h1>",
+    ),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_every_change_reaches_the_next_reader(change, client_for, outsider, team, objective):
+    client = client_for(outsider)
+    make, shown = CHANGES[change]
+    before = body(page(client, team))
+    assert shown not in before
+    make(team, objective)
+    after = body(page(client, team))
+    assert shown in after
+    caches["pages"].clear()
+    assert after == body(page(client, team)), "served as built from the database"
+
+
+def test_other_people_and_teams_named_on_the_page_follow_their_changes(
+    client_for, outsider, team, objective
+):
+    client = client_for(outsider)
+    _other_team_asks_for_help(team, objective)
+    author = UserFactory(name="Temporary Tom")
+    CommentFactory(objective=objective, author=author, body="Hello")
+    html = page(client, team)  # built and cached with both names
+    assert "Billing</strong> asks" in html and "<strong>Temporary Tom</strong>" in html
+    Team.objects.filter(name="Billing").update(name="Payments")
+    assert "Payments</strong> asks" in page(client, team)
+    author.delete()  # the comment stays; its author is gone (SET_NULL)
+    assert "<strong>Someone</strong>" in page(client, team)
+
+
+def test_the_teams_own_people_see_changes_to_their_forms(
+    client_for, team, objective, member, leader
+):
+    """What only forms show: the company key results a new objective may move (leaders,
+    a team without one) and who may own a key result (leaders are offered too)."""
+    empty = TeamFactory(name="Platform")
+    leader_client = client_for(leader)
+    assert "Churn below two percent" not in page(leader_client, empty)
+    KeyResultFactory(objective=objective.aligned_to.objective, title="Churn below two percent")
+    assert "Churn below two percent" in page(leader_client, empty)
+    member_client = client_for(member)
+    promoted = UserFactory(name="Paula Promoted")
+    assert ">Paula Promoted<" not in page(member_client, team)  # built and cached
+    User.objects.filter(pk=promoted.pk).update(is_leader=True)
+    assert ">Paula Promoted<" in page(member_client, team)
+
+
+def test_the_csrf_placeholder_in_user_text_stays_text(client_for, team, objective, member):
+    CommentFactory(objective=objective, body=f"About {team_page.CSRF_PLACEHOLDER}")
+    client = client_for(member)
+    page(client, team)
+    assert f"About {team_page.CSRF_PLACEHOLDER}" in page(client, team)
+
+
+def test_a_new_day_and_another_role_are_another_page(team, monkeypatch):
+    today = timezone.localdate()
+    key = team_page.cache_key(team, "person:outside")
+    assert team_page.cache_key(team, "person:member") != key
+    monkeypatch.setattr(team_page.timezone, "localdate", lambda: today + timedelta(days=1))
+    assert team_page.cache_key(team, "person:outside") != key
