@@ -60,10 +60,23 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser):
+def _new_page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(10_000)
+    return context, page
+
+
+@pytest.fixture
+def page(browser):
+    context, page = _new_page(browser)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def second_page(browser):
+    """A second browser: another person on another machine."""
+    context, page = _new_page(browser)
     yield page
     context.close()

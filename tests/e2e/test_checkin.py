@@ -1,42 +1,35 @@
 """A team's weekly check-in, in a real browser.
 
-Journey 1: a member records an experiment, fills in the check-in (every field saves
-itself as it is typed and survives a reload), asks another team for help, submits, and
-sees the week in the key result's chart; the other team answers and Onboarding sees it.
-
-Journey 2: two members typing into the same field at once never overwrite each other
-silently: the second sees the first one's text and chooses to keep theirs.
+A member records an experiment, fills in the check-in (every field saves itself as it is
+typed and survives a reload), asks another team for help, submits, and sees the week in
+the key result's chart; the other team answers and Onboarding sees it.
 """
 
-import os
 import re
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from checkins.models import CheckIn, Experiment, Obstacle
-from okrs.models import Cycle, KeyResult, KeyResultUpdate
+from okrs.models import KeyResult, KeyResultUpdate
 from okrs.weeks import iso_week_label, week_start
-from tests.e2e.pages import sign_in
-from tests.factories import (
-    CompanyObjectiveFactory,
-    CycleFactory,
-    KeyResultFactory,
-    MembershipFactory,
-    TeamFactory,
-    TeamObjectiveFactory,
+from tests.e2e.data import DAY_ONE_KR, DAYS_KR, onboarding_committed
+from tests.e2e.pages import (
+    TEAM_PATH,
+    autosave,
+    collect_errors,
+    field,
+    messages,
+    open_team_page,
+    sign_in,
+    snap,
 )
+from tests.factories import MembershipFactory, TeamFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-TEAM_PATH = "/teams/onboarding/"
-DAY_ONE_KR = "New accounts sending an invoice on day one"
-DAYS_KR = "Days from sign-up to first sent invoice"
-CONFLICT_409 = "the server responded with a status of 409"
 
 # What the member types into the check-in: per key result, then the PDCA texts.
 ENTRIES = {
@@ -56,47 +49,6 @@ OBSTACLE = "We need test accounts at the payment provider to try instant payouts
 ANSWER = "Test accounts are ready: ask Pia for the credentials."
 
 
-# --- browser helpers ---------------------------------------------------------------
-
-
-def collect_errors(page, errors: list[str], expected: list[str] | None = None) -> None:
-    """Script errors and console errors (CSP violations, failed requests) of one page.
-
-    Console errors containing CONFLICT_409 go to `expected` when given: only the page
-    that deliberately triggers a conflict may log them. (Screenshots need
-    caret="initial": Playwright's caret-hiding style is itself a CSP violation.)"""
-
-    def on_console(message):
-        if message.type != "error":
-            return
-        if expected is not None and CONFLICT_409 in message.text:
-            expected.append(message.text)
-        else:
-            errors.append(f"{page.url}: {message.text}")
-
-    page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
-    page.on("console", on_console)
-
-
-def snap(page, name: str) -> None:
-    """A screenshot under $E2E_SCREENSHOTS (when set), for reviewing the UI by eye."""
-    folder = os.environ.get("E2E_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{folder}/{name}.png", full_page=True, caret="initial")
-
-
-def field(scope, label):
-    """The form control labelled exactly `label` (a required field's label ends in an
-    aria-hidden " *")."""
-    return scope.get_by_label(re.compile(rf"^{re.escape(label)}( \*)?$"))
-
-
-def open_team_page(page, live_server, path=TEAM_PATH, name="Onboarding"):
-    page.goto(f"{live_server.url}{path}")
-    expect(page.get_by_role("heading", name=name, level=1)).to_be_visible()
-
-
 def entry(page, title):
     """The check-in's line for one key result."""
     return page.locator("li.entry").filter(
@@ -110,88 +62,6 @@ def entry_input(page, title, label):
 
 
 ENTRY_LABELS = {"value": "New value", "confidence": "Confidence (0–10)", "comment": "Comment"}
-
-
-def autosave(page, control, status_id: str, text: str) -> None:
-    """Type into a field and wait until its autosave reports "Saved"."""
-    control.fill(text)
-    expect(page.locator(f"#{status_id}")).to_have_text("Saved")
-
-
-def messages(page):
-    return page.locator("#messages")
-
-
-# --- data --------------------------------------------------------------------------
-
-
-def onboarding_committed():
-    """An active cycle around today, the company OKR, and Onboarding's committed OKR
-    with two key results, a lead and a member."""
-    today = timezone.localdate()
-    cycle = CycleFactory(
-        name="This quarter",
-        status=Cycle.Status.ACTIVE,
-        start_date=today - timedelta(days=60),
-        end_date=today + timedelta(days=30),
-    )
-    company = CompanyObjectiveFactory(cycle=cycle)
-    company_kr = KeyResultFactory(
-        objective=company,
-        title="Median days to first paid invoice",
-        kind="decrease",
-        start_value=Decimal(14),
-        target_value=Decimal(5),
-        current_value=Decimal(12),
-        unit="days",
-    )
-    team = TeamFactory(name="Onboarding", slug="onboarding")
-    objective = TeamObjectiveFactory(
-        team=team, cycle=cycle, state="committed", aligned_to=company_kr
-    )
-    day_one = KeyResultFactory(
-        objective=objective,
-        title=DAY_ONE_KR,
-        kind="increase",
-        start_value=Decimal(18),
-        target_value=Decimal(40),
-        current_value=Decimal(22),
-        unit="%",
-    )
-    days = KeyResultFactory(
-        objective=objective,
-        title=DAYS_KR,
-        kind="decrease",
-        start_value=Decimal(9),
-        target_value=Decimal(4),
-        current_value=Decimal("8.5"),
-        unit="days",
-    )
-    lead = MembershipFactory(
-        team=team, role="lead", user__email="lead@example.com", user__name="Theo Lead"
-    ).user
-    member = MembershipFactory(
-        team=team, user__email="member@example.com", user__name="Nora Member"
-    ).user
-    return {
-        "team": team,
-        "krs": {DAY_ONE_KR: day_one, DAYS_KR: days},
-        "lead": lead,
-        "member": member,
-    }
-
-
-@pytest.fixture
-def second_page(browser):
-    """A second browser: another person on another machine."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
-
-
-# --- journey 1 ---------------------------------------------------------------------
 
 
 def test_a_member_runs_the_whole_weekly_check_in(page, second_page, live_server):
@@ -349,94 +219,5 @@ def test_a_member_runs_the_whole_weekly_check_in(page, second_page, live_server)
     received = page.locator("li.obstacle--resolved", has_text=OBSTACLE)
     expect(received).to_contain_text(f"Payments: {ANSWER}")
     expect(page.get_by_role("heading", name="Obstacles in our way")).to_have_count(0)
-
-    assert errors == [], f"browser errors: {errors}"
-
-
-# --- journey 2 ---------------------------------------------------------------------
-
-
-def test_two_members_typing_at_once_never_overwrite_each_other_silently(
-    page, second_page, live_server
-):
-    data = onboarding_committed()
-    team = data["team"]
-    monday = week_start(timezone.localdate())
-    checkin_url = f"{live_server.url}{TEAM_PATH}checkins/{iso_week_label(monday)}/"
-    lead_text = "Call five new accounts on their first day."
-    member_text = "Ship the invoice template picker to everyone."
-
-    errors: list[str] = []
-    conflicts_logged: list[str] = []
-    lead_page, member_page = page, second_page
-    collect_errors(lead_page, errors)
-    collect_errors(member_page, errors, expected=conflicts_logged)
-
-    for who, browser_page in ((data["lead"], lead_page), (data["member"], member_page)):
-        sign_in(browser_page, live_server, who.email)
-        browser_page.goto(checkin_url)
-        expect(browser_page.get_by_label("Our next step", exact=True)).to_have_value("")
-
-    # The lead writes the next step first.
-    autosave(
-        lead_page,
-        lead_page.get_by_label("Our next step", exact=True),
-        "status-next_step",
-        lead_text,
-    )
-    assert CheckIn.objects.get(team=team, week_start=monday).next_step == lead_text
-
-    # The member's page still started from the empty text: their save is refused and
-    # they see the lead's text beside their own.
-    member_box = member_page.get_by_label("Our next step", exact=True)
-    member_box.fill(member_text)
-    conflict = member_page.locator("#conflict-next_step")
-    expect(conflict.get_by_role("alert")).to_be_visible()
-    expect(conflict).to_contain_text("Someone else changed this while you typed.")
-    expect(conflict.locator("blockquote")).to_have_text(lead_text)
-    expect(member_page.locator("#status-next_step")).to_have_text(
-        "Not saved: someone else changed this."
-    )
-    expect(member_box).to_have_value(member_text)
-    snap(member_page, "checkin-5-conflict")
-    assert CheckIn.objects.get(team=team, week_start=monday).next_step == lead_text
-    assert conflicts_logged, "the refused save answers 409"
-
-    # The member keeps their version, knowingly. A save of the field may still be on its
-    # way with the old base (typing pauses trigger saves); the page queues "Keep my
-    # version" behind it. Hold any such save's answer back to make the worst order
-    # happen every run: whatever the order, the member's kept version must read "Saved".
-    stale, kept, released = [], [], []
-
-    def slow_network(route):
-        if released:
-            route.fallback()
-        elif "overwrite=1" in (route.request.post_data or ""):
-            kept.append(route)  # sent once the blur's save has reached the server
-        else:
-            stale.append((route, route.fetch()))  # answered only after "Keep my version"
-
-    member_page.route("**/save/", slow_network)
-    keep = member_page.locator("#conflict-next_step + .conflict-actions")
-    keep.get_by_role("button", name="Keep my version").click()
-    member_page.wait_for_timeout(500)  # both requests are on their way (unless queued)
-    released.append(True)
-    for route in kept:
-        route.continue_()
-    if kept:
-        expect(member_page.locator("#status-next_step")).to_have_text("Saved")
-    for route, response in stale:
-        route.fulfill(response=response)
-    member_page.unroute("**/save/")
-    expect(member_box).not_to_have_class(re.compile(r"\bhtmx-request\b"))
-    expect(member_page.locator("#status-next_step")).to_have_text("Saved")
-    expect(conflict).to_be_empty()
-    assert CheckIn.objects.get(team=team, week_start=monday).next_step == member_text
-    # It stays so: no late save of either page brings the lead's text back.
-    member_page.reload()
-    expect(member_page.get_by_label("Our next step", exact=True)).to_have_value(member_text)
-    lead_page.reload()
-    expect(lead_page.get_by_label("Our next step", exact=True)).to_have_value(member_text)
-    assert CheckIn.objects.get(team=team, week_start=monday).next_step == member_text
 
     assert errors == [], f"browser errors: {errors}"

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from okrs.models import KeyResult
-from tests.e2e.pages import sign_in
+from tests.e2e.pages import collect_errors, sign_in
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -27,15 +27,8 @@ def add_key_result(page, title, start, target, current, unit):
 def test_leader_writes_the_company_okr_inline_and_it_survives_a_reload(page, live_server):
     UserFactory(email="leader@example.com", name="Lena Leader", is_leader=True)
     errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    expected_422 = "the server responded with a status of 422"  # the invalid input below
-
-    def on_console(message):
-        # CSP violations and script errors show up here.
-        if message.type == "error" and expected_422 not in message.text:
-            errors.append(message.text)
-
-    page.on("console", on_console)
+    # the invalid input below answers 422 on purpose
+    collect_errors(page, errors, allowed=["the server responded with a status of 422"])
 
     sign_in(page, live_server, "leader@example.com")
     expect(page.get_by_role("heading", name="Start the first cycle")).to_be_visible()

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from okrs.models import Cycle, KeyResult, Objective, Retrospective
 from teams.models import Membership
-from tests.e2e.pages import sign_in
+from tests.e2e.pages import collect_errors, sign_in
 from tests.factories import (
     CycleFactory,
     KeyResultFactory,
@@ -47,11 +47,7 @@ def test_a_leader_closes_a_cycle_and_the_team_scores_and_reflects(page, live_ser
         current_value=D(45),
     )
     errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on(
-        "console",
-        lambda m: m.type == "error" and "status of 422" not in m.text and errors.append(m.text),
-    )
+    collect_errors(page, errors, allowed=["status of 422"])  # the refused score below
 
     # The leader ends the cycle: the review starts and the OKRs freeze.
     sign_in(page, live_server, "leader@example.com")

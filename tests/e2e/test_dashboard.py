@@ -6,9 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from dashboard.seed import seed_scale
-from teams.models import User
-from tests.e2e.pages import sign_in
-from tests.factories import PASSWORD
+from tests.e2e.pages import collect_errors, sign_in
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -18,10 +17,9 @@ def test_a_filtered_dashboard_is_shared_by_its_url(page, browser, live_server):
     leader = company.leaders[0]
     leader.set_password(PASSWORD)
     leader.save()
-    colleague = User.objects.create_user("colleague@example.com", PASSWORD)
+    colleague = UserFactory(email="colleague@example.com")  # the password is PASSWORD
     errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    collect_errors(page, errors)
     sign_in(page, live_server, leader.email)
     expect(page.locator(".dashboard__kr")).to_have_count(3)
 

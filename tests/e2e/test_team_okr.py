@@ -14,7 +14,8 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from okrs.models import Cycle, Objective, ObjectiveEvent
-from tests.e2e.pages import sign_in
+from tests.e2e.data import COMPANY_KR, DAY_ONE_KR, DAYS_KR
+from tests.e2e.pages import TEAM_PATH, collect_errors, field, open_team_page, sign_in, sign_out
 from tests.factories import (
     CompanyObjectiveFactory,
     KeyResultFactory,
@@ -25,50 +26,13 @@ from tests.factories import (
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-TEAM_PATH = "/teams/onboarding/"
-COMPANY_KR = "Median days to first paid invoice"
 OBJECTIVE = "New accounts send their first invoice on day one"
 NEW_MEMBER = "new.member@example.com"
 NEW_MEMBER_PASSWORD = "pelican-lantern-orbit"
-DAY_ONE_KR = "New accounts sending an invoice on day one"
-DAYS_KR = "Days from sign-up to first sent invoice"
 CHALLENGE = "Raise the bar: aim for 2 days"
 
 
 # --- browser helpers ---------------------------------------------------------------
-
-
-def collect_errors(page, errors: list[str]) -> None:
-    """Script errors and console errors (CSP violations, failed requests) of one page.
-
-    This journey triggers no 4xx on purpose, so every console error counts. (When
-    debugging with screenshots, pass caret="initial": Playwright's injected
-    caret-hiding style is itself reported as a CSP violation.)"""
-
-    def on_console(message):
-        if message.type == "error":
-            errors.append(f"{page.url}: {message.text}")
-
-    page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
-    page.on("console", on_console)
-
-
-def sign_out(page, live_server):
-    # The account menu is a <details>: open it, then the button inside is visible.
-    page.locator("summary", has_text="Account menu for").click()
-    page.get_by_role("button", name="Sign out").click()
-    expect(page).to_have_url(f"{live_server.url}/accounts/login/")
-
-
-def field(scope, label):
-    """The form control labelled exactly `label`. A required field's label ends in an
-    aria-hidden " *", which Playwright's exact label match would otherwise trip on."""
-    return scope.get_by_label(re.compile(rf"^{re.escape(label)}( \*)?$"))
-
-
-def open_team_page(page, live_server):
-    page.goto(f"{live_server.url}{TEAM_PATH}")
-    expect(page.get_by_role("heading", name="Onboarding", level=1)).to_be_visible()
 
 
 def expect_state(page, label):
@@ -117,19 +81,10 @@ def recipients(messages) -> set[str]:
 # --- the journey -------------------------------------------------------------------
 
 
-@pytest.fixture
-def member_page(browser):
-    """A second browser for the invitee: another person on another machine."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
-
-
 def test_team_drafts_key_results_gets_challenged_raises_the_bar_and_commits(
-    page, member_page, live_server, settings
+    page, second_page, live_server, settings
 ):
+    member_page = second_page  # the invitee's browser: another person on another machine
     # Emails link to the live server, so the invitation link can be followed as sent.
     settings.SITE_URL = live_server.url
     company_objective = CompanyObjectiveFactory(cycle__status=Cycle.Status.ACTIVE)
