@@ -15,9 +15,10 @@ from django.urls import reverse
 
 from bench.data import DUE, make_due_teams
 from checkins import reminders
-from checkins.models import CheckIn, EmailOutbox
+from checkins.models import EmailOutbox
 from config.celery import app as celery_app
 from okrs.models import Objective
+from tests.factories import CheckInFactory
 from tests.fixtures.broker import broker_at
 from tests.fixtures.checkins import child_env, free_port
 from tests.helpers import IN_CI, ROOT
@@ -190,7 +191,7 @@ def test_redis_down_while_a_team_checks_in_then_the_reminders_catch_up(
 
     with not_eager(), broker_at(url):
         # Redis is down while the team checks in: the page still works.
-        CheckIn.objects.create(
+        CheckInFactory(
             team=team_objective.team, objective=team_objective, week_start=date(2026, 11, 23)
         )
         client = client_for(member)

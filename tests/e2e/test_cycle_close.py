@@ -9,16 +9,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from okrs.models import Cycle, KeyResult, Objective, Retrospective
+from okrs.models import KeyResult, Retrospective
 from teams.models import Membership
 from tests.e2e.pages import collect_errors, sign_in
-from tests.factories import (
-    CycleFactory,
-    KeyResultFactory,
-    MembershipFactory,
-    TeamObjectiveFactory,
-    UserFactory,
-)
+from tests.factories import MembershipFactory, TeamFactory, UserFactory
+from tests.fixtures.okrs import INVOICES_SENT_ON_DAY_ONE, committed_objective, cycle_around
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -31,21 +26,10 @@ def test_a_leader_closes_a_cycle_and_the_team_scores_and_reflects(page, live_ser
     today = timezone.localdate()
     UserFactory(email="leader@example.com", name="Lena Leader", is_leader=True)
     lead = UserFactory(email="lead@example.com", name="Luis Lead")
-    cycle = CycleFactory(
-        name="Q4 2026",
-        status=Cycle.Status.ACTIVE,
-        start_date=today - timedelta(days=85),
-        end_date=today,
-    )
-    objective = TeamObjectiveFactory(cycle=cycle, state=Objective.State.COMMITTED)
+    cycle = cycle_around(today, before=85, after=0, name="Q4 2026")  # its last day
+    objective = committed_objective(cycle, TeamFactory(), INVOICES_SENT_ON_DAY_ONE)
     MembershipFactory(team=objective.team, user=lead, role=Membership.Role.LEAD)
-    kr = KeyResultFactory(
-        objective=objective,
-        title="Invoices sent on day one",
-        start_value=D(10),
-        target_value=D(60),
-        current_value=D(45),
-    )
+    kr = objective.key_results.get()
     errors = []
     collect_errors(page, errors, allowed=["status of 422"])  # the refused score below
 
