@@ -28,6 +28,8 @@ from tests.helpers import HX, ROLES, role_of
 
 pytestmark = pytest.mark.django_db
 State = Objective.State
+# A company of ten teams, and one of two hundred: a scale test, slow by nature.
+TEAMS = [10, pytest.param(200, marks=pytest.mark.slow)]
 
 
 @pytest.fixture
@@ -146,7 +148,7 @@ def test_user_text_on_the_dashboard_is_escaped(client_for, member, company):
     assert 'value="&lt;b&gt;"' in client.get("/?q=<b>").content.decode()
 
 
-@pytest.mark.parametrize("teams", [10, 200])
+@pytest.mark.parametrize("teams", TEAMS)
 def test_the_home_page_query_count_does_not_grow_with_teams(
     client_for, teams, django_assert_num_queries
 ):
@@ -162,7 +164,7 @@ def test_the_home_page_query_count_does_not_grow_with_teams(
         assert client.get("/?mine=1").status_code == 200
 
 
-@pytest.mark.parametrize("teams", [10, 200])
+@pytest.mark.parametrize("teams", TEAMS)
 def test_the_overview_and_the_team_list_do_not_grow_with_teams(
     client_for, teams, django_assert_num_queries
 ):
