@@ -14,7 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from checkins import access, sections, selectors, services
 from checkins.forms import AnswerForm, ExperimentForm, ObstacleForm
-from checkins.models import CheckIn, Experiment
+from checkins.models import CheckIn
+from core.forms import rebase_form
 from core.htmx import CONFLICT, UNPROCESSABLE, is_fragment_request
 from core.http import error_text
 from okrs import selectors as okr_selectors
@@ -338,9 +339,7 @@ def experiment_edit(request: HttpRequest, experiment_id: int) -> HttpResponse:
             )
         except StaleEdit as stale:
             current, status = stale.current, CONFLICT
-            data = form.data.copy()
-            data["version"] = current.version
-            form = ExperimentForm(data, instance=Experiment.objects.get(pk=current.pk), team=team)
+            form = rebase_form(form, ExperimentForm, current, team=team)
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -3,7 +3,7 @@ from django.db.models import Q
 
 from core.numbers import plain_number
 from okrs.models import Comment, Cycle, KeyResult, Objective, Retrospective
-from okrs.services import KeyResultData
+from okrs.services.key_results import KEY_RESULT_FIELDS, KeyResultData
 from teams.models import User
 
 
@@ -46,15 +46,7 @@ class ObjectiveForm(VersionedForm):
 class KeyResultForm(VersionedForm):
     class Meta:
         model = KeyResult
-        fields = [
-            "title",
-            "kind",
-            "start_value",
-            "target_value",
-            "current_value",
-            "unit",
-            "owner",
-        ]
+        fields = KEY_RESULT_FIELDS
         labels = {
             "title": "Key result",
             "start_value": "Start",
@@ -83,16 +75,7 @@ class KeyResultForm(VersionedForm):
                 self.initial[name] = plain_number(getattr(self.instance, name))
 
     def key_result_data(self) -> KeyResultData:
-        data = self.cleaned_data
-        return KeyResultData(
-            title=data["title"],
-            kind=data["kind"],
-            start_value=data["start_value"],
-            target_value=data["target_value"],
-            current_value=data["current_value"],
-            unit=data["unit"],
-            owner=data["owner"],
-        )
+        return KeyResultData(**{name: self.cleaned_data[name] for name in KEY_RESULT_FIELDS})
 
 
 class NewKeyResultForm(KeyResultForm):

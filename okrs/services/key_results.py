@@ -1,6 +1,6 @@
 """Key results: added, edited, moved, removed, and their values recorded."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 
@@ -25,6 +25,9 @@ from teams.models import User
 
 @dataclass(frozen=True)
 class KeyResultData:
+    """What a person writes of a key result: the one list of its fields (the forms and
+    the history use it too)."""
+
     title: str
     kind: str
     start_value: Decimal
@@ -33,17 +36,12 @@ class KeyResultData:
     unit: str
     owner: User | None
 
+    def values(self) -> dict:
+        return {name: getattr(self, name) for name in KEY_RESULT_FIELDS}
+
 
 COMMITMENT_FIELDS = ["kind", "start_value", "target_value"]
-KEY_RESULT_FIELDS = [
-    "title",
-    "kind",
-    "start_value",
-    "target_value",
-    "current_value",
-    "unit",
-    "owner",
-]
+KEY_RESULT_FIELDS = [field.name for field in fields(KeyResultData)]
 
 
 def ensure_key_results_editable(
@@ -126,14 +124,8 @@ def key_result_create(
         key_result = KeyResult(
             objective=objective,
             position=(existing["last"] or 0) + 1,
-            title=data.title,
-            kind=data.kind,
-            start_value=data.start_value,
-            target_value=data.target_value,
-            current_value=data.current_value,
-            unit=data.unit,
-            owner=data.owner,
             updated_by=actor,
+            **data.values(),
         )
         validate_key_result(key_result)
         key_result.save()
@@ -169,13 +161,7 @@ def key_result_update(
         pk=key_result.pk,
         objective=objective,
         position=key_result.position,
-        title=data.title,
-        kind=data.kind,
-        start_value=data.start_value,
-        target_value=data.target_value,
-        current_value=data.current_value,
-        unit=data.unit,
-        owner=data.owner,
+        **data.values(),
     )
     candidate._state.adding = False
     validate_key_result(candidate)

@@ -1,11 +1,7 @@
-"""What the OKR pages share: where an OKR lives, the answer after a change, and the
-rebase of a stale edit."""
-
-import copy
+"""What the OKR pages share: where an OKR lives and the answer after a change."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -59,18 +55,6 @@ def okr_changed(
     else:
         messages.success(request, message)
     return redirect(okr_page(objective))
-
-
-def rebase(form, form_class, current, *, version: int | None = None, **kwargs):
-    """The editor's values on top of the current version (`current.version` unless
-    given), so saving again is deliberate."""
-    data = form.data.copy()
-    data[form.add_prefix("version")] = current.version if version is None else version
-    if issubclass(form_class, ModelForm):
-        # A copy: validating the form writes the editor's values into its instance,
-        # and `current` must keep showing what is saved.
-        kwargs["instance"] = copy.copy(current)
-    return form_class(data, prefix=form.prefix, **kwargs)
 
 
 def key_result_form_classes(objective: Objective):

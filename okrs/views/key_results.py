@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.forms import rebase_form
 from core.htmx import (
     CONFLICT,
     UNPROCESSABLE,
@@ -19,7 +20,7 @@ from okrs.forms import (
     RecordForm,
 )
 from okrs.models import Objective
-from okrs.views.common import key_result_form_classes, okr_changed, okr_page, rebase
+from okrs.views.common import key_result_form_classes, okr_changed, okr_page
 
 
 @login_required
@@ -84,7 +85,7 @@ def key_result_edit(request: HttpRequest, key_result_id: int) -> HttpResponse:
             )
         except StaleEdit as stale:
             current = stale.current
-            form = rebase(form, form_class, current, team=objective.team)
+            form = rebase_form(form, form_class, current, team=objective.team)
             status = CONFLICT
         except ValidationError as error:
             form.add_error(None, error)

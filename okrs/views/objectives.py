@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from core.forms import rebase_form
 from core.htmx import (
     CONFLICT,
     UNPROCESSABLE,
@@ -18,7 +19,7 @@ from okrs.forms import (
     ObjectiveForm,
     TeamObjectiveForm,
 )
-from okrs.views.common import okr_changed, okr_page, rebase
+from okrs.views.common import okr_changed, okr_page
 
 
 @login_required
@@ -84,7 +85,7 @@ def objective_edit(request: HttpRequest, objective_id: int) -> HttpResponse:
             )
         except StaleEdit as stale:
             current = stale.current
-            form = rebase(form, form_class, current, **extra)
+            form = rebase_form(form, form_class, current, **extra)
             status = CONFLICT
         except ValidationError as error:
             form.add_error(None, error)

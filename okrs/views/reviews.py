@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.forms import rebase_form
 from core.htmx import (
     CONFLICT,
     UNPROCESSABLE,
@@ -25,7 +26,7 @@ from okrs.forms import (
 from okrs.models import Cycle, Objective
 from okrs.progress import objective_progress
 from okrs.services import reviews
-from okrs.views.common import add_errors, rebase
+from okrs.views.common import add_errors
 from teams.access import speaks_for_team
 
 
@@ -131,7 +132,7 @@ def key_result_score(request: HttpRequest, key_result_id: int) -> HttpResponse:
             )
         except StaleEdit as stale:
             status = CONFLICT
-            form = rebase(form, ScoreForm, stale.current, version=stale.current.score_version)
+            form = rebase_form(form, ScoreForm, stale.current, version=stale.current.score_version)
             form.is_valid()
             form.add_error(
                 None,
@@ -191,7 +192,7 @@ def retrospective_edit(request: HttpRequest, objective_id: int) -> HttpResponse:
             )
         except StaleEdit as stale:
             status = CONFLICT
-            form = rebase(form, RetrospectiveForm, stale.current)
+            form = rebase_form(form, RetrospectiveForm, stale.current)
             form.is_valid()
             form.add_error(
                 None,
