@@ -54,6 +54,8 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from bench.reminders import bench_reminders  # noqa: E402
+
 TEAMS = int(os.environ.get("BENCH_TEAMS", "1000"))
 WEEKS = int(os.environ.get("BENCH_WEEKS", "12"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
@@ -356,81 +358,6 @@ def bench_http(plan: dict) -> dict:
         "own_team_p95_ms": results["own_team"]["p95"],
         "worker_peak_rss_mb": round(peak, 1),
         "failures": sum(r["failures"] for r in results.values()),
-    }
-
-
-def bench_reminders() -> dict:
-    """N teams due at once: tick + sending until the SMTP server accepted every reminder,
-    beside plain smtplib sending the same messages over one connection."""
-    import email.policy
-    import smtplib
-    import socket
-    from datetime import UTC, datetime, timedelta
-
-    from aiosmtpd.controller import Controller
-    from django.conf import settings
-    from django.test.utils import override_settings
-
-    from bench.data import make_due_teams
-    from checkins import emails, reminders
-    from checkins.models import EmailOutbox
-    from config.celery import app as celery_app
-
-    n = int(os.environ.get("BENCH_REMINDER_TEAMS", "10000"))
-    due = datetime(2026, 11, 30, 9, tzinfo=UTC)
-
-    class Counter:
-        accepted = 0
-
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802
-            self.accepted += len(envelope.rcpt_tos)
-            return "250 OK"
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    handler = Counter()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    mailers = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 10},
-        }
-    }
-    try:
-        make_due_teams(n, due=due)
-        celery_app.conf.task_always_eager = True  # one worker: the sends run in this process
-        with override_settings(MAILERS=mailers):
-            start = time.perf_counter()
-            reminders.dispatch_reminders(now=due + timedelta(minutes=1))
-            pipeline = time.perf_counter() - start
-            # The demo company's own people are due at the same moment, so count rows.
-            assert handler.accepted == EmailOutbox.objects.count() >= n
-            rows = list(
-                EmailOutbox.objects.select_related("recipient", "team").filter(kind="reminder")
-            )
-            # Rendered beforehand, exactly as Django's SMTP backend serialises them.
-            messages = [
-                emails.outbox_message(row).message(policy=email.policy.SMTP).as_bytes()
-                for row in rows
-            ]
-            sender = settings.DEFAULT_FROM_EMAIL
-            start = time.perf_counter()
-            with smtplib.SMTP("127.0.0.1", port) as smtp:
-                for message, row in zip(messages, rows, strict=True):
-                    smtp.sendmail(sender, [row.recipient.email], message)
-            plain = time.perf_counter() - start
-    finally:
-        controller.stop()
-    print(
-        f"{'reminders: ' + str(n) + ' teams due at once':<38} tick + one worker {pipeline:7.2f} s"
-        f"  plain smtplib, one connection {plain:7.2f} s  ratio {pipeline / plain:5.2f}"
-    )
-    return {
-        "reminders_10k_s" if n == 10_000 else f"reminders_{n}_s": round(pipeline, 2),
-        "smtplib_10k_s" if n == 10_000 else f"smtplib_{n}_s": round(plain, 2),
-        "reminders_ratio": round(pipeline / plain, 2),
     }
 
 
