@@ -17,9 +17,9 @@ from tests.factories import (
     ObstacleFactory,
     TeamObjectiveFactory,
 )
+from tests.helpers import ROLES
 
 pytestmark = pytest.mark.django_db
-ROLES = ("anonymous", "outsider", "member", "lead", "leader")
 
 
 @pytest.fixture
