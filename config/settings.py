@@ -55,11 +55,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.UnreadableBodyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.PrivatePagesMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -99,11 +102,17 @@ DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # psycopg 3's connection pool replaces persistent connections.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-        "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=2),
-        "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
-        "timeout": 10,
-    }
+    # Fail fast when the database is away: a request waits at most DATABASE_POOL_TIMEOUT
+    # seconds for a connection (then a 503 page), and /healthz says 503 well within the
+    # compose health check's 5 s, instead of holding a worker for the pool's old 10 s.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        connect_timeout=env.int("DATABASE_CONNECT_TIMEOUT", default=2),
+        pool={
+            "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=2),
+            "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
+            "timeout": env.float("DATABASE_POOL_TIMEOUT", default=3),
+        },
+    )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and immediate transactions let the web process and the Celery worker
     # share the embedded database without "database is locked" errors.

@@ -11,6 +11,7 @@ from django.db.models import Max, Prefetch
 
 from checkins.models import CheckIn
 from checkins.selectors import Signal, signals_for_objectives
+from core.text import search_text
 from okrs.charts import WeekPoint, attach_charts
 from okrs.models import Cycle, KeyResult, Objective
 from okrs.progress import objective_progress
@@ -45,7 +46,7 @@ class Filters:
             attention=query.get("attention") == "1",
             state=state if state in Objective.State.values else "",
             mine=query.get("mine") == "1",
-            q=query.get("q", "").strip()[:100],
+            q=search_text(query.get("q")),
             kr=kr,
             page=page,
         )

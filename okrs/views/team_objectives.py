@@ -15,6 +15,7 @@ from core.htmx import (
     render_page_or_fragment,
 )
 from core.http import error_text
+from core.text import search_text
 from okrs import access, selectors
 from okrs.contexts import team_okr_context
 from okrs.forms import (
@@ -48,7 +49,7 @@ def _render_team_page(request: HttpRequest, team: Team, *, status: int = 200, **
 @require_GET
 def team_list(request: HttpRequest) -> HttpResponse:
     cycle = selectors.cycle_get_active()
-    search = request.GET.get("q", "").strip()[:100]
+    search = search_text(request.GET.get("q"))
     page = selectors.team_list(cycle=cycle, page=request.GET.get("page", 1), search=search)
     return render(
         request,
