@@ -161,6 +161,8 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
 AXES_USERNAME_FORM_FIELD = "username"
+# Failures count per address as stored (lower-case), whatever spelling was typed.
+AXES_USERNAME_CALLABLE = "teams.signin.axes_username"
 # A success does not wipe the failures: with the per-address count, anyone could
 # otherwise clear their address's count by signing in to their own account between guesses.
 AXES_RESET_ON_SUCCESS = False

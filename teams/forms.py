@@ -7,6 +7,7 @@ from core.client_ip import client_ip
 from core.ratelimit import rate_limited
 from core.tasks import enqueue_on_commit
 from teams.models import Membership, Team
+from teams.signin import normalize_email
 from teams.tasks import send_password_reset
 
 logger = logging.getLogger(__name__)
@@ -22,6 +23,9 @@ class EmailAuthenticationForm(AuthenticationForm):
         **AuthenticationForm.error_messages,
         "invalid_login": "That email and password do not match. Check both and try again.",
     }
+
+    def clean_username(self) -> str:
+        return normalize_email(self.cleaned_data["username"])
 
 
 class QueuedPasswordResetForm(PasswordResetForm):

@@ -12,6 +12,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from teams.page_version import random_version
+from teams.signin import normalize_email
 
 
 def validate_time_zone(value: str) -> None:
@@ -29,7 +30,7 @@ class UserManager(BaseUserManager["User"]):
     def _create_user(self, email: str, password: str | None, **extra_fields) -> "User":
         if not email:
             raise ValueError("An email address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user = self.model(email=normalize_email(email), **extra_fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -96,7 +97,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def clean(self) -> None:
         super().clean()
-        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        self.email = normalize_email(self.email)
 
     def get_full_name(self) -> str:
         return self.name or self.email

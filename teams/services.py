@@ -14,6 +14,7 @@ from teams.audit import audit_record
 from teams.invitations import InvitationInvalid, invitation_from_token
 from teams.models import AuditEvent, Invitation, Membership, Team, User
 from teams.schedule import team_next_reminder
+from teams.signin import normalize_email
 
 
 @transaction.atomic
@@ -116,7 +117,7 @@ def invitation_create(
     Someone who already has an account is added straight away (and told so by email);
     anyone else gets a single-use link that expires after seven days.
     """
-    email = User.objects.normalize_email(email).strip().lower()
+    email = normalize_email(email)
     if role not in Membership.Role.values:
         raise ValidationError("Choose team lead or member.")
     with transaction.atomic():

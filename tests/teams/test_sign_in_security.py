@@ -246,3 +246,31 @@ def test_signing_in_starts_a_new_session_and_signing_out_ends_it():
     replay = Client()
     replay.cookies["sessionid"] = signed_in
     assert replay.get(reverse("home")).status_code == 302
+
+
+def test_every_spelling_of_an_address_counts_against_the_same_lockout(settings):
+    """Failures are counted per address as stored: seven spellings are not seven times
+    five guesses, and a locked account stays locked whatever case is typed."""
+    UserFactory(email="member@example.com")
+    spellings = [
+        "member@example.com",
+        "MEMBER@EXAMPLE.COM",
+        " Member@Example.com ",
+        "mEmBeR@example.COM",
+    ]
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        client = Client(REMOTE_ADDR=f"198.51.100.{n + 1}")  # a new address each time
+        assert sign_in(client, spellings[n % len(spellings)], "wrong-guess").status_code in (
+            200,
+            429,
+        )
+    for spelling in spellings:
+        locked = sign_in(Client(REMOTE_ADDR="203.0.113.9"), spelling, PASSWORD)
+        assert locked.status_code == 429, spelling
+
+
+def test_an_address_in_capitals_signs_in_to_its_account():
+    UserFactory(email="member@example.com")
+    client = Client()
+    assert sign_in(client, "  MEMBER@Example.COM", PASSWORD).status_code == 302
+    assert "_auth_user_id" in client.session
