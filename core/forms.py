@@ -3,6 +3,7 @@
 import copy
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 
 def rebase_form(form, form_class, current, *, version: int | None = None, **kwargs):
@@ -16,3 +17,13 @@ def rebase_form(form, form_class, current, *, version: int | None = None, **kwar
         # and `current` must keep showing what is saved.
         kwargs["instance"] = copy.copy(current)
     return form_class(data, prefix=form.prefix, **kwargs)
+
+
+def add_errors(form, error: ValidationError, *, field: str | None = None) -> None:
+    """A service's refusal on the form: messages keyed by a field of the form go beside
+    it, the rest (and plain messages, unless `field` is given) above the form."""
+    if hasattr(error, "error_dict"):
+        for name, messages in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, messages)
+    else:
+        form.add_error(field, error)

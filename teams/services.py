@@ -167,16 +167,30 @@ def invitation_accept(*, token: str, name: str = "", password: str = "") -> tupl
         )
         if not claimed:
             raise InvitationInvalid("used", invitation)
-        user = existing
+        user, created = existing, False
         if user is None:
-            user = User(email=invitation.email, name=name.strip())
-            validate_password(password, user)
-            user.set_password(password)
-            user.full_clean()
-            user.save()
+            user, created = _account_create(
+                email=invitation.email, name=name.strip(), password=password
+            )
         membership_add(team=invitation.team, user=user, role=invitation.role)
         Invitation.objects.filter(pk=invitation.pk).update(accepted_by=user)
-    return user, existing is None
+    return user, created
+
+
+def _account_create(*, email: str, name: str, password: str) -> tuple[User, bool]:
+    """A new account for an invited address, unless one appeared meanwhile (another
+    invitation to the same address accepted at the same moment): then that account,
+    which the invitee opens with its own password. Returns it and whether it is new."""
+    user = User(email=email, name=name)
+    validate_password(password, user)
+    user.set_password(password)
+    user.full_clean(validate_unique=False, validate_constraints=False)  # the database decides
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        return User.objects.get(email__iexact=email), False
+    return user, True
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.client_ip import client_ip
+from core.forms import add_errors
 from core.htmx import UNPROCESSABLE
 from core.http import error_text
 from core.ratelimit import rate_limited
@@ -195,7 +196,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 request, "teams/invitation_invalid.html", {"reason": invalid.reason}, status=status
             )
         except ValidationError as error:
-            form.add_error("password", error)
+            add_errors(form, error, field="password")
         else:
             if not created and request.user != user:
                 messages.success(

@@ -1,7 +1,6 @@
 """What the OKR pages share: where an OKR lives and the answer after a change."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -61,11 +60,3 @@ def key_result_form_classes(objective: Objective):
     if objective.is_company:
         return KeyResultForm, NewKeyResultForm
     return TeamKeyResultForm, NewTeamKeyResultForm
-
-
-def add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.forms import rebase_form
+from core.forms import add_errors, rebase_form
 from core.htmx import (
     CONFLICT,
     UNPROCESSABLE,
@@ -26,7 +26,6 @@ from okrs.forms import (
 from okrs.models import Cycle, Objective
 from okrs.progress import objective_progress
 from okrs.services import reviews
-from okrs.views.common import add_errors
 from teams.access import speaks_for_team
 
 

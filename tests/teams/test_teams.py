@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.core import mail
@@ -256,3 +257,33 @@ def test_an_invitation_to_a_deactivated_account_is_refused(team, lead):
     response = Client().post(url, {})
     assert response.status_code == 404 and "not valid" in response.content.decode()
     assert not Membership.objects.filter(user=user).exists()
+
+
+def test_two_invitations_to_one_new_address_accepted_at_once_give_one_account(
+    client, team, leader, payments
+):
+    """Both invitees saw no account yet; the first creates it. The second is told to sign
+    in to that account (now in both teams), not shown a 500, and no second account."""
+    first = services.invitation_create(
+        team=team, email="new@example.com", role="member", invited_by=leader
+    )
+    second = services.invitation_create(
+        team=payments, email="new@example.com", role="member", invited_by=leader
+    )
+    services.invitation_accept(
+        token=invitation_token(first.invitation), name="A", password="long-passphrase-1"
+    )
+    url = reverse("teams:invitation-accept", args=[invitation_token(second.invitation)])
+    # The loser's page was built before the winner's account existed: it asked for a name
+    # and a password, and its service did not see the account either.
+    with mock.patch("teams.services.invitation_account", return_value=None):
+        response = client.post(
+            url,
+            {"name": "B", "password": "long-passphrase-2", "password_again": "long-passphrase-2"},
+        )
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    assert response["Location"].startswith("/accounts/login/")
+    user = User.objects.get(email="new@example.com")
+    assert User.objects.filter(email__iexact="new@example.com").count() == 1
+    assert set(user.memberships.values_list("team__slug", flat=True)) == {"onboarding", "payments"}
+    assert user.check_password("long-passphrase-1") and user.name == "A"
