@@ -3,15 +3,22 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from okrs.progress import key_result_progress
 
 TITLE_MAX_LENGTH = 200
 TEXT_MAX_LENGTH = 5000
 MAX_KEY_RESULTS = 5
+
+
+# The limits of a cycle's dates (Cycle.clean).
+MAX_CYCLE_DAYS = 366
+MAX_YEARS_AWAY = 5
 
 
 class Cycle(models.Model):
@@ -60,6 +67,27 @@ class Cycle(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """Dates a person meant: a start within MAX_YEARS_AWAY of today (a typo such as
+        0026 for 2026 is caught) and a cycle of a year at most."""
+        super().clean()
+        if self.start_date is None or self.end_date is None:
+            return
+        today = timezone.localdate()
+        errors: dict[str, list[str]] = {}
+        if abs((self.start_date - today).days) > MAX_YEARS_AWAY * 366:
+            errors["start_date"] = [
+                f"Start within {MAX_YEARS_AWAY} years of today: is the year right?"
+            ]
+        if self.end_date > self.start_date and (
+            (self.end_date - self.start_date).days > MAX_CYCLE_DAYS
+        ):
+            errors["end_date"] = [
+                "A cycle lasts a year at most: OKRs work in quarters, sometimes half-years."
+            ]
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_closed(self) -> bool:

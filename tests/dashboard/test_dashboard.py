@@ -317,7 +317,7 @@ def test_the_dashboard_follows_changes_without_waiting(client_for, member, compa
     today = timezone.localdate()
     started = today - timedelta(days=60)
     services.cycle_update(
-        cycle=cycle, name=cycle.name, start_date=started, end_date=today + timedelta(days=700)
+        cycle=cycle, name=cycle.name, start_date=started, end_date=today + timedelta(days=300)
     )
     team_kr = onboarding.key_results.get()
     services.key_result_record(
