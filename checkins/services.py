@@ -4,9 +4,10 @@ Key-result values are recorded through okrs.services.key_result_record, so the
 key result's append-only history lives with the key result.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,6 +22,9 @@ from okrs.weeks import week_start
 from teams.models import Team, User
 
 ENTRY_FIELDS = ("value", "confidence", "comment")
+CONFIDENCE = re.compile(r"[0-9]{1,2}")
+VALUE_LIMIT = Decimal("1e12")  # the column holds 12 digits before the point
+VALUE_STEP = Decimal("0.0001")  # and four after it
 
 
 class FieldConflict(Exception):  # noqa: N818 - reads as what happened
@@ -125,15 +129,20 @@ def _clean_entry_value(field: str, raw: str) -> Decimal | int | str | None:
     if raw == "":
         return None
     if field == "confidence":
-        if not raw.isdigit() or not 0 <= int(raw) <= 10:
+        # ASCII digits only: "²" or "①" pass str.isdigit() but are no confidence.
+        if not CONFIDENCE.fullmatch(raw) or not 0 <= int(raw) <= 10:
             raise ValidationError("Confidence is a whole number from 0 to 10.")
         return int(raw)
     try:
         value = Decimal(raw.replace(",", "."))
+        if value.is_finite() and abs(value) < VALUE_LIMIT:
+            # Stored with four decimals: round first, so what is compared and handed
+            # back as the next base is what the database keeps.
+            value = value.quantize(VALUE_STEP, rounding=ROUND_HALF_UP)
     except InvalidOperation:
         raise ValidationError("Enter a number.") from None
-    if not value.is_finite() or abs(value) >= Decimal("1e12"):
-        raise ValidationError("Enter a number.")
+    if not value.is_finite() or abs(value) >= VALUE_LIMIT:
+        raise ValidationError("Enter a number below a trillion (1,000,000,000,000).")
     return value
 
 
