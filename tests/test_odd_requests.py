@@ -11,7 +11,6 @@ import pytest
 import yaml
 from django.conf import settings
 from django.db import OperationalError
-from django.test import Client
 
 from okrs.models import Objective
 from tests.factories import TeamFactory
@@ -33,9 +32,8 @@ def test_a_search_with_a_nul_still_finds_the_team(client_for, member):
     assert 'href="/teams/payments/"' in html and "\x00" not in html
 
 
-def test_a_form_posted_in_utf16_is_refused_with_400_and_changes_nothing(lead, team):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(lead, backend="django.contrib.auth.backends.ModelBackend")
+def test_a_form_posted_in_utf16_is_refused_with_400_and_changes_nothing(client_for, lead, team):
+    client = client_for(lead, enforce_csrf_checks=True)
     response = client.post(
         f"/teams/{team.slug}/objective/new/",
         data="objective-title=Hello&objective-context=",
@@ -46,9 +44,8 @@ def test_a_form_posted_in_utf16_is_refused_with_400_and_changes_nothing(lead, te
     assert not Objective.objects.exists()
 
 
-def test_a_form_in_utf8_still_reaches_the_csrf_check(lead, team):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(lead, backend="django.contrib.auth.backends.ModelBackend")
+def test_a_form_in_utf8_still_reaches_the_csrf_check(client_for, lead, team):
+    client = client_for(lead, enforce_csrf_checks=True)
     response = client.post(
         f"/teams/{team.slug}/objective/new/",
         data="objective-title=Hello",
