@@ -172,7 +172,10 @@ def checkin_save_field(
     result.
     """
     with transaction.atomic():
-        checkin = CheckIn.objects.select_for_update().get(pk=checkin.pk)
+        # The objective first, as every write to a team's OKR: a correction records the
+        # value on its key result, which locks the objective (okrs.services.rules).
+        okr_services.lock_objective(checkin.objective_id)
+        checkin = CheckIn.objects.select_for_update(no_key=True).get(pk=checkin.pk)
         _ensure_editable(checkin)
         if field in CheckIn.TEXT_FIELDS:
             if "\x00" in value:
@@ -183,7 +186,7 @@ def checkin_save_field(
         else:
             try:
                 _, kr_id, attribute = field.split("-", 2)
-                target = CheckInEntry.objects.select_for_update().get(
+                target = CheckInEntry.objects.select_for_update(no_key=True).get(
                     checkin=checkin, key_result_id=int(kr_id)
                 )
             except (ValueError, CheckInEntry.DoesNotExist):
@@ -224,7 +227,8 @@ def _record_entry(entry: CheckInEntry, *, author: User, week: date) -> None:
 def checkin_submit(*, checkin: CheckIn, author: User) -> CheckIn:
     """Submit the week's check-in: every key result's value and confidence are recorded."""
     with transaction.atomic():
-        checkin = CheckIn.objects.select_for_update().get(pk=checkin.pk)
+        okr_services.lock_objective(checkin.objective_id)  # the lock order, as above
+        checkin = CheckIn.objects.select_for_update(no_key=True).get(pk=checkin.pk)
         if checkin.is_submitted:
             raise ValidationError(
                 "This check-in is already submitted; corrections save as you type."

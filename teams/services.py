@@ -54,7 +54,9 @@ def membership_remove(
 ) -> None:
     """Take a person out of a team; a team keeps at least one lead."""
     locked = list(
-        Membership.objects.select_for_update().filter(team_id=membership.team_id).order_by("pk")
+        Membership.objects.select_for_update(no_key=True)
+        .filter(team_id=membership.team_id)
+        .order_by("pk")
     )
     if membership.role == Membership.Role.LEAD:
         leads = [m for m in locked if m.role == Membership.Role.LEAD]
@@ -83,7 +85,9 @@ def membership_set_role(
     if role not in Membership.Role.values:
         raise ValidationError("Choose team lead or member.")
     locked = list(
-        Membership.objects.select_for_update().filter(team_id=membership.team_id).order_by("pk")
+        Membership.objects.select_for_update(no_key=True)
+        .filter(team_id=membership.team_id)
+        .order_by("pk")
     )
     demoting = role == Membership.Role.MEMBER and membership.role == Membership.Role.LEAD
     if demoting and sum(m.role == Membership.Role.LEAD for m in locked) <= 1:

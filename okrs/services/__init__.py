@@ -21,7 +21,7 @@ from okrs.services.objectives import (
     objective_update,
     validate_objective_text,
 )
-from okrs.services.rules import CLOSED_MESSAGE, REVIEW_MESSAGE, ensure_not_closed
+from okrs.services.rules import CLOSED_MESSAGE, REVIEW_MESSAGE, ensure_not_closed, lock_objective
 
 __all__ = [
     "CLOSED_MESSAGE",
@@ -39,6 +39,7 @@ __all__ = [
     "key_result_move",
     "key_result_record",
     "key_result_update",
+    "lock_objective",
     "objective_update",
     "validate_objective_text",
 ]

@@ -25,7 +25,7 @@ def cycle_create(*, name: str, start_date: date, end_date: date) -> Cycle:
 @transaction.atomic
 def cycle_update(*, cycle: Cycle, name: str, start_date: date, end_date: date) -> Cycle:
     """Rename a cycle or move its dates; a closed cycle stays as it was."""
-    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    cycle = Cycle.objects.select_for_update(no_key=True).get(pk=cycle.pk)
     if cycle.is_closed:
         raise ValidationError("This cycle is closed and can no longer be changed.")
     cycle.name, cycle.start_date, cycle.end_date = name, start_date, end_date
@@ -38,7 +38,7 @@ def cycle_activate(*, cycle: Cycle) -> Cycle:
     """Make a planned cycle the active one; only one cycle is active at a time."""
     try:
         with transaction.atomic():
-            cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+            cycle = Cycle.objects.select_for_update(no_key=True).get(pk=cycle.pk)
             if cycle.status != Cycle.Status.PLANNING:
                 raise ValidationError("Only a cycle in planning can be made active.")
             if Cycle.objects.filter(status=Cycle.Status.ACTIVE).exists():
@@ -60,7 +60,7 @@ def cycle_close(
     why: str = "",
 ) -> Cycle:
     """Close the active cycle or one in review: it becomes read-only for everyone."""
-    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    cycle = Cycle.objects.select_for_update(no_key=True).get(pk=cycle.pk)
     if cycle.status not in (Cycle.Status.ACTIVE, Cycle.Status.REVIEW):
         raise ValidationError("Only the active cycle or one in review can be closed.")
     cycle.status = Cycle.Status.CLOSED

@@ -112,9 +112,7 @@ def key_result_create(
     """Add a key result at the end of the objective's list (at most five)."""
     with transaction.atomic():
         # Lock the objective so two people adding a sixth at once cannot both pass.
-        objective = (
-            Objective.objects.select_for_update().select_related("cycle").get(pk=objective.pk)
-        )
+        objective = lock_objective(objective.pk)
         ensure_key_results_editable(objective, changes_commitment=True, reason=reason)
         existing = objective.key_results.aggregate(n=Count("id"), last=Max("position"))
         if existing["n"] >= MAX_KEY_RESULTS:
@@ -234,11 +232,7 @@ def key_result_move(*, key_result: KeyResult, direction: str, actor: User | None
     """Swap a key result with its neighbour above ("up") or below ("down")."""
     if direction not in ("up", "down"):
         raise ValidationError("Move a key result up or down.")
-    objective = (
-        Objective.objects.select_for_update()
-        .select_related("cycle")
-        .get(pk=key_result.objective_id)
-    )
+    objective = lock_objective(key_result.objective_id)
     ensure_key_results_editable(objective, changes_commitment=False, reason="")
     ordered = list(objective.key_results.order_by("position", "id"))
     index = next(i for i, kr in enumerate(ordered) if kr.pk == key_result.pk)

@@ -39,7 +39,7 @@ MAX_REVIEW_DAYS = 90
 def cycle_review_start(*, cycle: Cycle, review_until: date, today: date | None = None) -> Cycle:
     """Freeze the active cycle's OKRs and open the review until `review_until`."""
     today = today or timezone.localdate()
-    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    cycle = Cycle.objects.select_for_update(no_key=True).get(pk=cycle.pk)
     if cycle.status != Cycle.Status.ACTIVE:
         raise ValidationError("Only the active cycle can go into review.")
     if review_until < today:

@@ -35,10 +35,17 @@ def ensure_not_closed(cycle: Cycle) -> None:
 
 
 def lock_objective(objective_id: int) -> Objective:
+    """Hold the objective's row for this write: the first lock every write to a team's
+    OKR or check-in takes, so writers on one team queue in one order (objective, then
+    the rows below it, then the team row that the page-version triggers update).
+
+    FOR NO KEY UPDATE, not FOR UPDATE: a comment's or an experiment's foreign key check
+    takes KEY SHARE on the objective at commit, and must not wait for this lock (that
+    wait, while the comment held the team row, was a deadlock)."""
     # Lock only the objective's row: PostgreSQL cannot lock the nullable side of the
     # outer join to its team.
     return (
-        Objective.objects.select_for_update(of=("self",))
+        Objective.objects.select_for_update(of=("self",), no_key=True)
         .select_related("cycle", "team")
         .get(pk=objective_id)
     )
