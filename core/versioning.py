@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import F
+from django.utils import timezone
 
 
 class StaleEdit(Exception):  # noqa: N818 - the product's word for it
@@ -31,8 +32,14 @@ def versioned_update[M: models.Model](
     the version on, and return the row as now stored (read with `queryset`, so callers
     choose its select_related). Raises `StaleEdit` carrying that row when the version
     had moved."""
+    # A queryset update skips `auto_now`: stamp those fields here, as save() would.
+    stamps = {
+        field.name: timezone.now()
+        for field in queryset.model._meta.concrete_fields
+        if getattr(field, "auto_now", False) and field.name not in values
+    }
     updated = queryset.filter(pk=pk, **{version_field: expected_version}).update(
-        **values, **{version_field: F(version_field) + 1}
+        **values, **stamps, **{version_field: F(version_field) + 1}
     )
     current = queryset.get(pk=pk)
     if not updated:

@@ -297,6 +297,7 @@ def key_result_record(
             current_value=value,
             confidence=confidence,
             updated_by=author,
+            updated_at=timezone.now(),
             version=F("version") + 1,
         )
     return update

@@ -128,6 +128,7 @@ def key_result_score(
             "score_reason": reason,
             "scored_by": actor,
             "scored_at": timezone.now(),
+            "updated_by": actor,
         },
     )
     event_record(

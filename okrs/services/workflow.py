@@ -72,7 +72,7 @@ def _transition(
     two leaders acting at once cannot both move it."""
     ensure_open(objective.cycle)
     moved = Objective.objects.filter(pk=objective.pk, state__in=allowed_from).update(
-        state=to, version=F("version") + 1
+        state=to, version=F("version") + 1, updated_at=timezone.now()
     )
     if not moved:
         raise ValidationError(refusal)
