@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.PrivatePagesMiddleware",
     "core.middleware.DatabaseUnavailableMiddleware",
+    "core.middleware.FriendlyNotFoundMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -272,7 +273,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Task modules that are not an app's `tasks.py` (which autodiscover finds): the workers
 # must know them too.
-CELERY_IMPORTS = ["okrs.notifications", "checkins.delivery"]
+CELERY_IMPORTS = ["okrs.notifications", "teams.outbox"]
 CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_DATA_DIR / "beat-schedule")
 # Publishing gives up quickly when the broker is down: the outbox row stays pending and
 # a later tick enqueues it again, so no request waits on a dead broker.
@@ -348,6 +349,8 @@ LOGGING = {
 # allows them then. PYINSTRUMENT_PROFILE_DIR=var/profiles writes a pyinstrument profile
 # (HTML) of every request into that folder.
 DEBUG_TOOLBAR = DEBUG and env.bool("DEBUG_TOOLBAR", default=False)
+# With DEBUG on, a missing page shows the app's 404 page unless this asks for Django's.
+DEBUG_TECHNICAL_404 = env.bool("DEBUG_TECHNICAL_404", default=False)
 if DEBUG_TOOLBAR:
     INSTALLED_APPS += ["debug_toolbar"]
     MIDDLEWARE.insert(

@@ -3,8 +3,10 @@ shared caches, and answer a database outage with a page that says so."""
 
 import logging
 
+from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 
@@ -71,4 +73,29 @@ class DatabaseUnavailableMiddleware:
         response = HttpResponse(render_to_string("503.html"), status=503)
         response["Retry-After"] = "30"
         patch_cache_control(response, no_store=True)
+        return response
+
+
+TECHNICAL_404_MARK = b"because you have <code>DEBUG = True</code>"
+
+
+class FriendlyNotFoundMiddleware:
+    """With DEBUG on (`make run`), a page that is not there shows the app's own 404 page,
+    as in production, unless a developer asks for Django's technical one
+    (DEBUG_TECHNICAL_404=true). Only Django's technical page is replaced: the app's own
+    404 answers (an invitation that does not exist, say) stay as they are."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code == 404
+            and settings.DEBUG
+            and not settings.DEBUG_TECHNICAL_404
+            and not getattr(response, "streaming", False)
+            and TECHNICAL_404_MARK in response.content
+        ):
+            return render(request, "404.html", status=404)
         return response

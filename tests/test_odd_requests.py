@@ -105,3 +105,18 @@ def test_healthz_says_503_quickly_when_postgresql_is_away():
     assert float(seconds) < 5, (
         f"/healthz took {seconds} s (started {time.monotonic() - started:.1f} s ago)"
     )
+
+
+def test_under_make_run_a_missing_page_is_the_apps_404_page(settings, client_for, member):
+    settings.DEBUG = True  # as `make run` serves it
+    response = client_for(member).get("/no-such-page/")
+    body = response.content.decode()
+    assert response.status_code == 404
+    assert "We can't find that page" in body and "DEBUG = True" not in body
+
+
+def test_a_developer_can_ask_for_the_technical_404(settings, client_for, member):
+    settings.DEBUG = True
+    settings.DEBUG_TECHNICAL_404 = True
+    response = client_for(member).get("/no-such-page/")
+    assert response.status_code == 404 and "DEBUG = True" in response.content.decode()
