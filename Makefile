@@ -46,10 +46,7 @@ run: install
 	@echo "  Lean OKRs is starting on http://$(HOST):$(PORT)  (web, Celery worker and beat; Ctrl-C stops all)"
 	@echo "  Sign in as leader@example.com, lead@example.com or member@example.com, password lean-okrs-demo"
 	@echo ""
-	@trap 'kill 0' INT TERM EXIT; \
-	$(VENV)/bin/celery -A config worker --beat --loglevel=INFO --concurrency=2 & \
-	$(VPY) manage.py runserver $(HOST):$(PORT) & \
-	wait -n
+	@exec $(VPY) scripts/run_dev.py --host $(HOST) --port $(PORT)
 
 test: install
 	$(VENV)/bin/ruff check .
