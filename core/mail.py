@@ -3,8 +3,10 @@ superusers read at /dev/mailbox/, so a new user sees the rhythm working without 
 
 import sys
 import uuid
+from datetime import datetime
 from email import policy
 from email.parser import BytesParser
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -39,6 +41,14 @@ class DevMailboxBackend(BaseEmailBackend):
         return sent
 
 
+def _sent_at(header: str | None) -> datetime | str:
+    """The Date header as an aware datetime, shown in the app's time zone."""
+    try:
+        return parsedate_to_datetime(header)
+    except (TypeError, ValueError):
+        return header or ""
+
+
 def read_mailbox(limit: int = 50) -> list[dict]:
     """The newest messages in the development mailbox, parsed."""
     folder = mailbox_folder()
@@ -53,7 +63,7 @@ def read_mailbox(limit: int = 50) -> list[dict]:
                 "id": path.stem,
                 "subject": parsed["Subject"],
                 "to": parsed["To"],
-                "date": parsed["Date"],
+                "date": _sent_at(parsed["Date"]),
                 "unsubscribe": parsed["List-Unsubscribe"],
                 "text": text.get_content() if text else "",
             }

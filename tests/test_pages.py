@@ -53,3 +53,29 @@ def test_the_development_mailbox_shows_sent_mail_to_superusers_only(
     admin = UserFactory(email="admin@example.com", superuser=True)
     html = client_for(admin).get("/dev/mailbox/").content.decode()
     assert "Check-in time for Onboarding" in html and "mia@example.com" in html
+
+
+@pytest.mark.django_db
+def test_the_development_mailbox_links_its_links_and_shows_the_apps_time(
+    settings, tmp_path, client_for
+):
+    import time_machine
+    from django.core.mail import send_mail
+
+    from tests.factories import UserFactory
+
+    settings.DEV_MAILBOX_DIR = str(tmp_path)
+    settings.TIME_ZONE = "Europe/Amsterdam"
+    settings.MAILERS = {"default": {"BACKEND": "core.mail.DevMailboxBackend", "OPTIONS": {}}}
+    with time_machine.travel("2026-11-30T08:05:00+00:00", tick=False):
+        send_mail(
+            "Check-in time",
+            "Open it: http://127.0.0.1:8000/teams/onboarding/checkins/ <b>now</b>",
+            None,
+            ["mia@example.com"],
+        )
+    admin = UserFactory(email="admin@example.com", superuser=True)
+    html = client_for(admin).get("/dev/mailbox/").content.decode()
+    assert '<a href="http://127.0.0.1:8000/teams/onboarding/checkins/" rel="nofollow">' in html
+    assert "&lt;b&gt;now&lt;/b&gt;" in html  # the rest of the text stays text
+    assert "30 Nov 2026, 09:05 CET" in html  # Amsterdam, not UTC
