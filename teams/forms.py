@@ -2,11 +2,12 @@ import logging
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.utils.text import slugify
 
 from core.client_ip import client_ip
 from core.ratelimit import rate_limited
 from core.tasks import enqueue_on_commit
-from teams.models import Membership, Team
+from teams.models import Membership, Team, validate_team_slug
 from teams.signin import normalize_email
 from teams.tasks import send_password_reset
 
@@ -52,8 +53,27 @@ class TeamForm(forms.ModelForm):
     class Meta:
         model = Team
         fields = ["name", "slug", "purpose"]
+        labels = {"slug": "Address"}
+        help_texts = {
+            "purpose": "What the team is there for, in a sentence or two.",
+            "slug": "Lowercase letters, digits and hyphens, as in /teams/payments-emea/. "
+            "Left empty, it is made from the name.",
+        }
         widgets = {"purpose": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"purpose": "What the team is there for, in a sentence or two."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left empty, the address is made from the name; the model field's own
+        # validation (lowercase letters, digits, hyphens) then says what is wrong.
+        self.fields["slug"].required = False
+        self.fields["slug"].validators = []
+
+    def clean_slug(self) -> str:
+        typed = self.cleaned_data.get("slug", "").strip()
+        name = self.data.get(self.add_prefix("name"), "")
+        slug = typed.lower() if typed else slugify(name)[:60].strip("-")
+        validate_team_slug(slug)  # one message, the help text's, for any wrong shape
+        return slug
 
 
 class InvitationForm(forms.Form):

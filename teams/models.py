@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -109,7 +110,15 @@ class User(AbstractBaseUser, PermissionsMixin):
 RESERVED_TEAM_SLUGS = frozenset({"new", "edit", "members", "invitations"})
 
 
+SLUG_RULE = (
+    "Use lowercase letters, digits and hyphens (for example “payments-emea”): it is the "
+    "team's address."
+)
+validate_slug_shape = RegexValidator(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z", SLUG_RULE)
+
+
 def validate_team_slug(value: str) -> None:
+    validate_slug_shape(value)
     if value in RESERVED_TEAM_SLUGS:
         raise ValidationError("“%(value)s” is reserved; choose another.", params={"value": value})
 
@@ -265,3 +274,64 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} {self.get_action_display()} {self.subject}"
+
+
+class EmailOutbox(models.Model):
+    """One email to one person: the basis of "never lost, never sent twice".
+
+    Whoever has an email to send writes a row in the transaction of what it is about
+    (unique, so a second write writes nothing); a send task claims the row with a
+    conditional update, renders it with the builder its kind registered
+    (`teams.outbox`), sends, and marks it sent. The reminder tick rescues what a broker
+    outage or a dead worker left behind. Its table is still named after the app it
+    started in.
+    """
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", "Check-in reminder"
+        NUDGE = "nudge", "Missed check-in nudge"
+        DIGEST = "digest", "Weekly digest"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        SKIPPED = "skipped", "Skipped"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="outbox"
+    )
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.CASCADE, related_name="outbox"
+    )
+    period = models.DateField(help_text="The Monday of the week the email is about.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        db_table = "checkins_emailoutbox"
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["status", "enqueued_at"], name="checkins_em_status_cc2c0e_idx")
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "recipient", "team", "period"],
+                condition=models.Q(team__isnull=False),
+                name="outbox_once_per_team_email",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "recipient", "period"],
+                condition=models.Q(team__isnull=True),
+                name="outbox_once_per_personal_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.recipient_id} for {self.period}"

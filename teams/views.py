@@ -25,7 +25,7 @@ from teams.forms import (
     TeamForm,
 )
 from teams.invitations import InvitationInvalid, invitation_from_token
-from teams.models import AuditEvent, Team
+from teams.models import AuditEvent, Membership, Team
 
 
 def _team_page(team: Team) -> str:
@@ -85,7 +85,11 @@ INVITATIONS_LIMITED = (
 def members(request: HttpRequest, slug: str) -> HttpResponse:
     """The team's people, and inviting more (leaders and the team's leads)."""
     team = access.get_team_for_manager(request.user, slug)
-    form = InvitationForm(request.POST or None)
+    # A team without a lead yet invites its lead first ("Invite its team lead next").
+    has_lead = team.memberships.filter(role=Membership.Role.LEAD).exists()
+    form = InvitationForm(
+        request.POST or None, initial={"role": Membership.Role.MEMBER if has_lead else "lead"}
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         email, role = form.cleaned_data["email"], form.cleaned_data["role"]
