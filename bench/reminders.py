@@ -18,9 +18,10 @@ def bench_reminders() -> dict:
     from django.test.utils import override_settings
 
     from bench.data import make_due_teams
-    from checkins import emails, reminders
-    from checkins.models import EmailOutbox
+    from checkins import reminders
     from config.celery import app as celery_app
+    from teams.models import EmailOutbox
+    from teams.outbox import outbox_message
 
     n = int(os.environ.get("BENCH_REMINDER_TEAMS", "10000"))
     due = datetime(2026, 11, 30, 9, tzinfo=UTC)
@@ -58,8 +59,7 @@ def bench_reminders() -> dict:
             )
             # Rendered beforehand, exactly as Django's SMTP backend serialises them.
             messages = [
-                emails.outbox_message(row).message(policy=email.policy.SMTP).as_bytes()
-                for row in rows
+                outbox_message(row).message(policy=email.policy.SMTP).as_bytes() for row in rows
             ]
             sender = settings.DEFAULT_FROM_EMAIL
             start = time.perf_counter()

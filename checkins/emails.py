@@ -13,13 +13,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from checkins.models import CheckIn, EmailOutbox
+from checkins.models import CheckIn
 from checkins.selectors import signals_for_objectives
 from core.emails import absolute_url
 from okrs import selectors as okr_selectors
 from okrs.models import Cycle, Objective
 from okrs.weeks import iso_week_label
-from teams.models import Membership, User
+from teams.models import EmailOutbox, Membership, User
 
 UNSUBSCRIBE_SALT = "checkins.unsubscribe"
 PREFERENCE = {
@@ -172,8 +172,9 @@ def digest_message(row: EmailOutbox) -> EmailMultiAlternatives | None:
 BUILDERS = {"reminder": reminder_message, "nudge": nudge_message, "digest": digest_message}
 
 
-def outbox_message(row: EmailOutbox) -> EmailMultiAlternatives | None:
-    """The message for a row, or None when it is no longer wanted."""
+def rhythm_message(row: EmailOutbox) -> EmailMultiAlternatives | None:
+    """The message for a rhythm row, or None when it is no longer wanted (registered
+    with `teams.outbox` for the three kinds in `CheckinsConfig.ready`)."""
     user = row.recipient
     if not user.is_active or not getattr(user, PREFERENCE[row.kind]):
         return None

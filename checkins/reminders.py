@@ -18,12 +18,12 @@ from django.db.models import Q, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
-from checkins.delivery import send_outbox_email
-from checkins.models import CheckIn, EmailOutbox
+from checkins.models import CheckIn
 from core.tasks import enqueue_on_commit
 from okrs.models import Cycle, Objective
 from okrs.weeks import week_start
-from teams.models import Membership, Team, User
+from teams.models import EmailOutbox, Membership, Team, User
+from teams.outbox import send_outbox_email
 from teams.schedule import local_date, next_digest, team_next_reminder
 
 logger = logging.getLogger(__name__)

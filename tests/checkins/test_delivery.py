@@ -11,7 +11,7 @@ from django.db import connection
 
 from bench.data import DUE, make_due_teams
 from checkins import reminders
-from checkins.models import EmailOutbox
+from teams.models import EmailOutbox
 from tests.fixtures.checkins import SMTPServer, child_env, free_port
 from tests.helpers import ROOT
 
@@ -71,7 +71,7 @@ def test_smtp_down_then_back_sends_everything_once_and_logs_each_failure(setting
     server = SMTPServer()  # its port is chosen, but nothing listens yet
     settings.MAILERS = server.mailers()
     settings.REMINDER_REENQUEUE_AFTER = 0
-    with caplog.at_level(logging.WARNING, logger="checkins.delivery"):
+    with caplog.at_level(logging.WARNING, logger="teams.outbox"):
         reminders.dispatch_reminders(now=TICK)
     failures = [r for r in caplog.records if "failed" in r.getMessage()]
     assert len(failures) >= 5  # every attempt of every email is logged

@@ -15,9 +15,9 @@ from django.urls import reverse
 
 from bench.data import DUE, make_due_teams
 from checkins import reminders
-from checkins.models import EmailOutbox
 from config.celery import app as celery_app
 from okrs.models import Objective
+from teams.models import EmailOutbox
 from tests.factories import CheckInFactory
 from tests.fixtures.broker import broker_at
 from tests.fixtures.checkins import child_env, free_port

@@ -10,10 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from checkins import emails, reminders
-from checkins.delivery import backoff, send_outbox_email
-from checkins.models import EmailOutbox
 from okrs.models import Cycle, Objective
-from teams.models import Team, User
+from teams.models import EmailOutbox, Team, User
+from teams.outbox import backoff, send_outbox_email
 from teams.schedule import local_moment, next_weekly
 from tests.factories import (
     CheckInFactory,

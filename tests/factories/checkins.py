@@ -6,7 +6,8 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from checkins.models import CheckIn, CheckInEntry, EmailOutbox, Experiment, Obstacle
+from checkins.models import CheckIn, CheckInEntry, Experiment, Obstacle
+from teams.models import EmailOutbox
 from tests.factories.okrs import KeyResultFactory, TeamObjectiveFactory
 from tests.factories.teams import TeamFactory, UserFactory
 

@@ -1,24 +1,45 @@
 """Sending one outbox row: claimed with a conditional update (whoever changes the row
-sends it), sent over the worker's held SMTP connection, marked sent, skipped or released
-for a retry. Its own module, so the tick (`reminders`) enqueues the send task and the
-send task needs nothing of the tick."""
+sends it), rendered by the builder its kind registered, sent over the worker's held SMTP
+connection, marked sent, skipped or released for a retry.
+
+Every app registers a builder per kind of email in its `AppConfig.ready()`:
+`register(kind, builder)`, where a builder takes the row and returns the message, or
+None when it is no longer wanted (the row is then skipped). So this layer renders the
+emails of the apps above it without importing them.
+"""
 
 import logging
 import random
 import smtplib
 import threading
+from collections.abc import Callable
 from datetime import datetime
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import mailers
+from django.core.mail import EmailMultiAlternatives, mailers
 from django.db.models import F
 from django.utils import timezone
 
-from checkins import emails
-from checkins.models import EmailOutbox
+from teams.models import EmailOutbox
 
 logger = logging.getLogger(__name__)
+
+Builder = Callable[[EmailOutbox], EmailMultiAlternatives | None]
+_builders: dict[str, Builder] = {}
+
+
+def register(kind: str, builder: Builder) -> None:
+    """`builder(row)` renders the rows of `kind` (called from an app's `ready()`)."""
+    _builders[kind] = builder
+
+
+def outbox_message(row: EmailOutbox) -> EmailMultiAlternatives | None:
+    """The message for a row, or None when it is no longer wanted."""
+    builder = _builders.get(row.kind)
+    if builder is None:
+        raise LookupError(f"No email builder is registered for {row.kind!r}")
+    return builder(row)
 
 
 def outbox_claim(*, outbox_id: int, now: datetime) -> EmailOutbox | None:
@@ -86,13 +107,13 @@ def _send(message) -> None:
         raise
 
 
-# Named as before it moved here, so tasks queued by the last release still run.
+# Named as when it lived in checkins, so tasks queued by an earlier release still run.
 @shared_task(name="checkins.tasks.send_outbox_email", bind=True, max_retries=8, acks_late=True)
 def send_outbox_email(self, *, outbox_id: int) -> str:
     row = outbox_claim(outbox_id=outbox_id, now=timezone.now())
     if row is None:
         return "not mine"  # sent, skipped, or another worker has it
-    message = emails.outbox_message(row)
+    message = outbox_message(row)
     if message is None:
         outbox_mark_skipped(row=row, reason="no longer wanted")
         return "skipped"
