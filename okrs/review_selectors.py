@@ -13,9 +13,10 @@ from okrs.progress import objective_progress
 
 
 def objective_score(key_results) -> Decimal | None:
-    """The mean of the scored key results (None until one is scored)."""
-    scores = [kr.score for kr in key_results if kr.score is not None]
-    if not scores:
+    """The mean of the key results' scores, once every one is scored (None until then:
+    the mean of some would read as the objective's score)."""
+    scores = [kr.score for kr in key_results]
+    if not scores or None in scores:
         return None
     return (sum(scores) / len(scores)).quantize(Decimal("0.01"))
 

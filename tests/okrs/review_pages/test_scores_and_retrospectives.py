@@ -1,6 +1,7 @@
 """Scores and retrospectives on the review page: prefilled, refused with a message,
 saved inline, stale edits shown, read-only once closed, user text escaped."""
 
+import json
 from decimal import Decimal as D
 
 import pytest
@@ -9,6 +10,7 @@ from django.urls import reverse
 from okrs import services
 from okrs.models import Retrospective
 from okrs.services import reviews
+from tests.factories import KeyResultFactory
 from tests.fixtures.okrs import retro_post, retro_texts, score_post
 from tests.helpers import HX
 
@@ -127,3 +129,28 @@ def test_user_text_on_review_pages_is_escaped(client_for, member, objective, kr,
         text = client.get(url).text
         assert "<script>alert(1)" not in text and "<img src=x" not in text, url
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text, url
+
+
+def test_a_partly_scored_objective_shows_no_score_anywhere(client_for, member, cycle, objective):
+    """One of two key results scored: the objective's score is incomplete, not 0.4."""
+    first = objective.key_results.get()
+    KeyResultFactory(objective=objective, title="Second key result", position=2)
+    reviews.key_result_score(
+        key_result=first, score="0.4", reason="Slow start", expected_version=1, actor=member
+    )
+    client = client_for(member)
+    review = client.get(reverse("okrs:objective-review", args=[objective.pk])).text
+    assert "Score incomplete" in review and "1 of 2 key results scored" in review
+    assert "Score <strong>" not in review
+    cycle_page = client.get(reverse("okrs:cycle-detail", args=[cycle.pk])).text
+    row = cycle_page[cycle_page.index(f"{objective.team.name}</th>") :]
+    assert "incomplete" in row[: row.index("</tr>")]
+    assert "<strong>0.4</strong>" not in cycle_page
+    printed = client.get(reverse("dashboard:cycle-print", args=[cycle.pk])).text
+    assert "score incomplete (1 of 2 key results scored)" in printed
+    assert "score 0.4" not in printed
+    export = client.get(reverse("dashboard:cycle-export-json", args=[cycle.pk]))
+    data = json.loads(b"".join(export.streaming_content))
+    (team_objective,) = [o for o in data["objectives"] if o["level"] == "team"]
+    assert team_objective["score"] is None
+    assert [kr["score"] for kr in team_objective["key_results"]] == [0.4, None]

@@ -154,3 +154,13 @@ def test_retrospective_bad_input_changes_nothing(objective, member):
             objective=objective, texts=retro_texts(keep="a\x00b"), expected_version=0, actor=member
         )
     assert not Retrospective.objects.exists()
+
+
+def test_an_objective_has_no_score_until_every_key_result_is_scored(objective, member):
+    first, second = key_results_of(objective)
+    reviews.key_result_score(
+        key_result=first, score=D("0.7"), reason="", expected_version=1, actor=member
+    )
+    # the mean of the one scored key result would read as the objective's score
+    assert review_selectors.objective_score(key_results_of(objective)) is None
+    assert review_selectors.objective_score([]) is None
