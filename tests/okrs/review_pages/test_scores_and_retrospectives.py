@@ -2,6 +2,7 @@
 saved inline, stale edits shown, read-only once closed, user text escaped."""
 
 import json
+import re
 from decimal import Decimal as D
 
 import pytest
@@ -154,3 +155,15 @@ def test_a_partly_scored_objective_shows_no_score_anywhere(client_for, member, c
     (team_objective,) = [o for o in data["objectives"] if o["level"] == "team"]
     assert team_objective["score"] is None
     assert [kr["score"] for kr in team_objective["key_results"]] == [0.4, None]
+
+
+def test_each_score_field_is_labelled_with_its_key_result(client_for, member, objective, kr):
+    second = KeyResultFactory(objective=objective, title="Setup steps", position=2)
+    page = client_for(member).get(reverse("okrs:objective-review", args=[objective.pk])).text
+    for key_result in (kr, second):
+        for name, label in (("score", "Score (0.0–1.0)"), ("reason", "Why this score?")):
+            label_html = re.search(
+                rf'<label for="id_score{key_result.pk}-{name}">(.*?)</label>', page
+            ).group(1)
+            text = re.sub(r"<[^>]+>", "", label_html)
+            assert text.startswith(f"{label} of {key_result.title}"), text
