@@ -67,6 +67,11 @@ class ExperimentForm(forms.ModelForm):
             .order_by("position", "id")
         )
         self.fields["key_result"].label_from_instance = lambda kr: kr.title
+        self.fields["key_result"].empty_label = "Choose a key result"
+        if self.instance.pk is None:
+            # A new experiment has no result and nothing learned yet: those come when
+            # it is updated.
+            del self.fields["result"], self.fields["learning"]
 
     def clean(self):
         cleaned = super().clean()

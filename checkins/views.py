@@ -292,8 +292,8 @@ def _experiment_data(form: ExperimentForm) -> services.ExperimentData:
         status=data["status"],
         started_on=data["started_on"],
         ended_on=data["ended_on"],
-        result=data["result"],
-        learning=data["learning"],
+        result=data.get("result", ""),
+        learning=data.get("learning", ""),
     )
 
 

@@ -342,3 +342,13 @@ def test_a_checkin_of_a_cycle_in_review_is_shown_read_only(client_for, member, o
     page = client.get(url("week", objective.team, week)).content.decode()
     assert "Draft" in page
     assert 'name="happened"' in page and "readonly" in page and "hx-post" not in page
+
+
+def test_a_new_experiment_asks_for_its_key_result_and_no_result_yet(client_for, member, objective):
+    client = client_for(member)
+    page = client.get(reverse("checkins:experiment-create", args=[objective.team.slug])).text
+    assert "Select an option" not in page and ">Choose a key result</option>" in page
+    assert 'name="result"' not in page and 'name="learning"' not in page
+    experiment = ExperimentFactory(team=objective.team, key_result=objective.key_results.first())
+    edit = client.get(reverse("checkins:experiment-edit", args=[experiment.pk])).text
+    assert 'name="result"' in edit and 'name="learning"' in edit
