@@ -104,14 +104,17 @@ class KeyResultSection:
 class Dashboard:
     cycle: Cycle
     objective: Objective | None
+    key_results: list[KeyResult] = field(default_factory=list)
+    # The company key results shown: with filters, those some team objective matches.
     sections: list[KeyResultSection] = field(default_factory=list)
+    hidden: int = 0  # company key results no team objective matching the filters moves
     teams: int = 0
     attention: int = 0
     waiting_for_review: int = 0
 
     @property
     def progress(self) -> int:
-        return objective_progress(s.key_result.progress for s in self.sections)
+        return objective_progress(kr.progress for kr in self.key_results)
 
 
 def sparkline(series: list[WeekPoint], key_result: KeyResult) -> str:
@@ -256,6 +259,7 @@ def dashboard_get(*, cycle: Cycle, today: date, user, filters: Filters) -> Dashb
     dashboard = Dashboard(
         cycle=cycle,
         objective=objective,
+        key_results=company_krs,
         teams=len(rows),
         attention=sum(r.needs_attention for r in rows),
         waiting_for_review=sum(r.objective.state == Objective.State.SUBMITTED for r in rows),
@@ -266,6 +270,9 @@ def dashboard_get(*, cycle: Cycle, today: date, user, filters: Filters) -> Dashb
             (r for r in aligned if _matches(r, filters, my_teams)),
             key=lambda r: (not r.needs_attention, r.objective.team.name),
         )
+        if filters.active and not shown:
+            dashboard.hidden += 1
+            continue
         page = Paginator(shown, PAGE_SIZE).get_page(filters.page if filters.kr == kr.pk else 1)
         dashboard.sections.append(
             KeyResultSection(

@@ -75,6 +75,9 @@ def test_everyone_signed_in_reads_the_dashboard(role_client, request, company):
     assert html.index(">Onboarding<") < html.index(">Growth<") < html.index(">Payments<")
     assert '<svg class="sparkline"' not in html  # no weeks recorded yet: no sparkline
     assert (reverse("okrs:key-result-edit", args=[company[0].pk]) in html) is (role == "leader")
+    # Leaders edit the company objective from its own page: a link to where it is edited.
+    cycle_page = reverse("okrs:cycle-detail", args=[company[0].objective.cycle_id])
+    assert (f'href="{cycle_page}#company-okr"' in html) is (role == "leader")
 
 
 def test_filters_narrow_the_teams_and_keep_the_counts(client_for, member, company):
@@ -83,11 +86,32 @@ def test_filters_narrow_the_teams_and_keep_the_counts(client_for, member, compan
     assert _teams(client.get("/?state=submitted").content.decode()) == ["Growth"]
     assert _teams(client.get("/?q=PAY").content.decode()) == ["Payments"]
     assert _teams(client.get("/?mine=1").content.decode()) == ["Onboarding"]
+    html = client.get("/?q=pay").content.decode()
+    assert "3 team objectives moving this" in html and "1 matches the filters" in html
     html = client.get("/?q=nobody").content.decode()
-    assert "No team objective here matches the filters." in html
-    assert "3 team objectives moving this" in html and "0 match the filters" in html
+    assert "No team objective matches the filters." in html
+    assert "team objectives moving this" not in html
     # Nonsense in the query string is ignored, not a 500.
     assert len(_teams(client.get("/?state=bogus&page=x&kr=y").content.decode())) == 3
+
+
+def test_filters_hide_the_key_results_no_matching_team_moves(client_for, member, company):
+    kr, *_ = company
+    other = KeyResultFactory(
+        objective=kr.objective, title="Churn", position=2, current_value=kr.target_value
+    )
+    TeamObjectiveFactory(
+        cycle=kr.objective.cycle, team=TeamFactory(name="Retention"), aligned_to=other
+    )
+    client = client_for(member)
+    html = client.get("/").content.decode()
+    assert ">NPS</h2>" in html and ">Churn</h2>" in html
+    html = client.get("/?q=pay").content.decode()
+    assert ">NPS</h2>" in html and ">Churn</h2>" not in html
+    assert "1 more company key result with no team objective matching the filters" in html
+    progress = re.search(r"Company objective progress.*?(\d+) %", client.get("/").text, re.S)
+    filtered = re.search(r"Company objective progress.*?(\d+) %", html, re.S)
+    assert progress.group(1) == filtered.group(1)  # the objective's progress stays whole
 
 
 def test_the_filter_form_works_without_javascript_and_with_htmx(client_for, member, company):
