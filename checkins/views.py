@@ -19,6 +19,7 @@ from core.forms import rebase_form
 from core.htmx import CONFLICT, UNPROCESSABLE, is_fragment_request
 from core.http import error_text
 from okrs import selectors as okr_selectors
+from okrs.models import Cycle
 from okrs.services import StaleEdit
 from okrs.weeks import iso_week_label, parse_iso_week
 from teams import access as team_access
@@ -67,14 +68,35 @@ def checkin_current(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(_checkin_url(team, services.this_week()))
 
 
+def _read_only_reason(member: bool, team: Team, checkin, week: date, cycle: Cycle) -> str:
+    """Why this viewer cannot change the check-in ("" when they can): the cycle's status
+    first, as it holds for everyone, then the week, then who fills it in."""
+    if cycle.status == Cycle.Status.REVIEW:
+        return (
+            f"{cycle.name} is in review: its check-ins are kept as they were, read-only. "
+            "Score the key results and write the retrospective instead."
+        )
+    if cycle.status != Cycle.Status.ACTIVE:
+        return f"{cycle.name} is closed: its check-ins are kept as they were, read-only."
+    if not services.is_editable(checkin, week=week, cycle=cycle):
+        return "That week is over: its check-in is kept as submitted."
+    if not member:
+        return f"Only {team.name}'s members fill in this check-in; you can read it."
+    return ""
+
+
 def _page_context(request, team: Team, week: date, objective, **extra) -> dict:
     page = selectors.checkin_page(team=team, objective=objective, week=week)
+    read_only = _read_only_reason(
+        access.may_fill_in(request.user, team), team, page.checkin, week, objective.cycle
+    )
     return {
         "team": team,
         "page": page,
+        "cycle": objective.cycle,
         "week_label": iso_week_label(week),
-        "can_edit": access.may_fill_in(request.user, team)
-        and services.is_editable(page.checkin, week=week, cycle=objective.cycle),
+        "can_edit": not read_only,
+        "read_only": read_only,
         "save_url": reverse("checkins:save", args=[team.slug, iso_week_label(week)]),
         "obstacle_form": ObstacleForm(team=team, prefix="obstacle"),
         **extra,
