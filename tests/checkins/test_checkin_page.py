@@ -80,3 +80,25 @@ def test_a_submitted_check_in_offers_corrections_not_a_draft(client_for, member,
     assert ">Submitted</span>" in state_badge(page)
     assert "Save draft" not in page and "Save corrections" in page
     assert "Submit check-in" not in page
+
+
+def test_a_save_changes_the_text_of_the_fields_one_live_region(client_for, member, objective, week):
+    """Screen readers announce a live region whose text changes, not a new element with
+    the same word: the page has one per field and each answer swaps only its text."""
+    client = client_for(member)
+    page = client.get(url("week", objective.team, week)).text
+    assert '<p class="save-status" id="status-happened" aria-live="polite"></p>' in page
+    now = timezone.localtime().strftime("%H:")
+    saved = client.post(
+        url("save", objective.team, week), {"field": "happened", "happened": "x"}, **HX
+    ).text
+    assert '<p id="status-happened" hx-swap-oob="innerHTML">Saved at ' in saved
+    assert f"Saved at {now}" in saved and "aria-live" not in saved
+    refused = client.post(
+        url("save", objective.team, week),
+        {"field": "happened", "happened": "y", "happened__base": "someone else's"},
+        **HX,
+    ).text
+    assert '<p id="status-happened" hx-swap-oob="innerHTML"><span class="save-status--error">' in (
+        refused
+    )

@@ -66,10 +66,13 @@ def open_team_page(page, live_server, path=TEAM_PATH, name="Onboarding"):
     expect(page.get_by_role("heading", name=name, level=1)).to_be_visible()
 
 
+SAVED = re.compile(r"^Saved at \d{2}:\d{2}$")  # what a field's status says once it is saved
+
+
 def autosave(page, control, status_id: str, text: str) -> None:
-    """Type into a field and wait until its autosave reports "Saved"."""
+    """Type into a field and wait until its autosave reports "Saved at <time>"."""
     control.fill(text)
-    expect(page.locator(f"#{status_id}")).to_have_text("Saved")
+    expect(page.locator(f"#{status_id}")).to_have_text(SAVED)
 
 
 def messages(page):

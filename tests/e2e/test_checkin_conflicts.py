@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from checkins.models import CheckIn
 from okrs.weeks import iso_week_label, week_start
 from tests.e2e.data import onboarding_committed
-from tests.e2e.pages import TEAM_PATH, autosave, collect_errors, sign_in, snap
+from tests.e2e.pages import SAVED, TEAM_PATH, autosave, collect_errors, sign_in, snap
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -68,7 +68,7 @@ def test_two_members_typing_at_once_never_overwrite_each_other_silently(
     # The member keeps their version, knowingly. A save of the field may still be on its
     # way with the old base (typing pauses trigger saves); the page queues "Keep my
     # version" behind it. Hold any such save's answer back to make the worst order
-    # happen every run: whatever the order, the member's kept version must read "Saved".
+    # happen every run: whatever the order, the member's kept version must read "Saved at".
     stale, kept, released = [], [], []
 
     def slow_network(route):
@@ -87,12 +87,12 @@ def test_two_members_typing_at_once_never_overwrite_each_other_silently(
     for route in kept:
         route.continue_()
     if kept:
-        expect(member_page.locator("#status-next_step")).to_have_text("Saved")
+        expect(member_page.locator("#status-next_step")).to_have_text(SAVED)
     for route, response in stale:
         route.fulfill(response=response)
     member_page.unroute("**/save/")
     expect(member_box).not_to_have_class(re.compile(r"\bhtmx-request\b"))
-    expect(member_page.locator("#status-next_step")).to_have_text("Saved")
+    expect(member_page.locator("#status-next_step")).to_have_text(SAVED)
     expect(conflict).to_be_empty()
     assert CheckIn.objects.get(team=team, week_start=monday).next_step == member_text
     # It stays so: no late save of either page brings the lead's text back.
