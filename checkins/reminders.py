@@ -1,49 +1,37 @@
-"""The weekly rhythm by email: the reminder tick and the sending of outbox rows.
+"""The weekly rhythm by email: the reminder tick.
 
 The tick (Celery beat every five minutes, or `manage.py dispatch_reminders`) finds what
 is due, writes outbox rows (unique, so a second tick or a second beat writes nothing),
-and enqueues one send task per row once its transaction has committed. A send task
-claims its row with a conditional update: whoever changes the row's status sends.
-Rows whose claim expired (a worker died) and rows whose task never arrived (the broker
-was down) are picked up by a later tick.
+and publishes one send task per row once its transaction has committed (`teams.outbox`:
+a send task claims its row with a conditional update; whoever changes the row's status
+sends). It also looks after every email in the outbox, not only its own: rows whose claim
+expired (a worker died) and rows whose task never arrived (the broker was down) are
+published again; it counts only the tasks the broker took.
 """
 
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, Value
-from django.db.models.functions import Concat
+from django.db.models import Q
 from django.utils import timezone
 
 from checkins.models import CheckIn
-from core.tasks import enqueue_on_commit
 from okrs.models import Cycle, Objective
 from okrs.weeks import week_start
+from teams import outbox
 from teams.models import EmailOutbox, Membership, Team, User
-from teams.outbox import send_outbox_email
 from teams.schedule import local_date, next_digest, team_next_reminder
 
 logger = logging.getLogger(__name__)
 
 BATCH = 500
-# Claims of one email before it is given up: 8 task retries a tick, over several ticks.
-MAX_ATTEMPTS = 30
 NUDGE_AFTER = timedelta(hours=24)
 # A reminder found more than this late (the tick did not run for a long while) is no
 # longer worth sending; the schedule moves on.
 REMINDER_GRACE = timedelta(hours=12)
 DIGEST_GRACE = timedelta(hours=24)
-
-
-def claim_timeout() -> timedelta:
-    return timedelta(seconds=settings.REMINDER_CLAIM_TIMEOUT)
-
-
-def reenqueue_after() -> timedelta:
-    return timedelta(seconds=settings.REMINDER_REENQUEUE_AFTER)
 
 
 @dataclass
@@ -175,40 +163,6 @@ def _due_digests(now: datetime) -> int:
     return created
 
 
-def _rescue_expired_claims(now: datetime) -> int:
-    """A worker that died mid-send leaves its row claimed: give it back."""
-    return EmailOutbox.objects.filter(
-        status=EmailOutbox.Status.SENDING, claimed_at__lt=now - claim_timeout()
-    ).update(status=EmailOutbox.Status.PENDING, enqueued_at=None)
-
-
-def _enqueue_pending(now: datetime) -> int:
-    """One send task per pending row that has none in flight (new, or lost)."""
-    # A row that failed this often is given up (and says why) rather than tried forever.
-    EmailOutbox.objects.filter(
-        status=EmailOutbox.Status.PENDING, attempts__gte=MAX_ATTEMPTS
-    ).update(
-        status=EmailOutbox.Status.SKIPPED,
-        last_error=Concat(Value(f"Gave up after {MAX_ATTEMPTS} attempts: "), "last_error"),
-    )
-    enqueued = 0
-    while True:
-        with transaction.atomic():
-            ids = list(
-                EmailOutbox.objects.select_for_update(skip_locked=True)
-                .filter(status=EmailOutbox.Status.PENDING)
-                .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - reenqueue_after()))
-                .order_by("id")
-                .values_list("id", flat=True)[:BATCH]
-            )
-            if not ids:
-                return enqueued
-            EmailOutbox.objects.filter(pk__in=ids).update(enqueued_at=now)
-            for outbox_id in ids:
-                enqueue_on_commit(send_outbox_email, outbox_id=outbox_id)
-            enqueued += len(ids)
-
-
 def dispatch_reminders(*, now: datetime) -> TickResult:
     """One reminder tick: the same code beat runs and `manage.py dispatch_reminders`."""
     # A team or leader seen for the first time is scheduled from the real clock, so a
@@ -222,7 +176,7 @@ def dispatch_reminders(*, now: datetime) -> TickResult:
     # bookkeeping of real work and follow the real clock, so a tick pretending to be
     # later never takes a claim from a worker that is sending right now.
     wall_clock = timezone.now()
-    result.rescued = _rescue_expired_claims(wall_clock)
-    result.enqueued = _enqueue_pending(wall_clock)
+    result.rescued = outbox.outbox_rescue_expired_claims(wall_clock)
+    result.enqueued = outbox.outbox_enqueue_pending(wall_clock)
     logger.info("Reminder tick at %s: %s", now.isoformat(), result)
     return result

@@ -17,26 +17,35 @@ RETRY = {
 }
 
 
+def publish(task, **kwargs) -> bool:
+    """Publish `task(**kwargs)` now; False (and a warning in the log) when the broker is
+    unreachable, never an exception into the page or the tick that asked."""
+    try:
+        # Retries briefly (CELERY_TASK_PUBLISH_RETRY_POLICY), which also reconnects a
+        # producer whose broker went away and came back.
+        task.apply_async(kwargs=kwargs)
+    except Exception:  # noqa: BLE001 - any broker failure must not break the caller
+        if task.app.conf.task_always_eager:
+            # No broker: the task ran in place and failed (or asked for a retry), which
+            # is the task's business, not a task that never left.
+            logger.warning("%s %s failed in place", task.name, kwargs, exc_info=True)
+            return True
+        logger.warning(
+            "Could not enqueue %s %s; the broker is unreachable",
+            task.name,
+            kwargs,
+            exc_info=True,
+        )
+        return False
+    return True
+
+
 def enqueue_on_commit(task, **kwargs) -> None:
-    """Enqueue `task(**kwargs)` once the current transaction commits.
+    """Publish `task(**kwargs)` once the current transaction commits.
 
     Unlike Celery's `delay_on_commit`, a broker that is down is logged, never raised into
-    the page or the tick that asked: what was saved stays saved. Rhythm emails live in the
-    outbox, so a later reminder tick enqueues them again; other emails are logged as not
-    sent.
+    the page or the tick that asked: what was saved stays saved. A task that must not be
+    lost keeps its work in a table that a later run finds again (as the email outbox
+    does, `teams.outbox`).
     """
-
-    def send() -> None:
-        try:
-            # Retries briefly (CELERY_TASK_PUBLISH_RETRY_POLICY), which also reconnects a
-            # producer whose broker went away and came back.
-            task.apply_async(kwargs=kwargs)
-        except Exception:  # noqa: BLE001 - any broker failure must not break the caller
-            logger.warning(
-                "Could not enqueue %s %s; the broker is unreachable",
-                task.name,
-                kwargs,
-                exc_info=True,
-            )
-
-    transaction.on_commit(send)
+    transaction.on_commit(lambda: publish(task, **kwargs))

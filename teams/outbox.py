@@ -12,18 +12,25 @@ import logging
 import random
 import smtplib
 import threading
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
 
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
-from django.db.models import F
+from django.db import transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 
+from core.tasks import publish
 from teams.models import EmailOutbox
 
 logger = logging.getLogger(__name__)
+
+BATCH = 500
+# Claims of one email before it is given up: 8 task retries a tick, over several ticks.
+MAX_ATTEMPTS = 30
 
 Builder = Callable[[EmailOutbox], EmailMultiAlternatives | None]
 _builders: dict[str, Builder] = {}
@@ -139,3 +146,66 @@ def send_outbox_email(self, *, outbox_id: int) -> str:
         raise self.retry(exc=error, countdown=backoff(self.request.retries)) from error
     outbox_mark_sent(row=row, now=timezone.now())
     return "sent"
+
+
+# --- the tick's share: what a broker outage or a dead worker left behind ---------------
+
+
+def outbox_publish(ids: Sequence[int], *, enqueued_at: datetime) -> int:
+    """Publish a send task for each row, in order, now; returns how many were published.
+
+    The rows carry `enqueued_at` (a task is on its way). At the first row the broker
+    refuses, the rest are not tried (each try would wait on the unreachable broker) and
+    all that were not published get `enqueued_at` back to empty, so the next tick
+    publishes them."""
+    published = 0
+    for outbox_id in ids:
+        if not publish(send_outbox_email, outbox_id=outbox_id):
+            break
+        published += 1
+    if published < len(ids):
+        EmailOutbox.objects.filter(
+            pk__in=ids[published:], status=EmailOutbox.Status.PENDING, enqueued_at=enqueued_at
+        ).update(enqueued_at=None)
+    return published
+
+
+def outbox_rescue_expired_claims(now: datetime) -> int:
+    """A worker that died mid-send leaves its row claimed: give it back."""
+    timeout = timedelta(seconds=settings.REMINDER_CLAIM_TIMEOUT)
+    return EmailOutbox.objects.filter(
+        status=EmailOutbox.Status.SENDING, claimed_at__lt=now - timeout
+    ).update(status=EmailOutbox.Status.PENDING, enqueued_at=None)
+
+
+def outbox_enqueue_pending(now: datetime) -> int:
+    """One send task per pending row that has none on its way (new, or lost); returns
+    how many the broker took. Must run outside a transaction: the tasks are published
+    once the rows they name are committed."""
+    # A row that failed this often is given up (and says why) rather than tried forever.
+    EmailOutbox.objects.filter(
+        status=EmailOutbox.Status.PENDING, attempts__gte=MAX_ATTEMPTS
+    ).update(
+        status=EmailOutbox.Status.SKIPPED,
+        last_error=Concat(Value(f"Gave up after {MAX_ATTEMPTS} attempts: "), "last_error"),
+    )
+    lost = now - timedelta(seconds=settings.REMINDER_REENQUEUE_AFTER)
+    enqueued = 0
+    while True:
+        with transaction.atomic():
+            # Marked as on their way before they are published, so a tick beside this
+            # one (skip_locked) leaves them alone.
+            ids = list(
+                EmailOutbox.objects.select_for_update(skip_locked=True)
+                .filter(status=EmailOutbox.Status.PENDING)
+                .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=lost))
+                .order_by("id")
+                .values_list("id", flat=True)[:BATCH]
+            )
+            if not ids:
+                return enqueued
+            EmailOutbox.objects.filter(pk__in=ids).update(enqueued_at=now)
+        published = outbox_publish(ids, enqueued_at=now)
+        enqueued += published
+        if published < len(ids):
+            return enqueued  # the broker is away: the next tick tries again

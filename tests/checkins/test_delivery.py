@@ -11,6 +11,7 @@ from django.db import connection
 
 from bench.data import DUE, make_due_teams
 from checkins import reminders
+from teams import outbox
 from teams.models import EmailOutbox
 from tests.fixtures.checkins import SMTPServer, child_env, free_port
 from tests.helpers import ROOT
@@ -117,9 +118,9 @@ def test_an_email_that_keeps_failing_is_given_up_with_its_reason(settings):
     settings.MAILERS = server.mailers()
     settings.REMINDER_REENQUEUE_AFTER = 0
     reminders.dispatch_reminders(now=TICK)
-    EmailOutbox.objects.update(attempts=reminders.MAX_ATTEMPTS)
+    EmailOutbox.objects.update(attempts=outbox.MAX_ATTEMPTS)
     reminders.dispatch_reminders(now=TICK + timedelta(minutes=5))
     row = EmailOutbox.objects.get()
     assert row.status == "skipped"
-    assert row.last_error.startswith(f"Gave up after {reminders.MAX_ATTEMPTS} attempts: ")
+    assert row.last_error.startswith(f"Gave up after {outbox.MAX_ATTEMPTS} attempts: ")
     assert "Connection refused" in row.last_error or "Errno" in row.last_error

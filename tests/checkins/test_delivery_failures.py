@@ -1,12 +1,8 @@
 """Reminders survive a killed worker and a broker that goes away."""
 
 import os
-import shutil
 import signal
-import subprocess
-import sys
 import time
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
@@ -19,81 +15,17 @@ from config.celery import app as celery_app
 from okrs.models import Objective
 from teams.models import EmailOutbox
 from tests.factories import CheckInFactory
-from tests.fixtures.broker import broker_at
-from tests.fixtures.checkins import child_env, free_port
-from tests.helpers import IN_CI, ROOT
+from tests.fixtures.broker import (
+    broker_at,
+    not_eager,
+    require_redis_broker,
+    start_worker,
+    stop,
+    wait_for,
+)
+from tests.fixtures.checkins import child_env
 
 TICK = DUE + timedelta(minutes=2)
-
-
-def wait_for(condition, *, timeout: float, interval: float = 0.05) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(interval)
-    return condition()
-
-
-WORKER_LOG = open(os.environ.get("WORKER_LOG", os.devnull), "a")  # noqa: SIM115
-
-
-def start_worker(env: dict) -> subprocess.Popen:
-    """A real Celery worker process (prefork, two children) in its own process group."""
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool",
-            "prefork",
-            "--concurrency",
-            "2",
-            "--loglevel",
-            "WARNING",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-n",
-            f"test-{os.getpid()}@%h",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
-def stop(process: subprocess.Popen, sig=signal.SIGTERM) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, sig)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-
-
-@contextmanager
-def not_eager():
-    celery_app.conf.task_always_eager = False
-    try:
-        yield
-    finally:
-        celery_app.conf.task_always_eager = True
-
-
-def require_redis_broker() -> None:
-    """These tests are about Redis as the broker (kombu's filesystem transport, the
-    embedded default, has other delivery rules): in CI it must be there."""
-    if not django_settings.CELERY_BROKER_URL.startswith("redis://"):
-        if IN_CI:
-            pytest.fail("REDIS_URL must point at Redis in CI")
-        pytest.skip("set REDIS_URL to run the broker failure tests")
 
 
 @pytest.mark.slow  # Celery worker processes, killed and started again
@@ -155,41 +87,16 @@ def test_a_worker_killed_mid_batch_loses_nothing(smtp_server, settings, own_brok
     assert duplicates <= in_flight
 
 
-def redis_server_binary() -> str | None:
-    binary = shutil.which("redis-server")
-    if binary is None and IN_CI:
-        pytest.fail("redis-server is needed for the broker-down test in CI")
-    return binary
-
-
 @pytest.mark.slow  # a Redis server and a Celery worker in processes of their own
 @pytest.mark.django_db(transaction=True)
 def test_redis_down_while_a_team_checks_in_then_the_reminders_catch_up(
-    smtp_server, settings, client_for, caplog
+    smtp_server, settings, client_for, caplog, private_redis
 ):
-    require_redis_broker()
-    binary = redis_server_binary()
-    if binary is None:
-        pytest.skip("redis-server is not installed on this machine")
-    port = free_port()
-    url = f"redis://127.0.0.1:{port}/0"
-    command = [
-        binary,
-        "--port",
-        str(port),
-        "--bind",
-        "127.0.0.1",
-        "--save",
-        "",
-        "--appendonly",
-        "no",
-    ]
     expected = set(make_due_teams(20))
     team_objective = Objective.objects.filter(level="team").select_related("team").first()
     member = team_objective.team.memberships.get().user
-    settings.REMINDER_REENQUEUE_AFTER = 1
 
-    with not_eager(), broker_at(url):
+    with not_eager(), broker_at(private_redis.url):
         # Redis is down while the team checks in: the page still works.
         CheckInFactory(
             team=team_objective.team, objective=team_objective, week_start=date(2026, 11, 23)
@@ -203,20 +110,23 @@ def test_redis_down_while_a_team_checks_in_then_the_reminders_catch_up(
         )
         assert response.status_code == 302
         assert team_objective.comments.count() == 1
-        # The tick writes the outbox but cannot enqueue: nothing is lost, only waiting.
-        reminders.dispatch_reminders(now=TICK)
+        # The tick writes the outbox but cannot enqueue: nothing is lost, only waiting,
+        # and it says so.
+        result = reminders.dispatch_reminders(now=TICK)
+        assert (result.reminders, result.enqueued) == (20, 0)
         assert EmailOutbox.objects.filter(status="pending").count() == 20
+        assert not EmailOutbox.objects.filter(enqueued_at__isnull=False).exists()
         assert any("Could not enqueue" in r.getMessage() for r in caplog.records)
 
         # Redis comes back; the next tick enqueues again and a worker sends everything.
-        redis = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        private_redis.start()
         worker = None
         try:
-            assert wait_for(lambda: _redis_ready(port), timeout=10)
-            time.sleep(1.1)
-            reminders.dispatch_reminders(now=TICK + timedelta(minutes=5))
+            assert reminders.dispatch_reminders(now=TICK + timedelta(minutes=5)).enqueued == 20
             env = child_env(
-                EMAIL_URL=smtp_server.url, CELERY_TASK_ALWAYS_EAGER="false", REDIS_URL=url
+                EMAIL_URL=smtp_server.url,
+                CELERY_TASK_ALWAYS_EAGER="false",
+                REDIS_URL=private_redis.url,
             )
             worker = start_worker(env)
             assert wait_for(
@@ -225,8 +135,6 @@ def test_redis_down_while_a_team_checks_in_then_the_reminders_catch_up(
         finally:
             if worker is not None:
                 stop(worker)
-            redis.terminate()
-            redis.wait(timeout=10)
     assert set(smtp_server.handler.recipients()) >= expected
     reminder_recipients = [
         r for r, subject in smtp_server.handler.received if subject.startswith("Check-in time")
@@ -234,13 +142,22 @@ def test_redis_down_while_a_team_checks_in_then_the_reminders_catch_up(
     assert sorted(reminder_recipients) == sorted(expected)
 
 
-def _redis_ready(port: int) -> bool:
-    import redis
+@pytest.mark.django_db(transaction=True)
+def test_a_tick_while_the_broker_is_down_reports_nothing_enqueued(private_redis, caplog):
+    """Publishing stops at the first refusal (each try waits on the unreachable broker)
+    and the rows keep no enqueue time, so the next tick publishes them at once."""
+    make_due_teams(3)
+    with not_eager(), broker_at(private_redis.url):
+        result = reminders.dispatch_reminders(now=TICK)
+        assert (result.reminders, result.enqueued) == (3, 0)
+        assert not EmailOutbox.objects.filter(enqueued_at__isnull=False).exists()
+        assert sum("Could not enqueue" in r.getMessage() for r in caplog.records) == 1
 
-    try:
-        return redis.Redis(host="127.0.0.1", port=port, socket_connect_timeout=0.2).ping()
-    except redis.RedisError:
-        return False
+        private_redis.start()
+        assert reminders.dispatch_reminders(now=TICK + timedelta(minutes=5)).enqueued == 3
+        assert EmailOutbox.objects.filter(enqueued_at__isnull=False).count() == 3
+        # Published once: a tick soon after leaves them to the tasks on their way.
+        assert reminders.dispatch_reminders(now=TICK + timedelta(minutes=10)).enqueued == 0
 
 
 def test_the_settings_name_a_broker():

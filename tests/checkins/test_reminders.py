@@ -12,7 +12,7 @@ from django.utils import timezone
 from checkins import emails, reminders
 from okrs.models import Cycle, Objective
 from teams.models import EmailOutbox, Team, User
-from teams.outbox import backoff, send_outbox_email
+from teams.outbox import backoff, outbox_rescue_expired_claims, send_outbox_email
 from teams.schedule import local_moment, next_weekly
 from tests.factories import (
     CheckInFactory,
@@ -258,7 +258,7 @@ def test_expired_claims_are_rescued(rhythm, settings):
         status="sending",
         claimed_at=now - timedelta(seconds=5),
     )
-    assert reminders._rescue_expired_claims(now) == 1
+    assert outbox_rescue_expired_claims(now) == 1
     stuck.refresh_from_db()
     fresh.refresh_from_db()
     assert (stuck.status, fresh.status) == ("pending", "sending")
