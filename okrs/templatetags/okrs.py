@@ -1,3 +1,5 @@
+from decimal import ROUND_HALF_UP, Decimal
+
 from django import template
 
 from core.numbers import plain_number
@@ -6,6 +8,23 @@ register = template.Library()
 
 
 register.filter("number", plain_number)
+
+
+def _decimals(value: Decimal) -> int:
+    return max(-value.normalize().as_tuple().exponent, 0)
+
+
+@register.filter
+def kr_number(value, key_result) -> str:
+    """A number about a key result written as precisely as the key result's own numbers
+    (its start, target and current value): a pace of 34.1333 on a key result from 18 %
+    to 40 % reads 34, on one from 9 to 4 days now at 8.5 it reads 5.3."""
+    if value is None or value == "":
+        return ""
+    own = (key_result.start_value, key_result.target_value, key_result.current_value)
+    places = max(_decimals(Decimal(n)) for n in own if n is not None)
+    rounded = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return plain_number(rounded)
 
 
 FIELD_NAMES = {

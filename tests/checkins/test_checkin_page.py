@@ -2,7 +2,9 @@
 its numbers, the milestone control, the save status and a submit that carries the
 fields (the autosave's own rules are in test_views.py)."""
 
+import re
 from datetime import timedelta
+from decimal import Decimal as D
 
 import pytest
 from django.urls import reverse
@@ -10,8 +12,10 @@ from django.utils import timezone
 
 from checkins import services
 from checkins.models import CheckIn
-from okrs.models import Cycle
+from okrs.models import Cycle, KeyResult
+from okrs.templatetags.okrs import kr_number
 from okrs.weeks import iso_week_label, week_start
+from tests.factories import KeyResultFactory
 from tests.fixtures.okrs import DAY_ONE_INVOICING, committed_objective, cycle_around
 from tests.helpers import HX
 
@@ -102,3 +106,54 @@ def test_a_save_changes_the_text_of_the_fields_one_live_region(client_for, membe
     assert '<p id="status-happened" hx-swap-oob="innerHTML"><span class="save-status--error">' in (
         refused
     )
+
+
+def test_every_number_of_a_key_result_is_written_alike(client_for, member, objective, week):
+    """The pace is as precise as the key result's own numbers, and every one has its unit
+    (was "where we should be…: 41.21" beside "22 %")."""
+    kr = objective.key_results.get()
+    kr.unit, kr.current_value = "%", D("22")
+    kr.save()
+    page = client_for(member).get(url("week", objective.team, week)).text
+    context = page[page.index('class="entry__context') :]
+    context = re.sub(r"\s+", " ", context[: context.index("</p>")])
+    pace = re.search(r"end of this week: <strong>([^<]+)</strong> %", context).group(1)
+    assert re.fullmatch(r"\d+", pace), context  # no decimals: 18 → 50 % has none
+    assert "Last week: <strong>22</strong> %" in context and "target 50 %" in context
+    # The confidence label says its range without wrapping the field out of line.
+    assert 'Confidence <span class="field__hint">(0–10)</span>' in page
+
+
+def test_the_pace_follows_the_key_results_decimals():
+    days = KeyResult(start_value=D(9), target_value=D(4), current_value=D("8.5"))
+    assert kr_number(D("5.3333"), days) == "5.3"
+    share = KeyResult(start_value=D(18), target_value=D(40), current_value=D(22))
+    assert kr_number(D("41.2133"), share) == "41" and kr_number(None, share) == ""
+
+
+def test_a_milestone_is_done_or_not_and_posts_one_or_zero(client_for, member, objective, week):
+    milestone = KeyResultFactory(
+        objective=objective,
+        title="Bank connection live",
+        kind="milestone",
+        start_value=D(0),
+        target_value=D(1),
+        current_value=D(0),
+        unit="",
+        position=2,
+    )
+    client = client_for(member)
+    field = f"entry-{milestone.pk}-value"
+    page = client.get(url("week", objective.team, week)).text
+    control = page[page.index(f'<select id="id_{field}"') :]
+    control = control[: control.index("</select>")]
+    assert '<option value="1">Done</option>' in control
+    assert '<option value="0">Not done</option>' in control
+    assert 'hx-trigger="change"' in control
+    assert f'type="number" id="id_{field}"' not in page
+    response = client.post(
+        url("save", objective.team, week), {"field": field, field: "1", f"{field}__base": ""}, **HX
+    )
+    assert response.status_code == 200
+    page = client.get(url("week", objective.team, week)).text
+    assert '<option value="1" selected>Done</option>' in page
