@@ -48,6 +48,8 @@ def ensure_key_results_editable(
     objective: Objective, *, changes_commitment: bool, reason: str
 ) -> None:
     """The workflow's rules for changing a team's key results."""
+    if "\x00" in reason or len(reason) > 1000:
+        raise ValidationError({"reason": ["Say why in plain text, up to 1,000 characters."]})
     ensure_open(objective.cycle)
     if objective.is_company:
         return

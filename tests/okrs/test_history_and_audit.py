@@ -76,3 +76,18 @@ def test_a_review_that_ends_closes_its_cycle_with_an_audit_record(team, today):
     event = AuditEvent.objects.get()
     assert closed == cycle and event.action == AuditEvent.Action.CYCLE_CLOSED
     assert event.subject == "Q3 (its review ended)" and event.actor is None
+
+
+def test_a_reason_with_a_nul_is_refused_not_a_500(client_for, team, member, today):
+    """The delete page reads its reason straight from the post (PostgreSQL refuses NUL)."""
+    from django.urls import reverse
+
+    objective = TeamObjectiveFactory(
+        team=team, cycle=cycle_around(today, before=5, after=60), state="committed"
+    )
+    kr = KeyResultFactory(objective=objective)
+    response = client_for(member).post(
+        reverse("okrs:key-result-delete", args=[kr.pk]), {"reason": "a\x00b"}
+    )
+    assert response.status_code == 422 and "plain text" in response.content.decode()
+    assert objective.key_results.filter(pk=kr.pk).exists()
