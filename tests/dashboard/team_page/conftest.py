@@ -1,10 +1,25 @@
 """The cached team page. Onboarding's objective is committed in the active cycle, moves
-a company key result and has one key result of its own."""
+a company key result and has one key result of its own. The tests run on a Wednesday
+afternoon in that cycle: a page is built for its day (the key holds the date, the page
+shows the week), so a test that reads a page twice must not see the day change between."""
+
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 
 from okrs.models import Cycle, Objective
 from tests.factories import CompanyObjectiveFactory, KeyResultFactory, TeamObjectiveFactory
+
+# In the factories' cycle (1 October to 31 December 2026), hours away from midnight:
+# 14:00 in Amsterdam (the app's time zone).
+WEDNESDAY_AFTERNOON = datetime(2026, 11, 25, 13, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _a_wednesday_afternoon():
+    with time_machine.travel(WEDNESDAY_AFTERNOON, tick=True):
+        yield
 
 
 @pytest.fixture
