@@ -106,7 +106,7 @@ def is_editable(checkin: CheckIn | None, *, week: date, cycle: Cycle) -> bool:
     return not (checkin is not None and checkin.is_submitted and week != this_week())
 
 
-def _same_text(a: str, b: str) -> bool:
+def same_text(a: str, b: str) -> bool:
     """Equal as a reader sees them: surrounding blanks and line endings do not count
     (a pause after a space, or a form post's CRLF, is no conflict)."""
     return a.replace("\r\n", "\n").strip() == b.replace("\r\n", "\n").strip()
@@ -195,7 +195,7 @@ def checkin_save_field(
                 raise ValidationError("That is not a field of this check-in.")
             new = _clean_entry_value(attribute, value)
         stored = _as_text(getattr(target, attribute))
-        if not _same_text(stored, base) and not _same_text(stored, _as_text(new)):
+        if not same_text(stored, base) and not same_text(stored, _as_text(new)):
             raise FieldConflict(stored)
         if stored == _as_text(new):
             return Saved(field, stored)

@@ -158,15 +158,24 @@ def checkin_save(request: HttpRequest, slug: str, week: str) -> HttpResponse:
         return _saved(request, field=field, value=saved.value, draft=not checkin.is_submitted)
 
     # Without JavaScript: the whole form at once, each field against its own base.
+    if _save_posted_fields(request, checkin):
+        messages.success(request, "Check-in saved.")
+    return redirect(_checkin_url(team, monday))
+
+
+def _save_posted_fields(request: HttpRequest, checkin: CheckIn) -> bool:
+    """Save the fields of the whole check-in form (posted without JavaScript, or with the
+    submit), each against its own base; say what was not saved. A field the editor left
+    as it was loaded is not theirs to save: it is skipped, so a teammate's newer text in
+    it is no conflict."""
     conflicts, errors = [], []
     for name in _posted_fields(request, checkin):
+        value, base = request.POST.get(name, ""), request.POST.get(f"{name}__base", "")
+        if f"{name}__base" in request.POST and services.same_text(value, base):
+            continue
         try:
             services.checkin_save_field(
-                checkin=checkin,
-                field=name,
-                value=request.POST.get(name, ""),
-                base=request.POST.get(f"{name}__base", ""),
-                author=request.user,
+                checkin=checkin, field=name, value=value, base=base, author=request.user
             )
         except services.FieldConflict:
             conflicts.append(name)
@@ -180,9 +189,7 @@ def checkin_save(request: HttpRequest, slug: str, week: str) -> HttpResponse:
         )
     for error in errors:
         messages.error(request, error)
-    if not conflicts and not errors:
-        messages.success(request, "Check-in saved.")
-    return redirect(_checkin_url(team, monday))
+    return not conflicts and not errors
 
 
 def _posted_fields(request: HttpRequest, checkin: CheckIn) -> list[str]:
@@ -198,11 +205,21 @@ def _posted_fields(request: HttpRequest, checkin: CheckIn) -> list[str]:
 @login_required
 @require_POST
 def checkin_submit(request: HttpRequest, slug: str, week: str) -> HttpResponse:
+    """Submit the week's check-in with the fields the form carries: whatever was typed
+    just before the click is saved first (and nothing is submitted if it was not)."""
     team = access.get_team_for_checkin(request.user, slug)
     monday = _parse_week(week)
     checkin = CheckIn.objects.filter(team=team, week_start=monday).first()
+    if checkin is None and _posted_fields_of_form(request):
+        try:
+            checkin = services.checkin_get_or_create(team=team, week=monday, author=request.user)
+        except ValidationError as error:
+            return _unavailable(request, team, monday, error)
     if checkin is None:
         messages.error(request, "Fill in the check-in before submitting it.")
+        return redirect(_checkin_url(team, monday))
+    if not _save_posted_fields(request, checkin):
+        messages.error(request, "Nothing was submitted: check the fields, then submit again.")
         return redirect(_checkin_url(team, monday))
     try:
         services.checkin_submit(checkin=checkin, author=request.user)
@@ -213,6 +230,11 @@ def checkin_submit(request: HttpRequest, slug: str, week: str) -> HttpResponse:
             request, "Check-in submitted. You can still correct it this week; changes are kept."
         )
     return redirect(_checkin_url(team, monday))
+
+
+def _posted_fields_of_form(request: HttpRequest) -> bool:
+    """Whether the post carries the check-in form's fields (the submit button's form)."""
+    return any(name in CheckIn.TEXT_FIELDS or name.startswith("entry-") for name in request.POST)
 
 
 # --- obstacles ------------------------------------------------------------------------

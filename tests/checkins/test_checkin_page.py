@@ -149,7 +149,7 @@ def test_a_milestone_is_done_or_not_and_posts_one_or_zero(client_for, member, ob
     control = control[: control.index("</select>")]
     assert '<option value="1">Done</option>' in control
     assert '<option value="0">Not done</option>' in control
-    assert 'hx-trigger="change"' in control
+    assert 'hx-trigger="change, autosave-now"' in control
     assert f'type="number" id="id_{field}"' not in page
     response = client.post(
         url("save", objective.team, week), {"field": field, field: "1", f"{field}__base": ""}, **HX
@@ -157,3 +157,54 @@ def test_a_milestone_is_done_or_not_and_posts_one_or_zero(client_for, member, ob
     assert response.status_code == 200
     page = client.get(url("week", objective.team, week)).text
     assert '<option value="1" selected>Done</option>' in page
+
+
+def test_the_submit_carries_the_fields_typed_just_before_it(client_for, member, objective, week):
+    """Without JavaScript, or before the autosave's pause: the submit button belongs to
+    the check-in form, so what was typed last is saved, then submitted."""
+    entry = f"entry-{objective.key_results.get().pk}"
+    client = client_for(member)
+    page = client.get(url("week", objective.team, week)).text
+    submit = url("submit", objective.team, week)
+    assert f'form="checkin-form" formaction="{submit}">Submit check-in</button>' in page
+    fields = {
+        f"{entry}-value": "27",
+        f"{entry}-value__base": "",
+        f"{entry}-confidence": "6",
+        f"{entry}-confidence__base": "",
+        "happened": "Fewer stalls",
+        "happened__base": "",
+    }
+    response = client.post(submit, fields, follow=True)
+    assert "Check-in submitted." in response.text
+    checkin = CheckIn.objects.get()
+    assert checkin.state == CheckIn.State.SUBMITTED and checkin.happened == "Fewer stalls"
+    assert objective.key_results.get().confidence == 6
+
+
+def test_a_submit_whose_fields_cannot_be_saved_submits_nothing(
+    client_for, member, lead, objective, week
+):
+    entry = f"entry-{objective.key_results.get().pk}"
+    save, submit = url("save", objective.team, week), url("submit", objective.team, week)
+    client_for(lead).post(save, {f"{entry}-value": "27", f"{entry}-confidence": "6"})
+    client_for(lead).post(save, {"field": "next_step", "next_step": "Lead's"}, **HX)
+    # The member's page started before the lead's next step: theirs is not saved, and
+    # nothing is submitted; a field they left as it was is no conflict.
+    fields = {
+        "next_step": "Mine",
+        "next_step__base": "",
+        "happened": "",
+        "happened__base": "",
+        f"{entry}-value": "",
+        f"{entry}-value__base": "",
+    }
+    response = client_for(member).post(submit, fields, follow=True)
+    assert "Nothing was submitted" in response.text
+    assert "Someone else changed some of these fields" in response.text
+    checkin = CheckIn.objects.get()
+    assert checkin.state == CheckIn.State.DRAFT and checkin.next_step == "Lead's"
+    del fields["next_step"], fields["next_step__base"]
+    response = client_for(member).post(submit, fields, follow=True)
+    assert "Check-in submitted." in response.text
+    assert checkin.entries.get().value == 27  # the untouched field kept the lead's value
