@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal as D
 
 import pytest
+import time_machine
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -346,16 +347,29 @@ def test_comment_emails_honour_the_preference(rhythm, django_capture_on_commit_c
     assert [m.to for m in mail.outbox] == [["lead@example.com"]]
 
 
+@pytest.mark.dates
 @pytest.mark.django_db(transaction=True)
-def test_a_tick_pretending_to_be_later_finds_new_teams_due(rhythm):
+@pytest.mark.parametrize(
+    ("wall_clock", "due_reminders"),
+    [
+        # On a Friday the next Monday 08:00 in New York (the leader's digest) is a few
+        # hours after the team's next check-in time (Monday 10:00 in Amsterdam).
+        (utc(2026, 11, 27, 12), 2),
+        # On a Monday between the two, the team's next check-in is a week away.
+        (utc(2026, 11, 30, 10), 0),
+    ],
+)
+def test_a_tick_pretending_to_be_later_finds_new_teams_due(rhythm, wall_clock, due_reminders):
     """A demo runs `dispatch_reminders --now <next check-in time>` on fresh data."""
     Team.objects.update(next_reminder_at=None)
     User.objects.update(next_digest_at=None)
-    # The next Monday 08:00 in New York (the leader's digest), which is also a few hours
-    # after the team's next check-in time (Monday 10:00 in Amsterdam).
-    digest_due = next_weekly(weekday=0, at=time(8, 0), tz="America/New_York", after=timezone.now())
-    result = reminders.dispatch_reminders(now=digest_due + timedelta(minutes=5))
-    assert result.reminders == 2
+    with time_machine.travel(wall_clock, tick=True):
+        digest_due = next_weekly(
+            weekday=0, at=time(8, 0), tz="America/New_York", after=timezone.now()
+        )
+        assert digest_due == utc(2026, 11, 30, 13)
+        result = reminders.dispatch_reminders(now=digest_due + timedelta(minutes=5))
+    assert result.reminders == due_reminders
     assert result.digests == 1
 
 
