@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from checkins import selectors
-from okrs.models import Objective
+from okrs.models import Cycle, Objective
 from okrs.weeks import iso_week_label, week_start
 from teams.access import is_team_member
 from teams.page_version import Watch
@@ -30,7 +30,12 @@ PAGE_WATCHES = [
 def team_section(*, request: HttpRequest, team, okr) -> dict:
     today = timezone.localdate()
     objective = okr.objective
-    committed = objective is not None and objective.state == Objective.State.COMMITTED
+    # Check-ins belong to an active cycle: one in review is frozen (no check-in is due).
+    committed = (
+        objective is not None
+        and objective.state == Objective.State.COMMITTED
+        and okr.cycle.status == Cycle.Status.ACTIVE
+    )
     rhythm = selectors.team_rhythm(
         team=team,
         objective=objective if committed else None,
@@ -45,5 +50,6 @@ def team_section(*, request: HttpRequest, team, okr) -> dict:
         "week_label": iso_week_label(week_start(today)),
         "is_member": member,
         "committed": committed,
+        "in_review": objective is not None and okr.cycle.status == Cycle.Status.REVIEW,
         "can_check_in": member and committed,
     }

@@ -76,6 +76,10 @@ def cycle_review_context(request: HttpRequest, cycle: Cycle) -> dict:
 
 def team_okr_context(request: HttpRequest, team: Team, **extra) -> dict:
     cycle = selectors.cycle_get_active()
+    if cycle is None:
+        # Between cycles the one in review stays on the page: the OKR under review, its
+        # scores and the retrospective, frozen.
+        cycle = selectors.cycle_get_in_review()
     okr = selectors.team_okr_get(team=team, cycle=cycle)
     if okr.objective is not None:
         attach_charts(okr.key_results, cycle)
@@ -92,7 +96,12 @@ def team_okr_context(request: HttpRequest, team: Team, **extra) -> dict:
         "can_edit": False,
         "needs_reason": False,
         "show_editor": True,
+        "in_review": cycle is not None and cycle.status == Cycle.Status.REVIEW,
     }
+    if context["in_review"] and objective is not None:
+        context["review_score"] = review_selectors.objective_score(okr.key_results)
+        context["review_scored"] = sum(kr.score is not None for kr in okr.key_results)
+        context["retrospective"] = review_selectors.retrospective_of(objective)
     if objective is None:
         if open_cycle and speaks_for_team(user, team):
             context["objective_form"] = NewTeamObjectiveForm(cycle=cycle, prefix="objective")

@@ -26,5 +26,7 @@ WATCHES = [
         ),
     ),
     Watch("okrs_comment", (OF_OBJECTIVE,)),
+    # the retrospective shows on the team page while its cycle is in review
+    Watch("okrs_retrospective", (OF_OBJECTIVE,)),
     Watch("okrs_objectiveevent", (OF_OBJECTIVE,)),
 ]

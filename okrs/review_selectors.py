@@ -8,7 +8,14 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from okrs.models import Cycle, KeyResult, KeyResultUpdate, Objective, ObjectiveEvent
+from okrs.models import (
+    Cycle,
+    KeyResult,
+    KeyResultUpdate,
+    Objective,
+    ObjectiveEvent,
+    Retrospective,
+)
 from okrs.progress import objective_progress
 
 
@@ -81,6 +88,11 @@ def objective_for_review(objective_id: int) -> Objective | None:
         .filter(pk=objective_id)
         .first()
     )
+
+
+def retrospective_of(objective: Objective) -> Retrospective | None:
+    """The objective's retrospective with who wrote it last, if one was saved (one query)."""
+    return Retrospective.objects.filter(objective=objective).select_related("updated_by").first()
 
 
 def team_finished_objective(team) -> Objective | None:

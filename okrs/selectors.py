@@ -33,6 +33,11 @@ def cycle_get_active() -> Cycle | None:
     return Cycle.objects.filter(status=Cycle.Status.ACTIVE).first()
 
 
+def cycle_get_in_review() -> Cycle | None:
+    """The latest cycle in review (its OKRs frozen, scores and learnings being written)."""
+    return Cycle.objects.filter(status=Cycle.Status.REVIEW).order_by("-end_date", "-id").first()
+
+
 def cycle_list() -> QuerySet[Cycle]:
     return Cycle.objects.all()
 
@@ -145,7 +150,9 @@ def team_okr_get(*, team: Team, cycle: Cycle | None) -> TeamOkr:
         return TeamOkr(team, cycle, None, [], [], [], memberships)
     objective.cycle, objective.team = cycle, team
     key_results = list(
-        objective.key_results.select_related("owner", "updated_by").order_by("position", "id")
+        objective.key_results.select_related("owner", "updated_by", "scored_by").order_by(
+            "position", "id"
+        )
     )
     comments = list(objective.comments.select_related("author"))
     history = list(objective.events.select_related("actor")[:HISTORY_LIMIT])

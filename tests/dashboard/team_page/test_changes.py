@@ -23,6 +23,7 @@ from tests.factories import (
     MembershipFactory,
     ObjectiveEventFactory,
     ObstacleFactory,
+    RetrospectiveFactory,
     TeamFactory,
     UserFactory,
 )
@@ -105,7 +106,7 @@ CHANGES = {
     ),
     "cycle in review": (
         lambda team, o: Cycle.objects.filter(pk=o.cycle_id).update(status="review"),
-        "There is no active cycle yet.",
+        'state--review">In review',
     ),
     "help asked by another team": (_other_team_asks_for_help, "Billing</strong> asks: Q"),
     "obstacle in focus": (_focus_on_obstacle, "working on it now"),
@@ -127,10 +128,21 @@ CHANGES = {
 }
 
 
-@pytest.mark.parametrize("change", CHANGES)
-def test_every_change_reaches_the_next_reader(change, client_for, outsider, team, objective):
-    client = client_for(outsider)
-    make, shown = CHANGES[change]
+# While the cycle is in review the page shows the scores and the retrospective.
+REVIEW_CHANGES = {
+    "score": (
+        lambda team, o: KeyResult.objects.filter(objective=o).update(score="0.6"),
+        "Score <strong>0.6</strong>",
+    ),
+    "retrospective": (
+        lambda team, o: RetrospectiveFactory(objective=o, learned="Checklists work"),
+        "Checklists work",
+    ),
+}
+
+
+def _reaches_the_next_reader(client, change, team, objective) -> None:
+    make, shown = change
     before = body(page(client, team))
     assert shown not in before
     make(team, objective)
@@ -138,6 +150,19 @@ def test_every_change_reaches_the_next_reader(change, client_for, outsider, team
     assert shown in after
     caches["pages"].clear()
     assert after == body(page(client, team)), "served as built from the database"
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_every_change_reaches_the_next_reader(change, client_for, outsider, team, objective):
+    _reaches_the_next_reader(client_for(outsider), CHANGES[change], team, objective)
+
+
+@pytest.mark.parametrize("change", REVIEW_CHANGES)
+def test_every_change_in_the_review_reaches_the_next_reader(
+    change, client_for, outsider, team, objective
+):
+    Cycle.objects.filter(pk=objective.cycle_id).update(status="review")
+    _reaches_the_next_reader(client_for(outsider), REVIEW_CHANGES[change], team, objective)
 
 
 def test_other_people_and_teams_named_on_the_page_follow_their_changes(

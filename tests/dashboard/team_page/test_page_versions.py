@@ -21,6 +21,7 @@ from tests.factories import (
     CommentFactory,
     CompanyObjectiveFactory,
     ObstacleFactory,
+    RetrospectiveFactory,
     TeamFactory,
     TeamObjectiveFactory,
     UserFactory,
@@ -104,6 +105,21 @@ def test_every_table_a_team_page_reads_is_watched(viewer, request, client_for, t
     assert read - {"django_session"} <= _watched_tables()
 
 
+@pytest.mark.parametrize("viewer", ["outsider", "member", "leader"])
+def test_every_table_a_team_page_reads_in_a_review_is_watched(
+    viewer, request, client_for, team, objective
+):
+    """During the review the page shows the scores and the retrospective as well."""
+    Cycle.objects.filter(pk=objective.cycle_id).update(status=Cycle.Status.REVIEW)
+    RetrospectiveFactory(objective=objective, learned="Checklists work")
+    client = client_for(request.getfixturevalue(viewer))
+    with CaptureQueriesContext(connection) as queries:
+        assert "Checklists work" in page(client, team)
+    read = _tables_read(queries.captured_queries)
+    assert {"okrs_keyresult", "okrs_retrospective"} <= read
+    assert read - {"django_session"} <= _watched_tables()
+
+
 def test_a_watch_follows_rows_moved_between_teams(team, objective):
     """An update gives a version to the teams of the old row and of the new one."""
     obstacle = ObstacleFactory(team=team, description="Slow builds")
@@ -148,7 +164,7 @@ def test_installing_again_keeps_the_triggers_and_drops_a_removed_watchs(team, ob
     expected = {watch.table for watch in page_version.watches()}
     assert _watched_tables() == expected
     installed = _trigger_ids()
-    removed = page_version.Watch("okrs_retrospective", ("SELECT 1",))
+    removed = page_version.Watch("checkins_checkinchange", ("SELECT 1",))
     with connection.cursor() as cursor:  # a watch an older release had
         if connection.vendor == "postgresql":
             for statement in page_version._postgresql(removed):

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from okrs.models import Cycle, Objective
 from okrs.services import reviews
-from tests.factories import CycleFactory, TeamObjectiveFactory
+from tests.factories import CycleFactory, KeyResultFactory, TeamObjectiveFactory
 from tests.fixtures.okrs import retro_texts
 from tests.helpers import role_of
 
@@ -100,3 +100,43 @@ def test_between_cycles_the_home_page_points_to_the_review(role_client, request,
     assert reverse("okrs:cycle-detail", args=[cycle.pk]) in page
     assert ("Open the next cycle" in page) == (role_of(request) == "leader")
     assert "Start the first cycle" not in page
+
+
+def test_during_the_review_the_team_page_shows_the_okr_its_scores_and_learnings(
+    client_for, member, objective, kr, cycle
+):
+    """No active cycle: the team page shows the OKR under review, not "Planning has not
+    begun", and no check-in is offered."""
+    reviews.key_result_score(
+        key_result=kr, score="0.6", reason="Late start", expected_version=1, actor=member
+    )
+    reviews.retrospective_save(
+        objective=objective,
+        texts=retro_texts(learned="Pre-filled invoices get sent."),
+        expected_version=0,
+        actor=member,
+    )
+    page = client_for(member).get(reverse("dashboard:team-detail", args=[objective.team.slug]))
+    text = page.text
+    assert "Planning has not begun" not in text and "no active cycle" not in text
+    assert objective.title in text and kr.title in text
+    assert "In review" in text and "Score <strong>0.6</strong>" in text
+    assert "Why: Late start" in text
+    assert "Pre-filled invoices get sent." in text
+    assert "Start this week" not in text and "Record an experiment" not in text
+    assert "No check-ins during the review" in text
+    # nothing to edit while it is frozen
+    assert reverse("okrs:key-result-edit", args=[kr.pk]) not in text
+
+
+def test_a_partly_scored_okr_under_review_shows_no_objective_score(
+    client_for, member, outsider, objective, kr
+):
+    KeyResultFactory(objective=objective, title="Setup steps", position=2)
+    reviews.key_result_score(
+        key_result=kr, score="0.6", reason="Late start", expected_version=1, actor=member
+    )
+    url = reverse("dashboard:team-detail", args=[objective.team.slug])
+    text = client_for(outsider).get(url).text
+    assert "Score incomplete" in text and "1 of 2 key results scored" in text
+    assert "No retrospective written yet." in text and "not scored yet" in text
