@@ -1,9 +1,8 @@
 """The pages that compose every app: the home dashboard and the leaders' cycle overview."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django_htmx.http import push_url
@@ -11,6 +10,7 @@ from django_htmx.http import push_url
 from core.htmx import is_fragment_request, render_page_or_fragment
 from dashboard import overview as overview_selectors
 from dashboard.selectors import STATES, Filters, dashboard_get
+from okrs import access as okr_access
 from okrs import selectors as okr_selectors
 from okrs.models import Cycle
 from teams.access import is_leader
@@ -53,19 +53,14 @@ def home(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _get_cycle_for_leader(request: HttpRequest, cycle_id: int) -> Cycle:
-    cycle = get_object_or_404(Cycle, pk=cycle_id)
-    if not is_leader(request.user):
-        raise PermissionDenied("The cycle overview is for leaders.")
-    return cycle
-
-
 @login_required
 @require_GET
 def cycle_overview(request: HttpRequest, cycle_id: int) -> HttpResponse:
     """For leaders: the check-in cadence per team and week, the spread of confidence and
     the objectives waiting for review."""
-    cycle = _get_cycle_for_leader(request, cycle_id)
+    cycle = okr_access.get_cycle_for_leader(
+        request.user, cycle_id, "The cycle overview is for leaders."
+    )
     try:
         page_number = max(1, int(request.GET.get("page", "1")))
     except ValueError:
