@@ -6,8 +6,10 @@ themselves (leader, member, lead) live in `teams.access`.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from okrs import review_selectors
 from okrs.models import Cycle, KeyResult, Objective
 from teams.access import AnyUser, is_leader, is_team_member, require_leader, speaks_for_team
 
@@ -38,6 +40,15 @@ def get_objective(objective_id: int) -> Objective:
     return get_object_or_404(
         Objective.objects.select_related("cycle", "team", "aligned_to"), pk=objective_id
     )
+
+
+def get_objective_for_review(objective_id: int) -> Objective:
+    """Any objective with what its review page shows (key results, scores), for everyone
+    signed in; who may score it is `may_edit_key_results`."""
+    objective = review_selectors.objective_for_review(objective_id)
+    if objective is None:
+        raise Http404("No such objective.")
+    return objective
 
 
 def get_objective_for_leader(user: AnyUser, objective_id: int) -> Objective:

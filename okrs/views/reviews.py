@@ -4,7 +4,7 @@ signed in reads; the team and leaders score their own objective."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -86,23 +86,16 @@ def _carry_target_for(user, objective: Objective) -> Cycle | None:
     return target
 
 
-def _get_objective(objective_id: int) -> Objective:
-    objective = review_selectors.objective_for_review(objective_id)
-    if objective is None:
-        raise Http404("No such objective.")
-    return objective
-
-
 @login_required
 @require_GET
 def objective_review(request: HttpRequest, objective_id: int) -> HttpResponse:
     """Scores and the retrospective of one objective (read-only unless it is yours)."""
-    objective = _get_objective(objective_id)
+    objective = access.get_objective_for_review(objective_id)
     return render(request, "okrs/objective_review.html", _review_context(request, objective))
 
 
 def _review_page(request: HttpRequest, objective: Objective, *, status: int, **extra):
-    objective = _get_objective(objective.pk)
+    objective = access.get_objective_for_review(objective.pk)
     return render(
         request,
         "okrs/objective_review.html",
@@ -159,7 +152,7 @@ def _score_row(
     band), so the objective's score follows."""
     context = _review_context(
         request,
-        _get_objective(objective_id),
+        access.get_objective_for_review(objective_id),
         score_forms={key_result_id: form} if form is not None else {},
     )
     context["kr"] = next(kr for kr in context["key_results"] if kr.pk == key_result_id)
