@@ -36,12 +36,18 @@ TEST_NOW_ALL = os.environ.get("TEST_NOW_ALL", "").lower() in ("1", "true", "yes"
 @pytest.fixture(autouse=True)
 def _travel_to_test_now(request):
     """Tests marked `dates` run at TEST_NOW when it is set (the clock ticks on from
-    there), on the real clock otherwise. Autouse fixtures run before the others, so the
-    fixtures that read today's date read the travelled one."""
-    if TEST_NOW is None or not (TEST_NOW_ALL or request.node.get_closest_marker("dates")):
+    there), on the real clock otherwise; `@pytest.mark.dates(at=moment)` (and `tick=False`
+    to stop the clock) runs the test at its own moment whatever TEST_NOW says. Autouse
+    fixtures run before the others, so the fixtures that read the date read this one."""
+    marker = request.node.get_closest_marker("dates")
+    if marker is not None and marker.kwargs.get("at") is not None:
+        moment, tick = marker.kwargs["at"], marker.kwargs.get("tick", True)
+    elif TEST_NOW is not None and (TEST_NOW_ALL or marker is not None):
+        moment, tick = TEST_NOW, True
+    else:
         yield
         return
-    with time_machine.travel(TEST_NOW, tick=True):
+    with time_machine.travel(moment, tick=tick):
         yield
 
 
