@@ -50,6 +50,16 @@ def company_okr_context(request: HttpRequest, cycle: Cycle, **extra) -> dict:
     return context
 
 
+EARLY_REVIEW_DAYS = 14  # a review starting earlier before the cycle's end is warned of
+
+
+def review_weeks_early(cycle: Cycle, today=None) -> int:
+    """How many whole weeks before the cycle's last day a review starting today is, when
+    that is more than two weeks (0 otherwise)."""
+    days = (cycle.end_date - (today or timezone.localdate())).days
+    return days // 7 if days > EARLY_REVIEW_DAYS else 0
+
+
 def cycle_review_context(request: HttpRequest, cycle: Cycle) -> dict:
     """The end of a cycle on its page: how to start the review, the scores and learnings
     of a cycle that is over, and, while planning the next one, those of the last one."""
@@ -64,6 +74,7 @@ def cycle_review_context(request: HttpRequest, cycle: Cycle) -> dict:
         context["review_start_form"] = ReviewStartForm(
             initial={"review_until": timezone.localdate() + timedelta(days=REVIEW_DAYS)}
         )
+        context["review_weeks_early"] = review_weeks_early(cycle)
     elif cycle.status == Cycle.Status.PLANNING:
         previous = review_selectors.previous_cycle(cycle)
         if previous is not None:

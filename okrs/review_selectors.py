@@ -80,6 +80,43 @@ def objectives_scored(*, cycle: Cycle) -> tuple[ScoredObjective | None, list[Sco
     return company, teams
 
 
+@dataclass
+class CycleCloseSummary:
+    """What closing a cycle freezes for good, for the leader to confirm it."""
+
+    company: Objective | None
+    company_key_results: int
+    committed: list[Objective]  # the teams' committed objectives, by team name
+    key_results: int  # of the committed team objectives
+    uncommitted: int  # team objectives never committed (drafts, in review, proposed)
+    unscored: int  # key results of the company and committed objectives without a score
+    retrospectives: int  # written for the company and committed objectives
+    reviewed: int  # the company and committed objectives: the ones a review is for
+
+
+def cycle_close_summary(cycle: Cycle) -> CycleCloseSummary:
+    """What a cycle holds that closing it freezes (three queries)."""
+    company, teams = objectives_scored(cycle=cycle)
+    uncommitted = (
+        Objective.objects.filter(cycle=cycle, level=Objective.Level.TEAM)
+        .exclude(state__in=[Objective.State.COMMITTED, Objective.State.ARCHIVED])
+        .count()
+    )
+    scored = ([company] if company else []) + teams
+    return CycleCloseSummary(
+        company=company.objective if company else None,
+        company_key_results=len(company.key_results) if company else 0,
+        committed=[row.objective for row in teams],
+        key_results=sum(len(row.key_results) for row in teams),
+        uncommitted=uncommitted,
+        unscored=sum(len(row.key_results) - row.scored for row in scored),
+        retrospectives=sum(
+            bool(row.retrospective and not row.retrospective.is_empty) for row in scored
+        ),
+        reviewed=len(scored),
+    )
+
+
 def objective_for_review(objective_id: int) -> Objective | None:
     """One objective with what its review page shows (two queries), or None."""
     return (

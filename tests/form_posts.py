@@ -152,6 +152,7 @@ FORMS = {
         "next": "/teams/onboarding/",
     },
     "checkins:obstacle-answer": lambda w: {f"answer{w.help_request.pk}-answer": "Ask Kim."},
+    "okrs:cycle-close": lambda w: {"confirm": "yes"},
     "checkins:experiment-create": _experiment_valid,
     "checkins:experiment-edit": _experiment_valid,
 }
@@ -159,7 +160,6 @@ FORMS = {
 POST_ONLY_ACTIONS = {
     "teams:membership-remove",
     "okrs:cycle-activate",
-    "okrs:cycle-close",
     "okrs:team-objective-submit",
     "okrs:team-objective-commit",
     "checkins:submit",

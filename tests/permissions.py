@@ -129,7 +129,7 @@ PERMISSIONS: dict[str, Access] = {
     "okrs:cycle-detail": Access(get=SIGNED_IN, post=None),
     "okrs:cycle-edit": Access(get=LEADERS, post=LEADERS),
     "okrs:cycle-activate": Access(get=None, post=LEADERS),
-    "okrs:cycle-close": Access(get=None, post=LEADERS),
+    "okrs:cycle-close": Access(get=LEADERS, post=LEADERS, data=lambda w: {"confirm": "yes"}),
     "okrs:company-objective-create": Access(get=LEADERS, post=LEADERS),
     "okrs:objective-edit": Access(get=LEADERS, post=LEADERS),
     # the dashboard (the home page) and the leaders' cycle overview

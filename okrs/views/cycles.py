@@ -14,12 +14,13 @@ from core.htmx import (
     render_page_or_fragment,
 )
 from core.http import error_text
-from okrs import access, selectors, services
-from okrs.contexts import company_okr_context, cycle_review_context
+from okrs import access, review_selectors, selectors, services
+from okrs.contexts import company_okr_context, cycle_review_context, review_weeks_early
 from okrs.forms import (
     CycleForm,
     ReviewStartForm,
 )
+from okrs.models import Cycle
 from okrs.services import reviews
 
 
@@ -89,16 +90,33 @@ def cycle_activate(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cycle_close(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """Closing is for good: this page names what it freezes and asks to confirm; only its
+    own form's post (confirm=yes) closes the cycle."""
     cycle = access.get_cycle_for_leader(request.user, cycle_id)
-    try:
-        services.cycle_close(cycle=cycle, actor=request.user, ip_address=client_ip(request))
-    except ValidationError as error:
-        messages.error(request, error_text(error))
-    else:
-        messages.success(request, f"“{cycle.name}” is closed.")
-    return redirect("okrs:cycle-detail", cycle_id=cycle.pk)
+    if cycle.status not in (Cycle.Status.ACTIVE, Cycle.Status.REVIEW):
+        messages.info(request, f"“{cycle.name}” is {cycle.get_status_display().lower()}.")
+        return redirect("okrs:cycle-detail", cycle_id=cycle.pk)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        without_review = cycle.status == Cycle.Status.ACTIVE
+        try:
+            services.cycle_close(
+                cycle=cycle,
+                actor=request.user,
+                ip_address=client_ip(request),
+                why="without a review" if without_review else "",
+            )
+        except ValidationError as error:
+            messages.error(request, error_text(error))
+        else:
+            messages.success(request, f"“{cycle.name}” is closed.")
+        return redirect("okrs:cycle-detail", cycle_id=cycle.pk)
+    return render(
+        request,
+        "okrs/cycle_close.html",
+        {"cycle": cycle, "summary": review_selectors.cycle_close_summary(cycle)},
+    )
 
 
 @login_required
@@ -114,9 +132,16 @@ def cycle_review_start(request: HttpRequest, cycle_id: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, error_text(error))
         else:
+            early = review_weeks_early(cycle)
             messages.success(
                 request,
                 f"“{cycle.name}” is in review: its OKRs are frozen. Teams score their key "
-                "results and write their retrospectives.",
+                "results and write their retrospectives."
+                + (
+                    f" The review started {early} weeks before the cycle's last day "
+                    f"({cycle.end_date.day} {cycle.end_date:%b %Y})."
+                    if early
+                    else ""
+                ),
             )
     return redirect("okrs:cycle-detail", cycle_id=cycle.pk)

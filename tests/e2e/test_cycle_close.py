@@ -48,9 +48,13 @@ def test_a_leader_closes_a_cycle_and_the_team_scores_and_reflects(page, live_ser
     sign_in(page, live_server, "lead@example.com")
     page.goto(f"{live_server.url}/teams/{objective.team.slug}/")
     expect(page.get_by_text("Q4 2026 is in review")).to_be_visible()
+    # The OKR under review stays on the team page, frozen, with what is scored so far.
+    expect(page.get_by_role("heading", name=objective.title, level=2)).to_be_visible()
+    expect(page.locator("#team-okr")).to_contain_text("Score not yet")
+    expect(page.get_by_text("Planning has not begun")).to_have_count(0)
     page.get_by_role("link", name="Score and reflect").click()
     row = page.locator(f"#score-{kr.pk}")
-    score = row.get_by_label("Score (0.0–1.0)")
+    score = row.get_by_label(f"Score (0.0–1.0) of {kr.title}")
     expect(score).to_have_value("0.7")  # prefilled from progress
     score.fill("0.4")
     row.get_by_role("button", name="Save score").click()
@@ -74,7 +78,13 @@ def test_a_leader_closes_a_cycle_and_the_team_scores_and_reflects(page, live_ser
     # The leader closes the cycle; it reads as it was, with the scores and learnings.
     sign_in(page, live_server, "leader@example.com")
     page.goto(f"{live_server.url}/cycles/{cycle.pk}/")
-    page.get_by_role("button", name="Close cycle now").click()
+    page.get_by_role("link", name="End the review now…").click()
+    # Closing is for good: a page of its own names what it freezes and asks.
+    expect(page.get_by_role("heading", name="End the review of Q4 2026 now?")).to_be_visible()
+    expect(page.locator(".close-summary")).to_contain_text(
+        f"1 committed team objective with 1 key result ({objective.team.name})"
+    )
+    page.get_by_role("button", name="End the review and close Q4 2026").click()
     expect(page.get_by_text("This cycle is closed")).to_be_visible()
     table = page.get_by_role("table", name="Scores and retrospectives per objective")
     expect(table).to_contain_text("0.4")
