@@ -273,7 +273,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Task modules that are not an app's `tasks.py` (which autodiscover finds): the workers
 # must know them too.
-CELERY_IMPORTS = ["okrs.notifications", "teams.outbox"]
+CELERY_IMPORTS = ["teams.outbox"]
 CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_DATA_DIR / "beat-schedule")
 # Publishing gives up quickly when the broker is down: the outbox row stays pending and
 # a later tick enqueues it again, so no request waits on a dead broker.

@@ -1,6 +1,5 @@
 """Email plumbing: one template trio per email, plain text always, absolute links."""
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -12,16 +11,13 @@ def absolute_url(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def send_templated_email(*, name: str, to: Iterable[str], context: dict[str, Any]) -> int:
-    """Render emails/<name>-subject.txt, -body.txt and -body.html and send one message
-    per recipient (so nobody sees anyone else's address). Returns how many were sent."""
+def templated_message(*, name: str, to: str, context: dict[str, Any]) -> EmailMultiAlternatives:
+    """The message rendered from emails/<name>-subject.txt, -body.txt and -body.html, to
+    one address (the outbox sends it; nobody sees anyone else's address)."""
     context = {**context, "site_url": settings.SITE_URL}
     subject = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
-    body = render_to_string(f"emails/{name}-body.txt", context)
-    html = render_to_string(f"emails/{name}-body.html", context)
-    sent = 0
-    for address in sorted(set(to)):
-        message = EmailMultiAlternatives(subject=subject, body=body, to=[address])
-        message.attach_alternative(html, "text/html")
-        sent += message.send()
-    return sent
+    message = EmailMultiAlternatives(
+        subject=subject, body=render_to_string(f"emails/{name}-body.txt", context), to=[to]
+    )
+    message.attach_alternative(render_to_string(f"emails/{name}-body.html", context), "text/html")
+    return message

@@ -1,32 +1,86 @@
-"""One function per email about objectives; each links to the team page."""
+"""The emails about objectives, sent through the outbox (`teams.outbox`).
 
+For each kind: who gets one (`*_rows`, one outbox row per recipient, which the services
+write in the transaction of what happened) and what it says (`*_message`, the builder
+that renders a row when it is sent, or None when it is no longer wanted). The builders
+are registered in `OkrsConfig.ready`. Each email links to the team page.
+"""
+
+from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 
-from core.emails import absolute_url, send_templated_email
-from okrs.models import Comment, Objective
-from teams.models import User
+from core.emails import absolute_url, templated_message
+from okrs.models import Comment, Objective, ObjectiveEvent
+from teams import outbox
+from teams.models import EmailOutbox, Membership, User
+
+Kind = EmailOutbox.Kind
 
 
-def _leader_addresses() -> list[str]:
-    return list(User.objects.filter(is_leader=True, is_active=True).values_list("email", flat=True))
+def _leader_ids() -> list[int]:
+    return list(User.objects.filter(is_leader=True, is_active=True).values_list("pk", flat=True))
 
 
 def _team_url(objective: Objective) -> str:
     return absolute_url(reverse("dashboard:team-detail", args=[objective.team.slug]))
 
 
-def send_objective_proposed(objective: Objective) -> int:
-    return send_templated_email(
+def objective_proposed_rows(objective: Objective) -> list[EmailOutbox]:
+    """A team lead proposed the team's objective: every leader hears."""
+    return [
+        EmailOutbox(
+            kind=Kind.OBJECTIVE_PROPOSED,
+            event=f"proposal:{objective.pk}",
+            recipient_id=leader,
+            team_id=objective.team_id,
+        )
+        for leader in _leader_ids()
+    ]
+
+
+def objective_proposed_message(row: EmailOutbox) -> EmailMultiAlternatives | None:
+    objective = (
+        Objective.objects.select_related("team")
+        .filter(pk=outbox.event_id(row), state=Objective.State.PROPOSED)
+        .first()
+    )
+    if objective is None or not row.recipient.is_leader:
+        return None  # accepted or declined meanwhile: nothing left to look at
+    return templated_message(
         name="objective_proposed",
-        to=_leader_addresses(),
+        to=row.to,
         context={"objective": objective, "team": objective.team, "url": _team_url(objective)},
     )
 
 
-def send_objective_submitted(objective: Objective) -> int:
-    return send_templated_email(
+def objective_submitted_rows(submission: ObjectiveEvent) -> list[EmailOutbox]:
+    """A team submitted its key results (`submission`, the history's record of it, tells
+    one submission from the next): every leader hears."""
+    return [
+        EmailOutbox(
+            kind=Kind.OBJECTIVE_SUBMITTED,
+            event=f"submission:{submission.pk}",
+            recipient_id=leader,
+            team_id=submission.objective.team_id,
+        )
+        for leader in _leader_ids()
+    ]
+
+
+def objective_submitted_message(row: EmailOutbox) -> EmailMultiAlternatives | None:
+    submission = (
+        ObjectiveEvent.objects.select_related("objective__team")
+        .filter(pk=outbox.event_id(row))
+        .first()
+    )
+    if submission is None or not row.recipient.is_leader:
+        return None
+    objective = submission.objective
+    if objective.state != Objective.State.SUBMITTED:
+        return None  # committed or challenged meanwhile
+    return templated_message(
         name="objective_submitted",
-        to=_leader_addresses(),
+        to=row.to,
         context={
             "objective": objective,
             "team": objective.team,
@@ -36,17 +90,40 @@ def send_objective_submitted(objective: Objective) -> int:
     )
 
 
-def send_comment_posted(comment: Comment) -> int:
-    """A challenge or a comment goes to everyone in the team but its author."""
-    objective = comment.objective
+def comment_posted_rows(comment: Comment) -> list[EmailOutbox]:
+    """A comment or a challenge goes to everyone in the team but its author who wants
+    them."""
+    team_id = comment.objective.team_id
     recipients = (
-        User.objects.filter(memberships__team=objective.team, is_active=True, email_comments=True)
+        User.objects.filter(memberships__team_id=team_id, is_active=True, email_comments=True)
         .exclude(pk=comment.author_id)
-        .values_list("email", flat=True)
+        .values_list("pk", flat=True)
     )
-    return send_templated_email(
+    return [
+        EmailOutbox(
+            kind=Kind.COMMENT_POSTED,
+            event=f"comment:{comment.pk}",
+            recipient_id=user,
+            team_id=team_id,
+        )
+        for user in recipients
+    ]
+
+
+def comment_posted_message(row: EmailOutbox) -> EmailMultiAlternatives | None:
+    comment = (
+        Comment.objects.select_related("objective__team", "author")
+        .filter(pk=outbox.event_id(row))
+        .first()
+    )
+    if comment is None or not row.recipient.email_comments:
+        return None
+    objective = comment.objective
+    if not Membership.objects.filter(team_id=objective.team_id, user_id=row.recipient_id).exists():
+        return None  # left the team meanwhile
+    return templated_message(
         name="comment_posted",
-        to=list(recipients),
+        to=row.to,
         context={
             "comment": comment,
             "objective": objective,
@@ -54,3 +131,9 @@ def send_comment_posted(comment: Comment) -> int:
             "url": f"{_team_url(objective)}#comment-{comment.pk}",
         },
     )
+
+
+def register() -> None:
+    outbox.register(Kind.OBJECTIVE_PROPOSED, objective_proposed_message)
+    outbox.register(Kind.OBJECTIVE_SUBMITTED, objective_submitted_message)
+    outbox.register(Kind.COMMENT_POSTED, comment_posted_message)

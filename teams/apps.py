@@ -9,7 +9,9 @@ class TeamsConfig(AppConfig):
         from django.db.models.signals import post_migrate, pre_migrate
 
         import teams.audit  # noqa: F401 - connects the sign-in signal receivers
-        from teams import page_version
+        from teams import emails, page_version
+
+        emails.register()  # the outbox's builders of invitations, resets, ...
 
         # The team page versions' triggers follow the schema (teams/page_version.py).
         pre_migrate.connect(page_version.drop_before_migrating, sender=self)

@@ -6,10 +6,9 @@ from django.utils.text import slugify
 
 from core.client_ip import client_ip
 from core.ratelimit import rate_limited
-from core.tasks import enqueue_on_commit
+from teams import services
 from teams.models import Membership, Team, validate_team_slug
 from teams.signin import normalize_email
-from teams.tasks import send_password_reset
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +45,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
         ):
             logger.warning("Password reset refused: over the rate limit")
             return
-        enqueue_on_commit(send_password_reset, email=email)
+        services.password_reset_request(email=email)
 
 
 class TeamForm(forms.ModelForm):

@@ -279,18 +279,28 @@ class AuditEvent(models.Model):
 class EmailOutbox(models.Model):
     """One email to one person: the basis of "never lost, never sent twice".
 
-    Whoever has an email to send writes a row in the transaction of what it is about
-    (unique, so a second write writes nothing); a send task claims the row with a
-    conditional update, renders it with the builder its kind registered
-    (`teams.outbox`), sends, and marks it sent. The reminder tick rescues what a broker
-    outage or a dead worker left behind. Its table is still named after the app it
-    started in.
+    Whoever has an email to send writes a row in the transaction of what it is about;
+    a send task claims the row with a conditional update, renders it with the builder
+    its kind registered (`teams.outbox`), sends, and marks it sent. The reminder tick
+    publishes again what a broker outage or a dead worker left behind. Rhythm emails
+    (reminder, nudge, digest) are unique per kind, person, team and week; every other
+    email is about an `event` ("comment:17") and unique per kind, event and person (or
+    address), so writing the same event twice writes one row. The table is still named
+    after the app it started in.
     """
 
     class Kind(models.TextChoices):
         REMINDER = "reminder", "Check-in reminder"
         NUDGE = "nudge", "Missed check-in nudge"
         DIGEST = "digest", "Weekly digest"
+        OBJECTIVE_PROPOSED = "objective_proposed", "Objective proposed"
+        OBJECTIVE_SUBMITTED = "objective_submitted", "Key results submitted"
+        COMMENT_POSTED = "comment_posted", "Comment or challenge"
+        INVITATION = "invitation", "Invitation"
+        ADDED_TO_TEAM = "added_to_team", "Added to a team"
+        PASSWORD_RESET = "password_reset", "Password reset"
+
+    RHYTHM = (Kind.REMINDER, Kind.NUDGE, Kind.DIGEST)
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -298,14 +308,24 @@ class EmailOutbox(models.Model):
         SENT = "sent", "Sent"
         SKIPPED = "skipped", "Skipped"
 
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # What the email is about, for all but the rhythm's ("" there): "comment:17".
+    event = models.CharField(max_length=80, blank=True, default="")
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="outbox"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="outbox",
     )
+    # Where to send when there is no account to send to (an invitation, a reset).
+    address = models.EmailField(blank=True, default="")
     team = models.ForeignKey(
         Team, null=True, blank=True, on_delete=models.CASCADE, related_name="outbox"
     )
-    period = models.DateField(help_text="The Monday of the week the email is about.")
+    period = models.DateField(
+        null=True, blank=True, help_text="The Monday of the week a rhythm email is about."
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -331,7 +351,35 @@ class EmailOutbox(models.Model):
                 condition=models.Q(team__isnull=True),
                 name="outbox_once_per_personal_email",
             ),
+            models.UniqueConstraint(
+                fields=["kind", "event", "recipient"],
+                condition=~models.Q(event="") & models.Q(recipient__isnull=False),
+                name="outbox_once_per_event_and_person",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "event", "address"],
+                condition=~models.Q(event="") & models.Q(recipient__isnull=True),
+                name="outbox_once_per_event_and_address",
+            ),
+            # A rhythm row names a person and a week; any other row an event and
+            # someone to send to.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(event="", recipient__isnull=False, period__isnull=False)
+                    | (
+                        ~models.Q(event="")
+                        & (models.Q(recipient__isnull=False) | ~models.Q(address=""))
+                    )
+                ),
+                name="outbox_rhythm_or_event",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} to {self.recipient_id} for {self.period}"
+        about = self.event or self.period
+        return f"{self.kind} to {self.recipient_id or self.address} about {about}"
+
+    @property
+    def to(self) -> str:
+        """The address the email goes to."""
+        return self.recipient.email if self.recipient_id else self.address

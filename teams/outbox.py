@@ -1,6 +1,14 @@
-"""Sending one outbox row: claimed with a conditional update (whoever changes the row
-sends it), rendered by the builder its kind registered, sent over the worker's held SMTP
-connection, marked sent, skipped or released for a retry.
+"""Every email the app sends goes through the outbox (`teams.models.EmailOutbox`).
+
+Writing: a service writes one row per recipient in its own transaction
+(`outbox_write`: a second write of the same event writes nothing), and once that commits
+one send task per row is published; a broker that is down leaves the rows for the next
+reminder tick, which publishes what has no task on its way (`outbox_enqueue_pending`)
+and gives back claims a dead worker held (`outbox_rescue_expired_claims`).
+
+Sending (`send_outbox_email`): the row is claimed with a conditional update (whoever
+changes it sends it), rendered by the builder its kind registered, sent over the
+worker's held SMTP connection, and marked sent, skipped or released for a retry.
 
 Every app registers a builder per kind of email in its `AppConfig.ready()`:
 `register(kind, builder)`, where a builder takes the row and returns the message, or
@@ -42,11 +50,48 @@ def register(kind: str, builder: Builder) -> None:
 
 
 def outbox_message(row: EmailOutbox) -> EmailMultiAlternatives | None:
-    """The message for a row, or None when it is no longer wanted."""
+    """The message for a row, or None when it is no longer wanted (nobody writes to an
+    account that was closed since)."""
     builder = _builders.get(row.kind)
     if builder is None:
         raise LookupError(f"No email builder is registered for {row.kind!r}")
+    if row.recipient_id is not None and not row.recipient.is_active:
+        return None
     return builder(row)
+
+
+def event_id(row: EmailOutbox) -> int:
+    """The id in a row's event key ("comment:17" -> 17), for the builders."""
+    return int(row.event.rpartition(":")[2])
+
+
+def outbox_write(rows: Sequence[EmailOutbox]) -> int:
+    """Write event rows (one per recipient) in the caller's transaction and publish a
+    send task for each once it commits. Rows written before for the same kind, event
+    and recipient stay as they are (the unique constraints): returns how many are new.
+
+    The rows are written as on their way (`enqueued_at`); a task the broker does not
+    take gives its row an empty enqueue time back, and the next tick publishes it."""
+    if not rows:
+        return 0
+    if not all(row.event for row in rows):
+        raise ValueError("An event row names its event (rhythm rows are the tick's).")
+    now = timezone.now()
+    for row in rows:
+        row.enqueued_at = now
+    EmailOutbox.objects.bulk_create(rows, ignore_conflicts=True)
+    # The new ones are those carrying this write's enqueue time (ignore_conflicts gives
+    # no ids back).
+    events = Q()
+    for kind, event in {(row.kind, row.event) for row in rows}:
+        events |= Q(kind=kind, event=event)
+    ids = list(
+        EmailOutbox.objects.filter(events, status=EmailOutbox.Status.PENDING, enqueued_at=now)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    transaction.on_commit(lambda: outbox_publish(ids, enqueued_at=now))
+    return len(ids)
 
 
 def outbox_claim(*, outbox_id: int, now: datetime) -> EmailOutbox | None:
@@ -136,7 +181,7 @@ def send_outbox_email(self, *, outbox_id: int) -> str:
             "Sending %s #%s to %s failed (attempt %s): %s",
             row.kind,
             row.pk,
-            row.recipient.email,
+            row.to,
             row.attempts,
             error,
         )

@@ -9,8 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from core.tasks import enqueue_on_commit
-from okrs import notifications
+from okrs import emails
 from okrs.models import (
     Comment,
     Cycle,
@@ -27,6 +26,7 @@ from okrs.services.team_objective import team_objective_create
 from okrs.weeks import week_start
 from teams.audit import audit_record
 from teams.models import AuditEvent, Team, User
+from teams.outbox import outbox_write
 
 State = Objective.State
 
@@ -47,10 +47,12 @@ def team_objective_define(
     )
 
 
+@transaction.atomic
 def team_objective_propose(
     *, cycle: Cycle, team: Team, title: str, context: str, aligned_to: KeyResult, actor: User
 ) -> Objective:
-    """A team lead proposes the team's objective when it has none yet."""
+    """A team lead proposes the team's objective when it has none yet; leaders are
+    emailed."""
     objective = team_objective_create(
         cycle=cycle,
         team=team,
@@ -61,7 +63,7 @@ def team_objective_propose(
         actor=actor,
         verb=ObjectiveEvent.Verb.PROPOSED,
     )
-    enqueue_on_commit(notifications.send_objective_proposed, objective_id=objective.pk)
+    outbox_write(emails.objective_proposed_rows(objective))
     return objective
 
 
@@ -145,8 +147,8 @@ def team_objective_submit(*, objective: Objective, actor: User) -> Objective:
         to=State.SUBMITTED,
         refusal="Only a draft or a challenged objective can be submitted.",
     )
-    event_record(objective=objective, actor=actor, verb=ObjectiveEvent.Verb.SUBMITTED)
-    enqueue_on_commit(notifications.send_objective_submitted, objective_id=objective.pk)
+    submission = event_record(objective=objective, actor=actor, verb=ObjectiveEvent.Verb.SUBMITTED)
+    outbox_write(emails.objective_submitted_rows(submission))
     return objective
 
 
@@ -198,7 +200,7 @@ def team_objective_challenge(
         subject=f"{objective.team}: {objective.title}",
         ip_address=ip_address,
     )
-    enqueue_on_commit(notifications.send_comment_posted, comment_id=comment.pk)
+    outbox_write(emails.comment_posted_rows(comment))
     return comment
 
 
@@ -244,5 +246,5 @@ def comment_add(*, objective: Objective, author: User, body: str) -> Comment:
     comment = Comment(objective=objective, author=author, kind=Comment.Kind.COMMENT, body=body)
     comment.full_clean()
     comment.save()
-    enqueue_on_commit(notifications.send_comment_posted, comment_id=comment.pk)
+    outbox_write(emails.comment_posted_rows(comment))
     return comment

@@ -146,8 +146,8 @@ def test_unknown_account_and_wrong_password_answer_the_same_and_both_hash(monkey
 def test_password_reset_does_the_same_work_for_known_and_unknown_addresses(
     django_capture_on_commit_callbacks,
 ):
-    """The request only counts the attempt and enqueues one task; the worker decides
-    whether there is anyone to email."""
+    """The request only counts the attempt and writes one outbox row (its send task is
+    published on commit); the worker decides whether there is anyone to email."""
     UserFactory(email="lena@example.com")
     work = {}
     for email in ("lena@example.com", "nobody@example.com"):
