@@ -19,7 +19,9 @@ from tests.factories import KeyResultFactory
 from tests.fixtures.okrs import DAY_ONE_INVOICING, committed_objective, cycle_around
 from tests.helpers import HX
 
-pytestmark = pytest.mark.django_db
+# The week on the page is this week (of the app's local date); a past week is kept as
+# submitted, a cycle in review is read-only.
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 
 @pytest.fixture

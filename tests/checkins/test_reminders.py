@@ -26,6 +26,10 @@ from tests.factories import (
 from tests.fixtures.okrs import committed_objective
 from tests.helpers import role_of
 
+# Schedules in time zones and across DST, and ticks at given moments beside the wall clock
+# (which a first schedule and the claims follow).
+pytestmark = pytest.mark.dates
+
 
 def utc(*args) -> datetime:
     return datetime(*args, tzinfo=UTC)
@@ -347,7 +351,6 @@ def test_comment_emails_honour_the_preference(rhythm, django_capture_on_commit_c
     assert [m.to for m in mail.outbox] == [["lead@example.com"]]
 
 
-@pytest.mark.dates
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
     ("wall_clock", "due_reminders"),

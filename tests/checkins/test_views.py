@@ -16,7 +16,9 @@ from tests.factories import ExperimentFactory, KeyResultFactory, ObstacleFactory
 from tests.fixtures.okrs import DAY_ONE_INVOICING, committed_objective, cycle_around
 from tests.helpers import HX, ROLES, role_of
 
-pytestmark = pytest.mark.django_db
+# The check-in's week is this week (of the app's local date): next week's has not
+# started, one from before the cycle is outside it.
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 
 @pytest.fixture

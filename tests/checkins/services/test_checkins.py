@@ -16,6 +16,10 @@ from okrs.weeks import week_start
 from tests.factories import KeyResultFactory, TeamFactory, TeamObjectiveFactory
 from tests.fixtures.okrs import key_results_of
 
+# The week of a check-in is this week (of the app's local date) in a cycle around today: a
+# past week's is closed, next week's not started yet.
+pytestmark = pytest.mark.dates
+
 State = Objective.State
 
 

@@ -13,6 +13,10 @@ from okrs.services import key_result_record
 from okrs.weeks import week_start
 from tests.fixtures.okrs import key_results_of
 
+# Values are recorded for weeks counted back from this week; the signals (stalled for three
+# weeks, behind the pace line) and the chart follow today.
+pytestmark = pytest.mark.dates
+
 State = Objective.State
 
 
