@@ -86,10 +86,16 @@ def _team_objective(team_id: int) -> Objective | None:
     )
 
 
+def _submitted(row: EmailOutbox) -> bool:
+    return CheckIn.objects.filter(
+        team_id=row.team_id, week_start=row.period, state=CheckIn.State.SUBMITTED
+    ).exists()
+
+
 def reminder_message(row: EmailOutbox) -> EmailMultiAlternatives | None:
     objective = _team_objective(row.team_id)
-    if objective is None:
-        return None
+    if objective is None or _submitted(row):
+        return None  # no objective to check in on, or the week's check-in is in already
     week = iso_week_label(row.period)
     return build_message(
         name="reminder",
@@ -106,9 +112,7 @@ def reminder_message(row: EmailOutbox) -> EmailMultiAlternatives | None:
 
 
 def nudge_message(row: EmailOutbox) -> EmailMultiAlternatives | None:
-    if CheckIn.objects.filter(
-        team=row.team, week_start=row.period, state=CheckIn.State.SUBMITTED
-    ).exists():
+    if _submitted(row):
         return None  # submitted since the tick: nothing to nudge about
     week = iso_week_label(row.period)
     return build_message(

@@ -85,6 +85,15 @@ def _due_reminders(now: datetime) -> int:
             if not teams:
                 return created
             committed = _teams_with_committed_objective([t.pk for t in teams])
+            # A team that already submitted the week's check-in needs no reminder of it.
+            weeks = {t.pk: week_start(local_date(t.next_reminder_at, t.time_zone)) for t in teams}
+            submitted = set(
+                CheckIn.objects.filter(
+                    team_id__in=list(weeks),
+                    week_start__in=set(weeks.values()),
+                    state=CheckIn.State.SUBMITTED,
+                ).values_list("team_id", "week_start")
+            )
             members = Membership.objects.filter(
                 team__in=[t.pk for t in teams if t.pk in committed],
                 user__is_active=True,
@@ -98,7 +107,7 @@ def _due_reminders(now: datetime) -> int:
                 due = team.next_reminder_at
                 week = week_start(local_date(due, team.time_zone))
                 fresh = now - due <= REMINDER_GRACE
-                if team.pk in committed and fresh:
+                if team.pk in committed and fresh and (team.pk, week) not in submitted:
                     rows += [
                         EmailOutbox(kind="reminder", recipient_id=u, team=team, period=week)
                         for u in by_team.get(team.pk, [])

@@ -386,3 +386,35 @@ def test_the_unsubscribe_header_survives_smtp_serialisation(rhythm, settings):
     header = next(line for line in raw.splitlines() if line.startswith("List-Unsubscribe:"))
     assert header.startswith("List-Unsubscribe: <https://okrs.example.com/unsubscribe/")
     assert header.endswith("/>")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_team_that_already_checked_in_gets_no_reminder_of_that_week(rhythm):
+    """Onboarding submitted its check-in on Friday, before Monday's check-in time (the
+    same ISO week when its time is later in the week): no 'Check-in time' for that week."""
+    team = Team.objects.get(pk=rhythm["team"].pk)
+    CheckInFactory(
+        team=team, objective=rhythm["objective"], week_start=date(2026, 11, 30), state="submitted"
+    )
+    reminders.dispatch_reminders(now=MONDAY_TEN_AMSTERDAM + timedelta(minutes=3))
+    assert not EmailOutbox.objects.filter(kind="reminder").exists() and mail.outbox == []
+    team.refresh_from_db()
+    assert team.next_reminder_at == MONDAY_TEN_AMSTERDAM + timedelta(weeks=1)  # next week's
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reminder_written_before_the_check_in_was_submitted_is_not_sent(
+    rhythm, django_capture_on_commit_callbacks
+):
+    from teams.outbox import outbox_message
+
+    reminders.dispatch_reminders(now=MONDAY_TEN_AMSTERDAM + timedelta(minutes=3))
+    row = EmailOutbox.objects.filter(kind="reminder").first()
+    assert outbox_message(row) is not None
+    CheckInFactory(
+        team=rhythm["team"],
+        objective=rhythm["objective"],
+        week_start=date(2026, 11, 30),
+        state="submitted",
+    )
+    assert outbox_message(row) is None  # submitted meanwhile: no longer wanted
