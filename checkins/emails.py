@@ -9,15 +9,17 @@ import email.policy
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
+from django.db.models import Min, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from checkins.cadence import Cadence, cadence, due_since
 from checkins.models import CheckIn
 from checkins.selectors import signals_for_objectives
 from core.emails import absolute_url
 from okrs import selectors as okr_selectors
-from okrs.models import Cycle, Objective
+from okrs.models import Cycle, Objective, ObjectiveEvent
 from okrs.weeks import iso_week_label
 from teams.models import EmailOutbox, Membership, User
 
@@ -139,19 +141,35 @@ def digest_message(row: EmailOutbox) -> EmailMultiAlternatives | None:
         .exclude(state=Objective.State.ARCHIVED)
         .select_related("team")
         .prefetch_related("key_results")
+        .annotate(
+            committed_at=Min(
+                "events__created_at", filter=Q(events__verb=ObjectiveEvent.Verb.COMMITTED)
+            )
+        )
         .order_by("team__name")
     )
     for objective in team_objectives:
         objective.cycle = cycle
     # The week that just ended: which teams checked in and which did not.
     last_week = row.period - timezone.timedelta(weeks=1)
-    checked_in = set(
-        CheckIn.objects.filter(week_start=last_week, state=CheckIn.State.SUBMITTED).values_list(
-            "team_id", flat=True
+    # One definition of "due" with the cycle overview (checkins.cadence): a week whose
+    # check-in time came before the team committed (or the cycle began) was not due, and a
+    # check-in is missed once its time and the nudge's grace have passed.
+    checkins = {
+        c.team_id: c
+        for c in CheckIn.objects.filter(week_start=last_week).only(
+            "team_id", "state", "submitted_at"
         )
-    )
+    }
     signals = signals_for_objectives(team_objectives, today=row.period)
     committed = [o for o in team_objectives if o.state == Objective.State.COMMITTED]
+    now = timezone.now()
+    status = {
+        o.pk: cadence(
+            o.team, last_week, checkins.get(o.team_id), now=now, since=due_since(o, cycle)
+        )
+        for o in committed
+    }
     return build_message(
         name="digest",
         user=row.recipient,
@@ -160,8 +178,10 @@ def digest_message(row: EmailOutbox) -> EmailMultiAlternatives | None:
             "cycle": cycle,
             "okr": okr,
             "week": iso_week_label(last_week),
-            "checked_in": [o.team for o in committed if o.team_id in checked_in],
-            "missed": [o.team for o in committed if o.team_id not in checked_in],
+            "checked_in": [
+                o.team for o in committed if status[o.pk] in (Cadence.ON_TIME, Cadence.LATE)
+            ],
+            "missed": [o.team for o in committed if status[o.pk] == Cadence.MISSED],
             "signals": [
                 (o.team, s)
                 for o in team_objectives

@@ -2,67 +2,20 @@
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Min, Q
 
+from checkins.cadence import Cadence, cadence, due_since
 from checkins.models import CheckIn
-
-# A check-in is on time until the nudge to the team leads would go out.
-from checkins.reminders import NUDGE_AFTER
 from okrs.models import Cycle, KeyResult, Objective, ObjectiveEvent
 from okrs.weeks import iso_week_label, week_start
 from teams.models import Team
-from teams.schedule import local_moment
 
 HEATMAP_PAGE_SIZE = 50
 REVIEW_LIMIT = 50
 BAR_HEIGHT = 60
-
-
-class Cadence:
-    ON_TIME = "on_time"
-    LATE = "late"
-    MISSED = "missed"
-    OPEN = "open"  # due, but the grace period has not passed yet
-    NOT_DUE = "not_due"
-
-    LABELS = {
-        ON_TIME: "on time",
-        LATE: "late",
-        MISSED: "missed",
-        OPEN: "still open",
-        NOT_DUE: "not due",
-    }
-
-
-def check_in_due(team: Team, monday: date) -> datetime:
-    """When the team's check-in of the ISO week starting `monday` is due (UTC)."""
-    return local_moment(
-        monday + timedelta(days=team.checkin_weekday), team.checkin_time, ZoneInfo(team.time_zone)
-    )
-
-
-def cadence(
-    team: Team,
-    monday: date,
-    checkin: CheckIn | None,
-    *,
-    now: datetime,
-    since: datetime | None = None,
-) -> str:
-    """On time: submitted no later than 24 hours after the team's check-in time. Late:
-    submitted after that. Missed: not submitted and those 24 hours have passed. A week
-    whose check-in time came before `since` (the objective committed, the cycle begun)
-    was not due."""
-    due = check_in_due(team, monday)
-    if checkin is not None and checkin.state == CheckIn.State.SUBMITTED and checkin.submitted_at:
-        return Cadence.ON_TIME if checkin.submitted_at <= due + NUDGE_AFTER else Cadence.LATE
-    if now < due or (since is not None and due < since):
-        return Cadence.NOT_DUE
-    return Cadence.MISSED if now > due + NUDGE_AFTER else Cadence.OPEN
 
 
 @dataclass
@@ -127,8 +80,7 @@ def cycle_overview_get(*, cycle: Cycle, now: datetime, page: int = 1) -> CycleOv
     # Nor was anything due before it committed, or before the cycle began.
     for objective in (o for o in objectives if o.state == Objective.State.COMMITTED):
         team = objective.team
-        began = local_moment(cycle.start_date, time.min, ZoneInfo(team.time_zone))
-        since = max(began, objective.committed_at or began)
+        since = due_since(objective, cycle)
         cells = [
             Cell(
                 iso_week_label(m),

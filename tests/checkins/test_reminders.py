@@ -418,3 +418,26 @@ def test_a_reminder_written_before_the_check_in_was_submitted_is_not_sent(
         state="submitted",
     )
     assert outbox_message(row) is None  # submitted meanwhile: no longer wanted
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_digest_does_not_count_a_week_before_the_team_committed_as_missed(rhythm):
+    """One definition of "due" with the cycle overview: Payments committed on Tuesday
+    1 December, after its Monday check-in time, so that week was not due for it."""
+    from tests.factories import CompanyObjectiveFactory, ObjectiveEventFactory, TeamFactory
+
+    CompanyObjectiveFactory  # noqa: B018 - the rhythm's cycle has its company OKR
+    payments = TeamFactory(name="Payments", slug="payments", time_zone="Europe/Amsterdam")
+    late = committed_objective(
+        rhythm["objective"].cycle, payments, {"title": "Refunds in a day"}, title="Fast refunds"
+    )
+    with time_machine.travel(utc(2026, 11, 2, 9), tick=False):  # created_at is auto_now_add
+        ObjectiveEventFactory(objective=rhythm["objective"], verb="committed")
+    with time_machine.travel(utc(2026, 12, 1, 9), tick=False):
+        ObjectiveEventFactory(objective=late, verb="committed")
+    amsterdam = UserFactory(email="cto@example.com", is_leader=True, time_zone="Europe/Amsterdam")
+    with time_machine.travel(utc(2026, 12, 7, 7, 1), tick=False):
+        reminders.dispatch_reminders(now=utc(2026, 12, 6, 12))
+        reminders.dispatch_reminders(now=utc(2026, 12, 7, 7, 1))
+    digest = next(m for m in mail.outbox if m.to == [amsterdam.email])
+    assert "Did not check in: Onboarding\n" in digest.body, digest.body  # Payments: not due

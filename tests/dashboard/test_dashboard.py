@@ -4,13 +4,13 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from checkins.cadence import Cadence, cadence
 from checkins.models import CheckIn
-from dashboard.overview import Cadence, cadence, cycle_overview_get
+from dashboard.overview import cycle_overview_get
 from dashboard.seed import seed_scale
 from okrs.models import Cycle, Objective, ObjectiveEvent
 from teams.models import Membership, Team
@@ -28,7 +28,8 @@ from tests.helpers import HX, ROLES, role_of
 pytestmark = pytest.mark.django_db
 State = Objective.State
 # A company of ten teams, and one of two hundred: a scale test, slow by nature.
-TEAMS = [10, pytest.param(200, marks=pytest.mark.slow)]
+# seed_scale writes the weeks up to today: the fast runs are marked dates too.
+TEAMS = [pytest.param(10, marks=pytest.mark.dates), pytest.param(200, marks=pytest.mark.slow)]
 
 
 @pytest.fixture
@@ -59,6 +60,7 @@ def _teams(html: str) -> list[str]:
     ]
 
 
+@pytest.mark.dates
 @pytest.mark.parametrize("role_client", ROLES, indirect=True)
 def test_everyone_signed_in_reads_the_dashboard(role_client, request, company):
     response = role_client.get("/")
@@ -79,6 +81,7 @@ def test_everyone_signed_in_reads_the_dashboard(role_client, request, company):
     assert (f'href="{cycle_page}#company-okr"' in html) is (role == "leader")
 
 
+@pytest.mark.dates
 def test_filters_narrow_the_teams_and_keep_the_counts(client_for, member, company):
     client = client_for(member)
     assert _teams(client.get("/?attention=1").content.decode()) == ["Onboarding"]
@@ -134,17 +137,14 @@ def test_the_filter_form_works_without_javascript_and_with_htmx(client_for, memb
 THURSDAY_EVENING = datetime(2026, 11, 26, 17, tzinfo=UTC)  # 18:00 in Amsterdam
 
 
-@pytest.mark.dates
+@pytest.mark.dates(at=THURSDAY_EVENING, tick=False)
 def test_hundreds_of_teams_are_paged_attention_first(client_for, leader):
-    with time_machine.travel(THURSDAY_EVENING, tick=False):
-        seed_scale(teams=40, weeks=3)
-        client = client_for(leader)
-        html = client.get("/").content.decode()
-        kr_id = (
-            Cycle.objects.get(status="active").objectives.get(level="company").key_results.first()
-        )
-        page1 = client.get(f"/?kr={kr_id.pk}&page=1").content.decode()
-        page2 = client.get(f"/?kr={kr_id.pk}&page=2").content.decode()
+    seed_scale(teams=40, weeks=3)
+    client = client_for(leader)
+    html = client.get("/").content.decode()
+    kr_id = Cycle.objects.get(status="active").objectives.get(level="company").key_results.first()
+    page1 = client.get(f"/?kr={kr_id.pk}&page=1").content.decode()
+    page2 = client.get(f"/?kr={kr_id.pk}&page=2").content.decode()
     assert html.count('<li class="team-row') == 30  # 14, 13 and 13 teams: 10 a page
     assert "More teams" in html
     assert "Teams 11–14 of 14" in page2 and "Previous teams" in page2
@@ -208,6 +208,7 @@ def test_the_overview_and_the_team_list_do_not_grow_with_teams(
         assert client.get(reverse("dashboard:team-detail", args=[slug])).status_code == 200
 
 
+@pytest.mark.dates
 @pytest.mark.parametrize("role_client", ROLES, indirect=True)
 def test_only_leaders_open_the_cycle_overview(role_client, request, company):
     response = role_client.get(
@@ -313,6 +314,7 @@ def test_the_heatmap_shows_each_teams_weeks_worst_first(client_for, leader):
     )
 
 
+@pytest.mark.dates
 def test_seed_scale_creates_a_believable_company(capsys):
     call_command("seed_scale", teams=4, weeks=3)
     assert "Seeded 4 teams x 3 weeks" in capsys.readouterr().out
@@ -331,6 +333,7 @@ def test_seed_scale_creates_a_believable_company(capsys):
     assert Team.objects.count() == 10 and Cycle.objects.filter(status="closed").count() == 1
 
 
+@pytest.mark.dates
 def test_the_dashboard_follows_changes_without_waiting(client_for, member, company):
     """The rows are reused between requests only while nothing they show has changed."""
     from okrs import services
