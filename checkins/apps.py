@@ -11,3 +11,5 @@ class CheckinsConfig(AppConfig):
 
         for kind in emails.BUILDERS:
             outbox.register(kind, emails.rhythm_message)
+        for kind in (outbox.EmailOutbox.Kind.HELP_REQUESTED, outbox.EmailOutbox.Kind.HELP_ANSWERED):
+            outbox.register(kind, emails.help_message)

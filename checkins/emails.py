@@ -15,12 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from checkins.cadence import Cadence, cadence, due_since
-from checkins.models import CheckIn
+from checkins.models import CheckIn, Obstacle
 from checkins.selectors import signals_for_objectives
-from core.emails import absolute_url
+from core.emails import absolute_url, templated_message
 from okrs import selectors as okr_selectors
 from okrs.models import Cycle, Objective, ObjectiveEvent
 from okrs.weeks import iso_week_label
+from teams import outbox
 from teams.models import EmailOutbox, Membership, User
 
 UNSUBSCRIBE_SALT = "checkins.unsubscribe"
@@ -208,3 +209,47 @@ def rhythm_message(row: EmailOutbox) -> EmailMultiAlternatives | None:
     ):
         return None
     return BUILDERS[row.kind](row)
+
+
+# --- help between teams ---------------------------------------------------------------
+
+
+def help_rows(obstacle: Obstacle, *, kind: str) -> list[EmailOutbox]:
+    """A help request goes to the team asked; its answer to the team that asked (both
+    to the people who want the team's news, the comments preference), but its author."""
+    asked = kind == EmailOutbox.Kind.HELP_REQUESTED
+    team_id = obstacle.help_team_id if asked else obstacle.team_id
+    author_id = obstacle.raised_by_id if asked else obstacle.answered_by_id
+    recipients = (
+        User.objects.filter(memberships__team_id=team_id, is_active=True, email_comments=True)
+        .exclude(pk=author_id)
+        .values_list("pk", flat=True)
+    )
+    return [
+        EmailOutbox(kind=kind, event=f"obstacle:{obstacle.pk}", recipient_id=user, team_id=team_id)
+        for user in recipients
+    ]
+
+
+def help_message(row: EmailOutbox) -> EmailMultiAlternatives | None:
+    obstacle = (
+        Obstacle.objects.select_related("team", "help_team", "raised_by", "answered_by")
+        .filter(pk=outbox.event_id(row), help_team__isnull=False)
+        .first()
+    )
+    if obstacle is None or not row.recipient.email_comments:
+        return None
+    asked = row.kind == EmailOutbox.Kind.HELP_REQUESTED
+    if asked and obstacle.resolved_at is not None:
+        return None  # answered or resolved meanwhile: nothing left to do
+    if not Membership.objects.filter(team_id=row.team_id, user_id=row.recipient_id).exists():
+        return None  # left the team meanwhile
+    page = obstacle.help_team if asked else obstacle.team
+    return templated_message(
+        name=row.kind,
+        to=row.to,
+        context={
+            "obstacle": obstacle,
+            "url": absolute_url(reverse("dashboard:team-detail", args=[page.slug])),
+        },
+    )

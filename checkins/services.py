@@ -13,13 +13,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from checkins import emails
 from checkins.models import CheckIn, CheckInChange, CheckInEntry, Experiment, Obstacle
 from core.numbers import plain_number
 from core.versioning import versioned_update
 from okrs import services as okr_services
 from okrs.models import Cycle, KeyResult, Objective
 from okrs.weeks import week_start
-from teams.models import Team, User
+from teams.models import EmailOutbox, Team, User
+from teams.outbox import outbox_write
 
 ENTRY_FIELDS = ("value", "confidence", "comment")
 CONFIDENCE = re.compile(r"[0-9]{1,2}")
@@ -266,6 +268,8 @@ def obstacle_add(
     obstacle.save()
     if focus:
         obstacle_focus(obstacle=obstacle)
+    if help_team is not None:
+        outbox_write(emails.help_rows(obstacle, kind=EmailOutbox.Kind.HELP_REQUESTED))
     return obstacle
 
 
@@ -308,6 +312,7 @@ def obstacle_answer(*, obstacle: Obstacle, answer: str, author: User) -> Obstacl
     if not answered:
         raise ValidationError("That request is already resolved.")
     obstacle.refresh_from_db()
+    outbox_write(emails.help_rows(obstacle, kind=EmailOutbox.Kind.HELP_ANSWERED))
     return obstacle
 
 

@@ -133,7 +133,67 @@ def comment_posted_message(row: EmailOutbox) -> EmailMultiAlternatives | None:
     )
 
 
+def _team_news_rows(kind: str, objective: Objective, event: str, *, but=None) -> list[EmailOutbox]:
+    """News about a team's objective for its people who want the team's news (the
+    comments preference), but the one who made it."""
+    recipients = User.objects.filter(
+        memberships__team_id=objective.team_id, is_active=True, email_comments=True
+    )
+    if but is not None:
+        recipients = recipients.exclude(pk=but.pk)
+    return [
+        EmailOutbox(kind=kind, event=event, recipient_id=user, team_id=objective.team_id)
+        for user in recipients.values_list("pk", flat=True)
+    ]
+
+
+def objective_defined_rows(objective: Objective, *, actor) -> list[EmailOutbox]:
+    """A leader defined the team's objective: the team drafts its key results next."""
+    return _team_news_rows(Kind.OBJECTIVE_DEFINED, objective, f"defined:{objective.pk}", but=actor)
+
+
+def objective_committed_rows(objective: Objective, *, actor) -> list[EmailOutbox]:
+    """A leader committed the team's key results: the team works towards them."""
+    return _team_news_rows(
+        Kind.OBJECTIVE_COMMITTED, objective, f"committed:{objective.pk}", but=actor
+    )
+
+
+def _team_news_message(row: EmailOutbox, name: str, *states) -> EmailMultiAlternatives | None:
+    objective = (
+        Objective.objects.select_related("team", "cycle")
+        .filter(pk=outbox.event_id(row), state__in=states)
+        .first()
+    )
+    if objective is None or not row.recipient.email_comments:
+        return None  # moved on meanwhile, or the person no longer wants the team's news
+    if not Membership.objects.filter(team_id=objective.team_id, user_id=row.recipient_id).exists():
+        return None  # left the team meanwhile
+    return templated_message(
+        name=name,
+        to=row.to,
+        context={
+            "objective": objective,
+            "team": objective.team,
+            "key_results": list(objective.key_results.order_by("position", "id")),
+            "url": _team_url(objective),
+        },
+    )
+
+
+def objective_defined_message(row: EmailOutbox) -> EmailMultiAlternatives | None:
+    return _team_news_message(
+        row, "objective_defined", Objective.State.DRAFT, Objective.State.CHALLENGED
+    )
+
+
+def objective_committed_message(row: EmailOutbox) -> EmailMultiAlternatives | None:
+    return _team_news_message(row, "objective_committed", Objective.State.COMMITTED)
+
+
 def register() -> None:
+    outbox.register(Kind.OBJECTIVE_DEFINED, objective_defined_message)
+    outbox.register(Kind.OBJECTIVE_COMMITTED, objective_committed_message)
     outbox.register(Kind.OBJECTIVE_PROPOSED, objective_proposed_message)
     outbox.register(Kind.OBJECTIVE_SUBMITTED, objective_submitted_message)
     outbox.register(Kind.COMMENT_POSTED, comment_posted_message)

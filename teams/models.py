@@ -299,6 +299,10 @@ class EmailOutbox(models.Model):
         INVITATION = "invitation", "Invitation"
         ADDED_TO_TEAM = "added_to_team", "Added to a team"
         PASSWORD_RESET = "password_reset", "Password reset"
+        OBJECTIVE_DEFINED = "objective_defined", "Objective defined for the team"
+        OBJECTIVE_COMMITTED = "objective_committed", "Key results committed"
+        HELP_REQUESTED = "help_requested", "Help asked of a team"
+        HELP_ANSWERED = "help_answered", "Help request answered"
 
     RHYTHM = (Kind.REMINDER, Kind.NUDGE, Kind.DIGEST)
 

@@ -31,11 +31,13 @@ from teams.outbox import outbox_write
 State = Objective.State
 
 
+@transaction.atomic
 def team_objective_define(
     *, cycle: Cycle, team: Team, title: str, context: str, aligned_to: KeyResult, actor: User
 ) -> Objective:
-    """A leader gives a team its objective for the cycle, as a draft for the team."""
-    return team_objective_create(
+    """A leader gives a team its objective for the cycle, as a draft for the team; the
+    team is emailed."""
+    objective = team_objective_create(
         cycle=cycle,
         team=team,
         title=title,
@@ -45,6 +47,8 @@ def team_objective_define(
         actor=actor,
         verb=ObjectiveEvent.Verb.DEFINED,
     )
+    outbox_write(emails.objective_defined_rows(objective, actor=actor))
+    return objective
 
 
 @transaction.atomic
@@ -236,6 +240,7 @@ def team_objective_commit(
         )
         for kr in objective.key_results.all()
     )
+    outbox_write(emails.objective_committed_rows(objective, actor=actor))
     return objective
 
 
