@@ -11,7 +11,8 @@ from okrs import services
 from okrs.models import Cycle
 from tests.factories import CycleFactory
 
-pytestmark = pytest.mark.django_db
+# A cycle starts within five years of today.
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 
 @pytest.mark.parametrize(

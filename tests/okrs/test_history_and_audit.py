@@ -13,7 +13,8 @@ from teams.models import AuditEvent
 from tests.factories import KeyResultFactory, TeamObjectiveFactory
 from tests.fixtures.okrs import cycle_around, key_results_of
 
-pytestmark = pytest.mark.django_db
+# The cycles are around today; a review closes once its last day is over.
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 
 def test_reordering_key_results_is_in_the_history(team, member, today):
@@ -70,7 +71,6 @@ def test_a_refused_write_leaves_no_audit_record(team, leader, today):
     ]
 
 
-@pytest.mark.dates
 def test_a_review_that_ends_closes_its_cycle_with_an_audit_record(team, today):
     cycle = cycle_around(today, before=80, after=0, name="Q3")
     reviews.cycle_review_start(cycle=cycle, review_until=today)

@@ -12,7 +12,8 @@ from okrs.models import KeyResult
 from okrs.services import reviews
 from tests.fixtures.okrs import DAY_ONE_INVOICING, committed_objective, cycle_around
 
-pytestmark = pytest.mark.django_db
+# 'Last changed … on …' is written in the app's time zone, at moments the tests fix.
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 CREATED = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
 

@@ -90,6 +90,7 @@ def test_the_lead_and_leaders_carry_an_objective_forward(
         assert carried.key_results.get().start_value == D(45)
 
 
+@pytest.mark.dates  # the review lasts until a day counted from today
 @pytest.mark.parametrize("role_client", ROLES, indirect=True)
 def test_only_leaders_start_a_review(role_client, request, today):
     cycle = CycleFactory(status=Cycle.Status.ACTIVE)

@@ -18,7 +18,8 @@ from tests.fixtures.okrs import (
     cycle_around,
 )
 
-pytestmark = pytest.mark.django_db
+# A review that starts weeks before the cycle's last day (counted from today) is warned of.
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 
 @pytest.fixture

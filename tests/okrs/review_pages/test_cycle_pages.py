@@ -12,7 +12,8 @@ from tests.factories import CycleFactory, KeyResultFactory, TeamObjectiveFactory
 from tests.fixtures.okrs import retro_texts
 from tests.helpers import role_of
 
-pytestmark = pytest.mark.django_db
+# The cycle in review ended yesterday; the next one is planned from tomorrow.
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 
 def test_leaders_plan_the_next_cycle_beside_the_last_ones_learnings(

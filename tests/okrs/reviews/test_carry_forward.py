@@ -13,7 +13,8 @@ from okrs.services import reviews, workflow
 from tests.factories import CompanyObjectiveFactory, CycleFactory, KeyResultFactory
 from tests.fixtures.okrs import key_result_data, key_results_of, start_review
 
-pytestmark = pytest.mark.django_db
+# The review starts today and the next cycle begins after the one around today.
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 State = Objective.State
 
 

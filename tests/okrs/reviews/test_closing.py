@@ -13,7 +13,8 @@ from teams.models import AuditEvent
 from tests.factories import CycleFactory
 from tests.fixtures.okrs import start_review
 
-pytestmark = pytest.mark.django_db
+# A review lasts until a day counted from today and closes once that day is over.
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 
 def test_review_freezes_the_active_cycle_until_a_day(cycle, today):

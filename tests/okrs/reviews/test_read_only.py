@@ -15,7 +15,9 @@ from tests.factories import ExperimentFactory, TeamFactory
 from tests.fixtures.checkins import experiment_data
 from tests.fixtures.okrs import key_result_data, key_results_of, retro_texts, start_review
 
-pytestmark = pytest.mark.django_db
+# The cycle around today is reviewed or closed; this week's check-in is refused for the
+# cycle, not for being an old week.
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ from okrs.services import StaleEdit, reviews
 from tests.factories import KeyResultFactory, TeamObjectiveFactory
 from tests.fixtures.okrs import key_results_of, retro_texts
 
-pytestmark = pytest.mark.django_db
+# The cycle ends in five days: scores wait for the end of a cycle counted from today.
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 State = Objective.State
 
 
