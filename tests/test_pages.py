@@ -55,6 +55,7 @@ def test_the_development_mailbox_shows_sent_mail_to_superusers_only(
     assert "Check-in time for Onboarding" in html and "mia@example.com" in html
 
 
+@pytest.mark.dates  # a time sent at a fixed moment, shown in the app's time zone
 @pytest.mark.django_db
 def test_the_development_mailbox_links_its_links_and_shows_the_apps_time(
     settings, tmp_path, client_for
