@@ -27,10 +27,15 @@ def _test_now() -> datetime | None:
     return moment
 
 
-TEST_NOW = _test_now()
+TEST_NOW: datetime | None = None
 # TEST_NOW_ALL=1 travels every test, not only those marked `dates`: a test that fails only
 # then depends on the date without saying so (docs/testing.md).
 TEST_NOW_ALL = os.environ.get("TEST_NOW_ALL", "").lower() in ("1", "true", "yes")
+
+
+def pytest_configure(config):
+    global TEST_NOW
+    TEST_NOW = _test_now()  # a TEST_NOW pytest cannot read stops the run before it starts
 
 
 @pytest.fixture(autouse=True)
