@@ -1,5 +1,6 @@
 import os
-from datetime import datetime
+import time
+from datetime import datetime, timedelta
 
 import pytest
 import time_machine
@@ -38,18 +39,36 @@ def pytest_configure(config):
     TEST_NOW = _test_now()  # a TEST_NOW pytest cannot read stops the run before it starts
 
 
+# On the real clock a `dates` test must not straddle midnight (a fixture reads the date,
+# the app reads it again a moment later): one about to start in the last seconds of a day
+# in the app's time zone waits for the next day.
+MIDNIGHT_MARGIN = timedelta(seconds=10)
+
+
+def _wait_out_midnight() -> None:
+    from django.utils import timezone
+
+    now = timezone.localtime()
+    midnight = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), now.tzinfo)
+    if midnight - now < MIDNIGHT_MARGIN:
+        time.sleep((midnight - now).total_seconds() + 0.1)
+
+
 @pytest.fixture(autouse=True)
 def _travel_to_test_now(request):
     """Tests marked `dates` run at TEST_NOW when it is set (the clock ticks on from
-    there), on the real clock otherwise; `@pytest.mark.dates(at=moment)` (and `tick=False`
-    to stop the clock) runs the test at its own moment whatever TEST_NOW says. Autouse
-    fixtures run before the others, so the fixtures that read the date read this one."""
+    there), on the real clock otherwise (not starting in a day's last seconds);
+    `@pytest.mark.dates(at=moment)` (and `tick=False` to stop the clock) runs the test at
+    its own moment whatever TEST_NOW says. Autouse fixtures run before the others, so the
+    fixtures that read the date read this one."""
     marker = request.node.get_closest_marker("dates")
     if marker is not None and marker.kwargs.get("at") is not None:
         moment, tick = marker.kwargs["at"], marker.kwargs.get("tick", True)
     elif TEST_NOW is not None and (TEST_NOW_ALL or marker is not None):
         moment, tick = TEST_NOW, True
     else:
+        if marker is not None:
+            _wait_out_midnight()
         yield
         return
     with time_machine.travel(moment, tick=tick):
