@@ -5,6 +5,8 @@ List-Unsubscribe / List-Unsubscribe-Post headers (RFC 8058).
 """
 
 import email.policy
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core import signing
@@ -23,6 +25,7 @@ from okrs.models import Cycle, Objective, ObjectiveEvent
 from okrs.weeks import iso_week_label
 from teams import outbox
 from teams.models import EmailOutbox, Membership, User
+from teams.schedule import DIGEST_TIME, DIGEST_WEEKDAY, local_moment
 
 UNSUBSCRIBE_SALT = "checkins.unsubscribe"
 PREFERENCE = {
@@ -164,7 +167,11 @@ def digest_message(row: EmailOutbox) -> EmailMultiAlternatives | None:
     }
     signals = signals_for_objectives(team_objectives, today=row.period)
     committed = [o for o in team_objectives if o.state == Objective.State.COMMITTED]
-    now = timezone.now()
+    # The digest's own moment (its Monday morning in the leader's zone), not the clock
+    # when it happens to be sent: a retried send or a `--now` tick lists the same teams.
+    now = local_moment(
+        row.period + timedelta(days=DIGEST_WEEKDAY), DIGEST_TIME, ZoneInfo(row.recipient.time_zone)
+    )
     status = {
         o.pk: cadence(
             o.team, last_week, checkins.get(o.team_id), now=now, since=due_since(o, cycle)

@@ -450,3 +450,23 @@ def test_the_digest_does_not_count_a_week_before_the_team_committed_as_missed(rh
         reminders.dispatch_reminders(now=utc(2026, 12, 7, 7, 1))
     digest = next(m for m in mail.outbox if m.to == [amsterdam.email])
     assert "Did not check in: Onboarding\n" in digest.body, digest.body  # Payments: not due
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_digest_lists_the_same_teams_whenever_it_is_sent(rhythm):
+    """Its 'Did not check in' follows the digest's own Monday morning, not the clock of
+    the send (a retry a week later, or a tick run with --now before the week's end)."""
+    from teams.outbox import outbox_message
+    from tests.factories import CompanyObjectiveFactory
+
+    CompanyObjectiveFactory  # noqa: B018 - the rhythm's cycle has its company OKR
+    UserFactory(email="cto@example.com", is_leader=True, time_zone="Europe/Amsterdam")
+    with time_machine.travel(utc(2026, 11, 30, 7, 1), tick=False):
+        reminders.dispatch_reminders(now=utc(2026, 11, 29, 12))
+        reminders.dispatch_reminders(now=utc(2026, 11, 30, 7, 1))
+    row = EmailOutbox.objects.get(kind="digest", recipient__email="cto@example.com")
+    bodies = []
+    for wall_clock in (utc(2026, 11, 20, 12), utc(2026, 12, 14, 12)):
+        with time_machine.travel(wall_clock, tick=False):
+            bodies.append(outbox_message(row).body)
+    assert all("Did not check in: Onboarding\n" in body for body in bodies), bodies
