@@ -4,9 +4,12 @@ for the cycle overview, the leaders' digest and the signals."""
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
+
 from checkins.models import CheckIn
 from checkins.reminders import NUDGE_AFTER
 from okrs.models import Cycle, Objective
+from okrs.weeks import week_start
 from teams.models import Team
 from teams.schedule import local_moment
 
@@ -60,3 +63,21 @@ def due_since(objective: Objective, cycle: Cycle) -> datetime:
     began = local_moment(cycle.start_date, time.min, ZoneInfo(objective.team.time_zone))
     committed_at = getattr(objective, "committed_at", None)
     return max(began, committed_at or began)
+
+
+def check_in_missing(objective: Objective, checkin: CheckIn | None, *, now: datetime) -> bool:
+    """This week's check-in (the week of `now` in the site's time zone) is missing: the
+    objective is committed, the team's own check-in time and the nudges' grace have
+    passed, and nothing was submitted. A check-in whose time came before the cycle began
+    or the objective was committed (`committed_at`, when known) was not due."""
+    if objective.state != Objective.State.COMMITTED:
+        return False
+    monday = week_start(timezone.localdate(now))
+    since = due_since(objective, objective.cycle)
+    return cadence(objective.team, monday, checkin, now=now, since=since) == Cadence.MISSED
+
+
+def check_in_overdue(team: Team, *, now: datetime) -> bool:
+    """This week's check-in time and the nudges' grace have passed: from then on, a
+    check-in not submitted is missing (what a page built earlier that day did not say)."""
+    return now > check_in_due(team, week_start(timezone.localdate(now))) + NUDGE_AFTER

@@ -28,7 +28,8 @@ PAGE_WATCHES = [
 
 
 def team_section(*, request: HttpRequest, team, okr) -> dict:
-    today = timezone.localdate()
+    now = timezone.now()
+    today = timezone.localdate(now)
     objective = okr.objective
     # Check-ins belong to an active cycle: one in review is frozen (no check-in is due).
     committed = (
@@ -40,7 +41,7 @@ def team_section(*, request: HttpRequest, team, okr) -> dict:
         team=team,
         objective=objective if committed else None,
         key_results=okr.key_results,
-        today=today,
+        now=now,
     )
     member = is_team_member(request.user, team)
     return {

@@ -1,14 +1,16 @@
 """Reads for check-ins, signals and the team's rhythm, each with its queries planned."""
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Q
+from django.utils import timezone
 
+from checkins.cadence import check_in_missing
 from checkins.models import CheckIn, CheckInEntry, Experiment, Obstacle
 from okrs.charts import WeekPoint, weekly_series
-from okrs.models import KeyResult, KeyResultUpdate, Objective
+from okrs.models import KeyResult, KeyResultUpdate, Objective, ObjectiveEvent
 from okrs.weeks import cycle_fraction, pace_value, week_start
 from teams.models import Team
 
@@ -70,11 +72,12 @@ def objective_signals(
     key_results: list[KeyResult],
     series: dict,
     *,
-    checked_in: bool,
+    missing: bool,
     today: date,
 ) -> list[Signal]:
+    """`missing`: this week's check-in is (checkins.cadence.check_in_missing)."""
     signals = []
-    if objective.state == Objective.State.COMMITTED and not checked_in:
+    if missing:
         signals.append(Signal("missing", "This week's check-in is missing."))
     for kr in key_results:
         signals += key_result_signals(kr, series.get(kr.pk, []), today=today)
@@ -82,30 +85,22 @@ def objective_signals(
 
 
 def signals_for_objectives(
-    objectives: list[Objective], *, today: date, checked_in: set[int] | None = None
+    objectives: list[Objective], *, today: date, missing: set[int] = frozenset()
 ) -> dict[int, list[Signal]]:
-    """Signals for many team objectives at once (two queries; one when the caller knows
-    which teams have `checked_in` this week).
+    """Signals for many team objectives at once (one query), `missing` naming those
+    whose check-in of this week is missing.
 
     Each objective must come with its key results prefetched and its cycle set.
     """
     key_results = [kr for o in objectives for kr in o.key_results.all()]
     series = weekly_series(key_results)
-    if checked_in is None:
-        checked_in = set(
-            CheckIn.objects.filter(
-                team_id__in=[o.team_id for o in objectives],
-                week_start=week_start(today),
-                state=CheckIn.State.SUBMITTED,
-            ).values_list("team_id", flat=True)
-        )
     result = {}
     for objective in objectives:
         krs = list(objective.key_results.all())
         for kr in krs:
             kr.objective = objective
         result[objective.pk] = objective_signals(
-            objective, krs, series, checked_in=objective.team_id in checked_in, today=today
+            objective, krs, series, missing=objective.pk in missing, today=today
         )
     return result
 
@@ -219,21 +214,29 @@ class TeamRhythm:
 
 
 def team_rhythm(
-    *, team: Team, objective: Objective | None, key_results: list[KeyResult], today: date
+    *, team: Team, objective: Objective | None, key_results: list[KeyResult], now: datetime
 ) -> TeamRhythm:
     """The check-in section of a team page (the key results' series are already attached)."""
+    today = timezone.localdate(now)
     monday = week_start(today)
     recent = list(CheckIn.objects.filter(team=team).order_by("-week_start")[:6])
     checkin = next((c for c in recent if c.week_start == monday), None)
     signals = []
     if objective is not None:
+        if not hasattr(objective, "committed_at"):  # nothing was due before it
+            objective.committed_at = (
+                objective.events.filter(verb=ObjectiveEvent.Verb.COMMITTED)
+                .order_by("created_at")
+                .values_list("created_at", flat=True)
+                .first()
+            )
         for kr in key_results:
             kr.objective = objective
         signals = objective_signals(
             objective,
             key_results,
             {kr.pk: getattr(kr, "series", []) for kr in key_results},
-            checked_in=bool(checkin and checkin.is_submitted),
+            missing=check_in_missing(objective, checkin, now=now),
             today=today,
         )
     # One query for the team's open obstacles, the requests for its help, and the help

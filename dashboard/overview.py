@@ -1,14 +1,17 @@
 """Reads for the leaders' cycle overview: the check-in cadence, confidence, reviews."""
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, Q, Sum
+from django.db.models.functions import Coalesce
 
 from checkins.cadence import Cadence, cadence, due_since
 from checkins.models import CheckIn
+from dashboard.status import cycle_rows
 from okrs.models import Cycle, KeyResult, Objective, ObjectiveEvent
 from okrs.weeks import iso_week_label, week_start
 from teams.models import Team
@@ -55,45 +58,37 @@ def cycle_weeks(cycle: Cycle, today: date) -> list[date]:
 
 
 def cycle_overview_get(*, cycle: Cycle, now: datetime, page: int = 1) -> CycleOverview:
-    """Teams × weeks of check-in cadence (the teams that miss most first), the spread of
-    the team key results' confidence, and the objectives waiting for review (four queries)."""
-    objectives = list(
-        Objective.objects.filter(cycle=cycle, level=Objective.Level.TEAM)
-        .exclude(state=Objective.State.ARCHIVED)
-        .select_related("team")
-        .annotate(
-            committed_at=Min(
-                "events__created_at", filter=Q(events__verb=ObjectiveEvent.Verb.COMMITTED)
-            )
-        )
-        .order_by("team__name")
-    )
+    """Teams × weeks of check-in cadence (the teams that miss most first, a page at a
+    time), the spread of the team key results' confidence, and the objectives waiting for
+    review: from the status rows (dashboard/status.py), in a number of queries that does
+    not grow with the company."""
     mondays = cycle_weeks(cycle, now.date()) if now.date() >= cycle.start_date else []
-    checkins = {
-        (c.team_id, c.week_start): c
-        for c in CheckIn.objects.filter(
-            team_id__in=[o.team_id for o in objectives], week_start__in=mondays
-        ).only("team_id", "week_start", "state", "submitted_at")
-    }
-    rows, totals = [], Counter()
+    rows, _ = cycle_rows(cycle, now=now)
     # A team checks in once its objective is committed: the others have nothing due yet.
-    # Nor was anything due before it committed, or before the cycle began.
-    for objective in (o for o in objectives if o.state == Objective.State.COMMITTED):
-        team = objective.team
-        since = due_since(objective, cycle)
-        cells = [
-            Cell(
-                iso_week_label(m),
-                cadence(team, m, checkins.get((team.pk, m)), now=now, since=since),
-            )
-            for m in mondays
-        ]
-        counts = Counter(cell.status for cell in cells)
-        totals.update(counts)
-        rows.append(HeatmapRow(team, cells, counts))
-    rows.sort(key=lambda r: (-r.counts[Cadence.MISSED], -r.counts[Cadence.LATE], r.team.name))
+    committed = rows.filter(state=Objective.State.COMMITTED)
+    sums = committed.aggregate(  # (an aggregate named as a column would replace it)
+        teams=Count("pk"),
+        on_time_weeks=Coalesce(Sum("on_time"), 0),
+        late_weeks=Coalesce(Sum("late"), 0),
+        missed_weeks=Coalesce(Sum("missed"), 0),
+        open_weeks=Coalesce(Sum("still_open"), 0),
+    )
+    totals = Counter(
+        {
+            Cadence.ON_TIME: sums["on_time_weeks"],
+            Cadence.LATE: sums["late_weeks"],
+            Cadence.MISSED: sums["missed_weeks"],
+            Cadence.OPEN: sums["open_weeks"],
+        }
+    )
+    totals[Cadence.NOT_DUE] = sums["teams"] * len(mondays) - sum(totals.values())
+    totals = +totals  # the statuses no cell has are left out, as before
+    ordered = committed.order_by("-missed", "-late", "team__name", "pk")
+    shown = Paginator(_Statuses(sums["teams"], ordered), HEATMAP_PAGE_SIZE).get_page(page)
+    shown.object_list = _heatmap_rows(shown.object_list, cycle=cycle, mondays=mondays, now=now)
     spread = dict(
-        KeyResult.objects.filter(objective__in=[o.pk for o in objectives])
+        KeyResult.objects.filter(objective__cycle=cycle, objective__level=Objective.Level.TEAM)
+        .exclude(objective__state=Objective.State.ARCHIVED)
         .values("confidence")
         .annotate(n=Count("id"))
         .values_list("confidence", "n")
@@ -112,17 +107,70 @@ def cycle_overview_get(*, cycle: Cycle, now: datetime, page: int = 1) -> CycleOv
                 "height": f"{height:.1f}",
             }
         )
-    waiting = [
-        o for o in objectives if o.state in (Objective.State.SUBMITTED, Objective.State.PROPOSED)
-    ]
-    waiting.sort(key=lambda o: o.updated_at)
+    waiting = Objective.objects.filter(
+        cycle=cycle,
+        level=Objective.Level.TEAM,
+        state__in=[Objective.State.SUBMITTED, Objective.State.PROPOSED],
+    )
     return CycleOverview(
         weeks=[iso_week_label(m) for m in mondays],
-        rows=Paginator(rows, HEATMAP_PAGE_SIZE).get_page(page),
+        rows=shown,
         totals=totals,
         confidence=confidence,
         confidence_unset=spread.get(None, 0),
-        reviews=waiting[:REVIEW_LIMIT],
-        review_count=len(waiting),
-        teams=len(rows),
+        reviews=list(waiting.select_related("team").order_by("updated_at", "pk")[:REVIEW_LIMIT]),
+        review_count=waiting.count(),
+        teams=sums["teams"],
     )
+
+
+class _Statuses(Sequence):
+    """The ordered rows for the Paginator: their number is known, a page is a slice."""
+
+    def __init__(self, count: int, rows) -> None:
+        self.count, self._rows = count, rows
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            raise TypeError("a page of rows is read as a slice")
+        return list(self._rows[index])
+
+
+def _heatmap_rows(statuses, *, cycle: Cycle, mondays: list[date], now: datetime) -> list:
+    """The cells of the teams on the page (two queries)."""
+    objectives = {
+        o.pk: o
+        for o in Objective.objects.filter(pk__in=[s.objective_id for s in statuses])
+        .select_related("team")
+        .annotate(
+            committed_at=Min(
+                "events__created_at", filter=Q(events__verb=ObjectiveEvent.Verb.COMMITTED)
+            )
+        )
+    }
+    checkins = {
+        (c.team_id, c.week_start): c
+        for c in CheckIn.objects.filter(
+            team_id__in=[s.team_id for s in statuses], week_start__in=mondays
+        ).only("team_id", "week_start", "state", "submitted_at")
+    }
+    rows = []
+    for status in statuses:
+        objective = objectives.get(status.objective_id)
+        if objective is None:
+            continue
+        team = objective.team
+        # Nor was anything due before it committed, or before the cycle began.
+        since = due_since(objective, cycle)
+        cells = [
+            Cell(
+                iso_week_label(m),
+                cadence(team, m, checkins.get((team.pk, m)), now=now, since=since),
+            )
+            for m in mondays
+        ]
+        rows.append(HeatmapRow(team, cells, Counter(cell.status for cell in cells)))
+    return rows

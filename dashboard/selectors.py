@@ -1,22 +1,23 @@
-"""Reads for the home dashboard: every aligned team objective at once, in a fixed
-number of queries however many teams and weeks there are."""
+"""Reads for the home dashboard: the company OKR and, under each company key result, a
+page of the team objectives moving it, from the status rows (dashboard/status.py), in a
+fixed number of queries however many teams and weeks there are."""
 
-import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.core.paginator import Page, Paginator
-from django.db import connection
-from django.db.models import Max, Prefetch
+from django.db.models import Count, Prefetch, Q
 
-from checkins.models import CheckIn
 from checkins.selectors import Signal, signals_for_objectives
 from core.text import search_text
+from dashboard.models import ObjectiveStatus
+from dashboard.status import cycle_rows
 from okrs.charts import WeekPoint, attach_charts
 from okrs.models import Cycle, KeyResult, Objective
 from okrs.progress import objective_progress
-from okrs.weeks import iso_week_label, week_start
-from teams.models import Membership, Team
+from okrs.weeks import iso_week_label
+from teams.models import Membership
 
 PAGE_SIZE = 10
 STATES = [s for s in Objective.State if s != Objective.State.ARCHIVED]
@@ -91,13 +92,9 @@ class KeyResultSection:
     key_result: KeyResult
     total: int
     attention: int
-    rows: list[TeamRow]
+    shown: int  # the team objectives that match the filters
     page: Page
     sparkline: str = ""
-
-    @property
-    def shown(self) -> int:
-        return len(self.rows)
 
 
 @dataclass
@@ -133,102 +130,67 @@ def sparkline(series: list[WeekPoint], key_result: KeyResult) -> str:
     )
 
 
-def _team_objectives(cycle: Cycle) -> list[Objective]:
+def _matching(filters: Filters, user) -> Q:
+    """Which status rows (dashboard/status.py) pass the filters."""
+    condition = Q()
+    if filters.attention:
+        condition &= Q(attention=True)
+    if filters.state:
+        condition &= Q(state=filters.state)
+    if filters.mine:
+        condition &= Q(team_id__in=Membership.objects.filter(user=user).values("team_id"))
+    if filters.q:
+        condition &= Q(team__name__icontains=filters.q)
+    return condition
+
+
+class _Shown(Sequence):
+    """A section's matching rows for the Paginator: their number is known, and only the
+    page asked for is read (a slice of the query)."""
+
+    def __init__(self, count: int, rows) -> None:
+        self.count, self._rows = count, rows
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            raise TypeError("a page of rows is read as a slice")
+        return list(self._rows[index])
+
+
+def _team_rows(statuses: list[ObjectiveStatus], *, cycle: Cycle, moment) -> list[TeamRow]:
+    """The rows a page shows, with their signals in words (three queries)."""
     key_results = KeyResult.objects.only(
-        "objective_id",
-        "title",
-        "kind",
-        "start_value",
-        "target_value",
-        "current_value",
+        "objective_id", "title", "kind", "start_value", "target_value", "current_value",
         "confidence",
-    ).order_by("position", "id")
-    return list(
-        Objective.objects.filter(cycle=cycle, level=Objective.Level.TEAM)
-        .exclude(state=Objective.State.ARCHIVED)
+    ).order_by("position", "id")  # fmt: skip
+    objectives = {
+        o.pk: o
+        for o in Objective.objects.filter(pk__in=[s.objective_id for s in statuses])
         .select_related("team")
         .only("title", "state", "aligned_to_id", "team_id", "cycle_id", "team__name", "team__slug")
         .prefetch_related(Prefetch("key_results", queryset=key_results))
-        .order_by("team__name")
-    )
-
-
-# The rows of the last dashboard this process computed, with the fingerprint they were
-# computed for. Computing them reads every key result's weekly history (tens of thousands
-# of rows at a thousand teams), so a process does it again only when something changed.
-_rows_cache: dict = {}
-CACHE_SECONDS = 300  # a renamed team changes no page version: it shows within five minutes
-
-
-def _fingerprint(cycle: Cycle, today: date) -> tuple:
-    """One cheap query whose answer changes whenever an objective, a key result, a
-    recorded value or a check-in changes: each gives its team a new page version (database
-    triggers, teams/page_version.py), whoever wrote it and however. And the cycle's dates,
-    which the pace line, and so the signals, follow."""
-    table = Team._meta.db_table
-    with connection.cursor() as cursor:
-        # The modulo keeps the sum of a thousand 62-bit versions within 64 bits.
-        cursor.execute(f"SELECT COUNT(*), SUM(page_version % 2147483647) FROM {table}")  # noqa: S608
-        return (cycle.pk, cycle.start_date, cycle.end_date, today, *cursor.fetchone())
-
-
-def team_rows(*, cycle: Cycle, today: date) -> list[TeamRow]:
-    """Every open team objective of the cycle with progress, confidence (the average of its
-    key results'), last submitted check-in and signals: one query when nothing changed
-    since this process last computed them, five otherwise."""
-    key = _fingerprint(cycle, today)
-    cached = _rows_cache.get("rows")
-    if cached and cached[0] == key and time.monotonic() - cached[1] < CACHE_SECONDS:
-        return cached[2]
-    rows = _compute_team_rows(cycle=cycle, today=today)
-    _rows_cache["rows"] = (key, time.monotonic(), rows)
-    return rows
-
-
-def clear_cache() -> None:
-    _rows_cache.clear()
-
-
-def _compute_team_rows(*, cycle: Cycle, today: date) -> list[TeamRow]:
-    objectives = _team_objectives(cycle)
-    for objective in objectives:
+    }
+    for objective in objectives.values():
         objective.cycle = cycle
-    team_ids = [o.team_id for o in objectives]
-    submitted = CheckIn.objects.filter(team_id__in=team_ids, state=CheckIn.State.SUBMITTED)
-    last = dict(
-        submitted.values("team_id").annotate(last=Max("week_start")).values_list("team_id", "last")
-    )
-    this_week = week_start(today)
-    signals = signals_for_objectives(
-        objectives, today=today, checked_in={t for t, week in last.items() if week == this_week}
-    )
-    rows = []
-    for objective in objectives:
-        krs = list(objective.key_results.all())
-        confidences = [kr.confidence for kr in krs if kr.confidence is not None]
-        rows.append(
-            TeamRow(
-                objective=objective,
-                progress=objective_progress(kr.progress for kr in krs),
-                confidence=round(sum(confidences) / len(confidences)) if confidences else None,
-                last_checkin=last.get(objective.team_id),
-                signals=signals[objective.pk],
-            )
+    missing = {s.objective_id for s in statuses if s.missing}
+    signals = signals_for_objectives(list(objectives.values()), today=moment.today, missing=missing)
+    return [
+        TeamRow(
+            objective=objectives[s.objective_id],
+            progress=s.progress,
+            confidence=s.confidence,
+            last_checkin=s.last_checkin,
+            signals=signals[s.objective_id],
         )
-    return rows
+        for s in statuses
+        if s.objective_id in objectives
+    ]
 
 
-def _matches(row: TeamRow, filters: Filters, my_teams: set[int]) -> bool:
-    if filters.attention and not row.needs_attention:
-        return False
-    if filters.state and row.objective.state != filters.state:
-        return False
-    if filters.mine and row.objective.team_id not in my_teams:
-        return False
-    return not filters.q or filters.q.casefold() in row.objective.team.name.casefold()
-
-
-def dashboard_get(*, cycle: Cycle, today: date, user, filters: Filters) -> Dashboard:
+def dashboard_get(*, cycle: Cycle, now: datetime, user, filters: Filters) -> Dashboard:
     """The home page: the company objective, its key results with sparklines, and under
     each the aligned team objectives that pass the filters, those needing attention first,
     a page at a time."""
@@ -247,41 +209,50 @@ def dashboard_get(*, cycle: Cycle, today: date, user, filters: Filters) -> Dashb
     objective.cycle = cycle
     company_krs = list(objective.key_results.all())
     attach_charts(company_krs, cycle)
-    rows = team_rows(cycle=cycle, today=today)
-    my_teams = (
-        set(Membership.objects.filter(user=user).values_list("team_id", flat=True))
-        if filters.mine
-        else set()
-    )
-    by_kr: dict[int, list[TeamRow]] = {}
-    for row in rows:
-        by_kr.setdefault(row.objective.aligned_to_id, []).append(row)
+    rows, moment = cycle_rows(cycle, now=now)
+    matching = _matching(filters, user)
+    counts = {
+        c["aligned_to_id"]: c
+        for c in rows.order_by()
+        .values("aligned_to_id")
+        .annotate(
+            total=Count("pk"),
+            needing=Count("pk", filter=Q(attention=True)),
+            submitted=Count("pk", filter=Q(state=Objective.State.SUBMITTED)),
+            shown=Count("pk", filter=matching) if filters.active else Count("pk"),
+        )
+    }
     dashboard = Dashboard(
         cycle=cycle,
         objective=objective,
         key_results=company_krs,
-        teams=len(rows),
-        attention=sum(r.needs_attention for r in rows),
-        waiting_for_review=sum(r.objective.state == Objective.State.SUBMITTED for r in rows),
+        teams=sum(c["total"] for c in counts.values()),
+        attention=sum(c["needing"] for c in counts.values()),
+        waiting_for_review=sum(c["submitted"] for c in counts.values()),
     )
+    ordered = rows.filter(matching).order_by("-attention", "team__name", "pk")
     for kr in company_krs:
-        aligned = by_kr.get(kr.pk, [])
-        shown = sorted(
-            (r for r in aligned if _matches(r, filters, my_teams)),
-            key=lambda r: (not r.needs_attention, r.objective.team.name),
-        )
-        if filters.active and not shown:
+        count = counts.get(kr.pk, {"total": 0, "needing": 0, "shown": 0})
+        if filters.active and not count["shown"]:
             dashboard.hidden += 1
             continue
+        shown = _Shown(count["shown"], ordered.filter(aligned_to_id=kr.pk))
         page = Paginator(shown, PAGE_SIZE).get_page(filters.page if filters.kr == kr.pk else 1)
         dashboard.sections.append(
             KeyResultSection(
                 key_result=kr,
-                total=len(aligned),
-                attention=sum(r.needs_attention for r in aligned),
-                rows=shown,
+                total=count["total"],
+                attention=count["needing"],
+                shown=count["shown"],
                 page=page,
                 sparkline=sparkline(kr.series, kr),
             )
         )
+    # The rows of every section's page at once, with their signals in words.
+    statuses = [status for section in dashboard.sections for status in section.page.object_list]
+    built = {row.objective.pk: row for row in _team_rows(statuses, cycle=cycle, moment=moment)}
+    for section in dashboard.sections:
+        section.page.object_list = [
+            built[s.objective_id] for s in section.page.object_list if s.objective_id in built
+        ]
     return dashboard

@@ -9,7 +9,8 @@ under a key that changes whenever anything on the page can:
 - the team's `page_version`, which database triggers change whenever a row the page
   shows changes, however it was written (teams/page_version.py);
 - the team's own fields (its name, purpose, schedule);
-- the day, since the signals follow the calendar;
+- the day, and whether this week's check-in time and grace have passed, since the
+  signals follow the calendar;
 - the code that renders it, so a deploy never serves the last release's markup.
 
 The team row and the viewer's roles are read for the page anyway, so a cached page costs
@@ -30,6 +31,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from checkins.cadence import check_in_overdue
 from teams.access import is_leader, team_role
 from teams.models import Team
 
@@ -63,7 +65,10 @@ def viewer_role(user, team: Team) -> str:
 
 def cache_key(team: Team, role: str) -> str:
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"{code_version()}|{timezone.localdate().isoformat()}|{role}".encode())
+    now = timezone.now()
+    # the day, and whether this week's check-in is overdue yet (the signals follow both)
+    overdue = check_in_overdue(team, now=now)
+    digest.update(f"{code_version()}|{timezone.localdate(now)}|{overdue}|{role}".encode())
     for field in Team._meta.concrete_fields:
         digest.update(f"|{field.value_to_string(team)}".encode())
     return f"team-page:{team.pk}:{digest.hexdigest()}"

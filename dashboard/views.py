@@ -35,9 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
             {"cycle": None, "planning_cycles": planning, "review_cycle": reviewing},
         )
     filters = Filters.from_query(request.GET)
-    dashboard = dashboard_get(
-        cycle=cycle, today=timezone.localdate(), user=request.user, filters=filters
-    )
+    dashboard = dashboard_get(cycle=cycle, now=timezone.now(), user=request.user, filters=filters)
     context = {
         "cycle": cycle,
         "dashboard": dashboard,

@@ -3,7 +3,14 @@
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Count,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 
 from okrs.models import Comment, Cycle, KeyResult, Objective, ObjectiveEvent
 from okrs.progress import objective_progress
@@ -144,6 +151,16 @@ def team_okr_get(*, team: Team, cycle: Cycle | None) -> TeamOkr:
             Objective.objects.filter(cycle=cycle, team=team, level=Objective.Level.TEAM)
             .exclude(state=Objective.State.ARCHIVED)
             .select_related("aligned_to__objective")
+            # no check-in was due before (checkins.cadence.due_since)
+            .annotate(
+                committed_at=Subquery(
+                    ObjectiveEvent.objects.filter(
+                        objective=OuterRef("pk"), verb=ObjectiveEvent.Verb.COMMITTED
+                    )
+                    .order_by("created_at")
+                    .values("created_at")[:1]
+                )
+            )
             .first()
         )
     if objective is None:

@@ -89,11 +89,3 @@ def _fresh_rate_limits():
 
     for cache in caches.all():
         cache.clear()
-
-
-@pytest.fixture(autouse=True)
-def _fresh_dashboard_cache():
-    # The dashboard keeps its last rows per process; rolled-back tests reuse ids.
-    from dashboard.selectors import clear_cache
-
-    clear_cache()

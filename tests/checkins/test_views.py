@@ -1,9 +1,11 @@
 """Check-in pages through HTTP, for every role, with bad input and query counts."""
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal as D
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,7 +14,12 @@ from checkins.models import CheckIn, Experiment, Obstacle
 from okrs.models import Cycle, KeyResultUpdate, Objective
 from okrs.services import key_result_record
 from okrs.weeks import iso_week_label, week_start
-from tests.factories import ExperimentFactory, KeyResultFactory, ObstacleFactory
+from tests.factories import (
+    CheckInFactory,
+    ExperimentFactory,
+    KeyResultFactory,
+    ObstacleFactory,
+)
 from tests.fixtures.okrs import DAY_ONE_INVOICING, committed_objective, cycle_around
 from tests.helpers import HX, ROLES, role_of
 
@@ -307,11 +314,41 @@ def test_another_teams_member_is_an_outsider(client_for, objective, week, strang
     assert not CheckIn.objects.exists()
 
 
-def test_home_page_shows_signals_under_the_company_key_results(client_for, leader, objective):
-    # The team objective is aligned to a key result of the active cycle's company OKR.
-    html = client_for(leader).get("/").content.decode()
-    assert "Onboarding needs attention" in html
-    assert "This week&#x27;s check-in is missing." in html
+@pytest.mark.dates(at=datetime(2026, 11, 30, 5, tzinfo=ZoneInfo("Europe/Amsterdam")))
+def test_home_page_shows_a_check_in_missing_once_its_time_and_grace_have_passed(
+    client_for, leader, objective
+):
+    # The team objective is aligned to a key result of the active cycle's company OKR;
+    # Onboarding checks in on Mondays at 10:00 in Amsterdam, and the nudges wait 24 hours.
+    objective.team.time_zone = "Europe/Amsterdam"
+    objective.team.save()
+    client = client_for(leader)
+    missing = "This week&#x27;s check-in is missing."
+    team_url = reverse("dashboard:team-detail", args=[objective.team.slug])
+    for moment, shown in [
+        ("2026-11-30T05:00:00+01:00", False),  # Monday morning, before the check-in time
+        ("2026-11-30T10:30:00+01:00", False),  # due, not yet missing
+        ("2026-12-01T09:59:00+01:00", False),  # the grace is not over
+        ("2026-12-01T10:01:00+01:00", True),
+        ("2026-12-06T23:59:00+01:00", True),  # all week long
+        ("2026-12-07T00:01:00+01:00", False),  # a new week
+    ]:
+        with time_machine.travel(datetime.fromisoformat(moment), tick=False):
+            html = client.get("/").content.decode()
+            team_page = client.get(team_url).content.decode()  # cached, yet right
+        assert (missing in html) is shown, moment
+        assert ("Onboarding needs attention" in html) is shown, moment
+        assert (missing in team_page) is shown, moment
+    # A submitted check-in answers it.
+    with time_machine.travel(datetime(2026, 12, 1, 12, tzinfo=UTC), tick=False):
+        CheckInFactory(
+            team=objective.team,
+            objective=objective,
+            week_start=date(2026, 11, 30),
+            state="submitted",
+            submitted_at=timezone.now(),
+        )
+        assert missing not in client.get("/").content.decode()
 
 
 def test_both_teams_see_a_help_request_resolved(client_for, member, objective, payments, stranger):

@@ -13,11 +13,13 @@ from checkins.models import CheckIn
 from dashboard.overview import cycle_overview_get
 from dashboard.seed import seed_scale
 from okrs.models import Cycle, Objective, ObjectiveEvent
+from okrs.weeks import week_start
 from teams.models import Membership, Team
 from tests.factories import (
     CheckInFactory,
     CycleFactory,
     KeyResultFactory,
+    KeyResultUpdateFactory,
     ObjectiveEventFactory,
     TeamFactory,
     TeamObjectiveFactory,
@@ -35,11 +37,17 @@ TEAMS = [pytest.param(10, marks=pytest.mark.dates), pytest.param(200, marks=pyte
 @pytest.fixture
 def company(team):
     """An active cycle whose first company key result three teams move; Onboarding (the
-    `team` fixture) is committed without a check-in this week, so it needs attention."""
+    `team` fixture) is committed and needs attention on any day: its confidence fell from
+    8 to 4 (its check-in is missing on some days only, after its time and the grace)."""
     kr = company_key_result(title="NPS")
     cycle = kr.objective.cycle
     onboarding = TeamObjectiveFactory(cycle=cycle, team=team, aligned_to=kr, state=State.COMMITTED)
-    KeyResultFactory(objective=onboarding, title="Day-one invoices")
+    invoices = KeyResultFactory(objective=onboarding, title="Day-one invoices", confidence=4)
+    monday = week_start(timezone.localdate())
+    KeyResultUpdateFactory(
+        key_result=invoices, week_start=monday - timedelta(weeks=1), confidence=8
+    )
+    KeyResultUpdateFactory(key_result=invoices, week_start=monday, confidence=4)
     payments = TeamObjectiveFactory(
         cycle=cycle, team=TeamFactory(name="Payments", slug="payments"), aligned_to=kr
     )
@@ -171,19 +179,45 @@ def test_user_text_on_the_dashboard_is_escaped(client_for, member, company):
     assert 'value="&lt;b&gt;"' in client.get("/?q=<b>").content.decode()
 
 
+def _record_a_value(company) -> None:
+    """A member records a new value of one team's key result (as a check-in does)."""
+    from okrs.services import key_result_record
+
+    objective = Objective.objects.filter(
+        cycle=company.cycle, level="team", state=State.COMMITTED
+    ).first()
+    key_result = objective.key_results.first()
+    author = Membership.objects.filter(team=objective.team).first().user
+    key_result_record(
+        key_result=key_result,
+        value=key_result.current_value + 1,
+        confidence=5,
+        comment="",
+        author=author,
+    )
+
+
 @pytest.mark.parametrize("teams", TEAMS)
 def test_the_home_page_query_count_does_not_grow_with_teams(
     client_for, teams, django_assert_num_queries
 ):
     company = seed_scale(teams=teams, weeks=4)
     client = client_for(company.leaders[0])
+    client.get("/")  # the first reader computes every team objective's status row
     # session, user, active cycle, company objective, its key results with owners, their
-    # weekly history, the fingerprint of the cycle's data, then (computed once per change)
-    # team objectives with teams, their key results, their weekly history, last check-ins
-    with django_assert_num_queries(11):
+    # weekly history; any stale status rows?, the time zones in use, the counts per company
+    # key result; a page of each of its three key results' team objectives; those team
+    # objectives with teams, their key results, their weekly history
+    with django_assert_num_queries(15):
         assert client.get("/").status_code == 200
-    # Unchanged data: the team rows come from this process's memory.
-    with django_assert_num_queries(8):
+    # After a write: that team's row is computed again (lock, objective, key results,
+    # weekly history, check-ins, the update, in a savepoint), whatever the company's size.
+    _record_a_value(company)
+    with django_assert_num_queries(15 + 8):
+        assert client.get("/").status_code == 200
+    with django_assert_num_queries(15):
+        assert client.get("/?attention=1&q=team").status_code == 200
+    with django_assert_num_queries(9):  # not in a team: no page of team objectives
         assert client.get("/?mine=1").status_code == 200
 
 
@@ -193,10 +227,17 @@ def test_the_overview_and_the_team_list_do_not_grow_with_teams(
 ):
     company = seed_scale(teams=teams, weeks=4)
     client = client_for(company.leaders[0])
-    # session, user, cycle, team objectives with teams, check-ins, confidence counts
-    with django_assert_num_queries(6):
-        response = client.get(reverse("dashboard:cycle-overview", args=[company.cycle.pk]))
+    overview = reverse("dashboard:cycle-overview", args=[company.cycle.pk])
+    client.get(overview)  # the first reader computes every status row
+    # session, user, cycle; any stale status rows?, the time zones in use, the totals, a
+    # page of rows; their objectives with teams, their check-ins; confidence counts, the
+    # objectives waiting for review and how many
+    with django_assert_num_queries(12):
+        response = client.get(overview)
     assert response.status_code == 200
+    _record_a_value(company)
+    with django_assert_num_queries(12 + 8):
+        assert client.get(overview).status_code == 200
     with django_assert_num_queries(7):
         assert client.get(reverse("okrs:team-list")).status_code == 200
     committed = Objective.objects.filter(cycle=company.cycle, level="team", state=State.COMMITTED)[

@@ -87,14 +87,12 @@ def test_signals(objective, member, today):
     series = weekly_series(key_results)
     for kr in key_results:
         kr.objective = objective
-    signals = selectors.objective_signals(
-        objective, key_results, series, checked_in=False, today=today
-    )
+    signals = selectors.objective_signals(objective, key_results, series, missing=True, today=today)
     kinds = {(s.kind, s.key_result.title if s.key_result else None) for s in signals}
     assert ("missing", None) in kinds
     assert ("stalled", "Setup steps") in kinds
     assert ("confidence_drop", "Setup steps") in kinds
     assert ("overconfident", "Day-one invoicing") in kinds  # 9/10 while far behind pace
     assert ("stalled", "Day-one invoicing") not in kinds
-    quiet = selectors.objective_signals(objective, [], {}, checked_in=True, today=today)
+    quiet = selectors.objective_signals(objective, [], {}, missing=False, today=today)
     assert quiet == []

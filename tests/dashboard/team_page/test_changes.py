@@ -2,9 +2,11 @@
 caches would (queryset `.update()`, plain inserts and deletes), reaches the next reader;
 so do changes to the people and teams it names, and to what only its forms show."""
 
-from datetime import timedelta
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.cache import caches
 from django.utils import timezone
 
@@ -29,6 +31,7 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 def _other_team_asks_for_help(team, objective):
@@ -204,9 +207,16 @@ def test_the_csrf_placeholder_in_user_text_stays_text(client_for, team, objectiv
     assert f"About {team_page.CSRF_PLACEHOLDER}" in page(client, team)
 
 
-def test_a_new_day_and_another_role_are_another_page(team, monkeypatch):
-    today = timezone.localdate()
-    key = team_page.cache_key(team, "person:outside")
-    assert team_page.cache_key(team, "person:member") != key
-    monkeypatch.setattr(team_page.timezone, "localdate", lambda: today + timedelta(days=1))
-    assert team_page.cache_key(team, "person:outside") != key
+def test_a_new_day_another_role_and_an_overdue_check_in_are_another_page(team):
+    team.time_zone, team.checkin_weekday, team.checkin_time = "Europe/Amsterdam", 0, time(10)
+    with time_machine.travel(datetime(2026, 11, 30, 9, tzinfo=AMSTERDAM)):
+        key = team_page.cache_key(team, "person:outside")
+        assert team_page.cache_key(team, "person:member") != key
+    with time_machine.travel(datetime(2026, 11, 30, 23, tzinfo=AMSTERDAM)):
+        assert team_page.cache_key(team, "person:outside") == key
+    with time_machine.travel(datetime(2026, 12, 1, 9, tzinfo=AMSTERDAM)):
+        next_day = team_page.cache_key(team, "person:outside")
+        assert next_day != key
+    # Tuesday 10:00: the check-in's time and the grace have passed; "missing" shows now
+    with time_machine.travel(datetime(2026, 12, 1, 10, 1, tzinfo=AMSTERDAM)):
+        assert team_page.cache_key(team, "person:outside") != next_day

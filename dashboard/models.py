@@ -1,0 +1,68 @@
+"""What the home page and the cycle overview read: one status row per team objective.
+
+The rows hold what a team's own writes change (progress, confidence, its check-ins, the
+dates from which its signals hold), never what the calendar changes: the SQL that reads
+them compares those stored dates with the moment of the request (dashboard/status.py).
+Database triggers mark a row stale whenever its team's page version changes (any write
+to a row the team page shows, whoever made it) or its schedule does, and the next reader
+computes the stale rows again: the cost follows the change, not the company.
+"""
+
+from django.db import models
+from django.db.models.functions import Now
+
+
+class ObjectiveStatus(models.Model):
+    objective = models.OneToOneField(
+        "okrs.Objective", primary_key=True, on_delete=models.CASCADE, related_name="status"
+    )
+    # Copied from the objective and its team when computed (the triggers insert a new
+    # objective's row with these three; the rest waits, stale, for its first reader).
+    cycle = models.ForeignKey("okrs.Cycle", on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="+")
+    stale = models.BooleanField(default=True, db_default=True)
+    computed_at = models.DateTimeField(default=None, null=True, db_default=Now())
+    # The cycle's dates the row was computed for (the weeks that count follow them).
+    cycle_start = models.DateField(null=True, db_default=None)
+    cycle_end = models.DateField(null=True, db_default=None)
+
+    state = models.CharField(max_length=20, default="", db_default="")
+    # The company key result it moves (no constraint: a copy, written by its reader)
+    aligned_to = models.ForeignKey(
+        "okrs.KeyResult",
+        null=True,
+        db_default=None,
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+    )
+    progress = models.PositiveSmallIntegerField(default=0, db_default=0)
+    confidence = models.PositiveSmallIntegerField(null=True, db_default=None)
+    last_checkin = models.DateField(null=True, db_default=None)
+
+    # The signals, as the dates or figures from which they hold (dashboard/status.py):
+    confidence_drop = models.BooleanField(default=False, db_default=False)
+    stalled_from = models.DateField(null=True, db_default=None)  # a Monday
+    behind_below = models.PositiveSmallIntegerField(null=True, db_default=None)
+
+    # The check-in cadence. Weeks are counted as days since 1970-01-05 (a Monday) // 7.
+    due_second = models.IntegerField(default=0, db_default=0)  # into the local week
+    time_zone = models.CharField(max_length=64, default="UTC", db_default="UTC")
+    first_due_week = models.IntegerField(null=True, db_default=None)
+    last_week = models.IntegerField(null=True, db_default=None)  # the two latest submitted
+    previous_week = models.IntegerField(null=True, db_default=None)
+    submitted_due = models.IntegerField(default=0, db_default=0)  # in the cycle, once due
+    on_time = models.IntegerField(default=0, db_default=0)  # in the cycle's weeks
+    late = models.IntegerField(default=0, db_default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["cycle", "aligned_to", "state"]),
+            models.Index(fields=["cycle", "time_zone"]),
+            models.Index(
+                fields=["cycle"], condition=models.Q(stale=True), name="dashboard_status_stale"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"status of objective {self.objective_id}"

@@ -1,0 +1,437 @@
+"""The status rows of team objectives (dashboard.models.ObjectiveStatus): kept, read.
+
+**Kept.** Two database triggers, installed after every migrate like the page-version
+triggers (teams/page_version.py), mark rows stale in the writer's own transaction, and
+touch only the writer's team:
+
+- a new team objective gets its row (stale, to be computed);
+- a team whose page version changes (any write to a row its page shows: a key result,
+  a recorded value, a check-in, the objective's history, ...) or whose check-in schedule
+  changes has its rows marked stale.
+
+The next reader of the home page or the cycle overview computes the stale rows of its
+cycle again (`status_refresh`), with the same definitions the team page uses
+(progress, `checkins.cadence`, the signals' thresholds), and writes them under a row
+lock that writers' triggers wait for, so an invalidation is never lost. Rows whose
+cycle dates changed are computed again the same way.
+
+**Read.** What the calendar changes (this week's check-in becoming missing once the
+team's own check-in time and the nudges' grace have passed, three weeks without
+movement, the pace line) is never stored: the rows hold the dates from which each signal
+holds, and `live()` compares them with the moment of the request in SQL. So filters,
+"needs attention first", counts and paging are database queries whose number does not
+grow with the company, and a signal is right at any hour without a write.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import connections, transaction
+from django.db.models import (
+    Case,
+    FloatField,
+    IntegerField,
+    Min,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from checkins.cadence import Cadence, cadence, check_in_due, due_since
+from checkins.models import CheckIn
+from checkins.reminders import NUDGE_AFTER
+from checkins.selectors import CONFIDENCE_DROP, FAR_BEHIND, HIGH_CONFIDENCE, STALL_WEEKS
+from dashboard.models import ObjectiveStatus
+from okrs.charts import weekly_series
+from okrs.models import Cycle, KeyResult, Objective, ObjectiveEvent
+from okrs.progress import objective_progress
+from okrs.weeks import cycle_fraction, week_start
+
+FIRST_MONDAY = date(1970, 1, 5)
+WEEK_SECONDS = 7 * 24 * 60 * 60
+STATUS_TABLE = ObjectiveStatus._meta.db_table
+COMPUTED_FIELDS = [
+    "stale",
+    "computed_at",
+    "cycle_id",
+    "team_id",
+    "cycle_start",
+    "cycle_end",
+    "state",
+    "aligned_to_id",
+    "progress",
+    "confidence",
+    "last_checkin",
+    "confidence_drop",
+    "stalled_from",
+    "behind_below",
+    "due_second",
+    "time_zone",
+    "first_due_week",
+    "last_week",
+    "previous_week",
+    "submitted_due",
+    "on_time",
+    "late",
+]
+
+
+def week_number(monday: date) -> int:
+    return (monday - FIRST_MONDAY).days // 7
+
+
+def monday_of(number: int) -> date:
+    return FIRST_MONDAY + timedelta(weeks=number)
+
+
+# --- computing rows ---------------------------------------------------------------------
+
+
+def _objectives(ids) -> list[Objective]:
+    key_results = KeyResult.objects.only(
+        "objective_id", "title", "kind", "start_value", "target_value", "current_value",
+        "confidence",
+    )  # fmt: skip
+    return list(
+        Objective.objects.filter(pk__in=ids)
+        .select_related("team", "cycle")
+        .annotate(
+            committed_at=Min(
+                "events__created_at", filter=Q(events__verb=ObjectiveEvent.Verb.COMMITTED)
+            )
+        )
+        .prefetch_related(Prefetch("key_results", queryset=key_results))
+    )
+
+
+def _first_due_monday(objective: Objective) -> date:
+    """The first Monday of the cycle whose check-in was due: its time came after the
+    cycle began and the objective was committed (checkins.cadence.due_since)."""
+    since = due_since(objective, objective.cycle)
+    local = since.astimezone(ZoneInfo(objective.team.time_zone)).date()
+    monday = max(week_start(objective.cycle.start_date), week_start(local) - timedelta(weeks=1))
+    while check_in_due(objective.team, monday) < since:
+        monday += timedelta(weeks=1)
+    return monday
+
+
+def _compute(objectives: list[Objective], now: datetime) -> list[ObjectiveStatus]:
+    key_results = [kr for o in objectives for kr in o.key_results.all()]
+    series = weekly_series(key_results)
+    checkins: dict[int, list[CheckIn]] = {}
+    for checkin in (
+        CheckIn.objects.filter(
+            team_id__in={o.team_id for o in objectives},
+            state=CheckIn.State.SUBMITTED,
+            submitted_at__isnull=False,
+        )
+        .only("team_id", "week_start", "state", "submitted_at")
+        .order_by("-week_start")
+    ):
+        checkins.setdefault(checkin.team_id, []).append(checkin)
+    rows = []
+    for objective in objectives:
+        team, cycle = objective.team, objective.cycle
+        krs = list(objective.key_results.all())
+        confidences = [kr.confidence for kr in krs if kr.confidence is not None]
+        row = ObjectiveStatus(
+            objective_id=objective.pk,
+            cycle_id=objective.cycle_id,
+            team_id=objective.team_id,
+            stale=False,
+            computed_at=now,
+            cycle_start=cycle.start_date,
+            cycle_end=cycle.end_date,
+            state=objective.state,
+            aligned_to_id=objective.aligned_to_id,
+            progress=objective_progress(kr.progress for kr in krs),
+            confidence=round(sum(confidences) / len(confidences)) if confidences else None,
+            due_second=team.checkin_weekday * 86400
+            + team.checkin_time.hour * 3600
+            + team.checkin_time.minute * 60
+            + team.checkin_time.second,
+            time_zone=team.time_zone,
+        )
+        # checkins.selectors.key_result_signals, as the dates from which they hold.
+        stalled, behind = [], []
+        for kr in krs:
+            points = series.get(kr.pk, [])
+            if points:
+                # The first week of the last run of one value: "has not moved for three
+                # weeks" once that week is three weeks before this one.
+                first = len(points) - 1
+                while first > 0 and points[first - 1].value == points[-1].value:
+                    first -= 1
+                stalled.append(points[first].week + timedelta(weeks=STALL_WEEKS))
+                said = [p.confidence for p in points if p.confidence is not None]
+                if len(said) >= 2 and said[-2] - said[-1] >= CONFIDENCE_DROP:
+                    row.confidence_drop = True
+            confident = kr.confidence is not None and kr.confidence >= HIGH_CONFIDENCE
+            if confident and kr.kind in ("increase", "decrease"):
+                behind.append(kr.progress)
+        row.stalled_from = min(stalled, default=None)
+        row.behind_below = min(behind, default=None)
+
+        submitted = checkins.get(objective.team_id, [])
+        row.last_checkin = submitted[0].week_start if submitted else None
+        row.last_week = week_number(submitted[0].week_start) if submitted else None
+        row.previous_week = week_number(submitted[1].week_start) if len(submitted) > 1 else None
+        first_monday, last_monday = week_start(cycle.start_date), week_start(cycle.end_date)
+        due_from = _first_due_monday(objective) if objective.state == "committed" else None
+        row.first_due_week = week_number(due_from) if due_from else None
+        for checkin in submitted:
+            if not first_monday <= checkin.week_start <= last_monday:
+                continue
+            came = cadence(team, checkin.week_start, checkin, now=now)
+            row.on_time += came == Cadence.ON_TIME
+            row.late += came == Cadence.LATE
+            row.submitted_due += bool(due_from and checkin.week_start >= due_from)
+        rows.append(row)
+    return rows
+
+
+def _needs_computing(cycle: Cycle) -> Q:
+    return Q(cycle=cycle) & (
+        Q(stale=True)
+        | Q(cycle_start__isnull=True)
+        | ~Q(cycle_start=cycle.start_date)
+        | ~Q(cycle_end=cycle.end_date)
+    )
+
+
+def status_refresh(cycle: Cycle, *, now: datetime | None = None) -> int:
+    """Compute the cycle's stale rows again; returns how many. One query when none is.
+
+    The rows are locked while computed (rows another reader is computing are left to
+    it), so a writer's trigger that marks one stale meanwhile waits, and marks it stale
+    again after: what it wrote is computed by the next reader, never lost."""
+    now = now or timezone.now()
+    if not ObjectiveStatus.objects.filter(_needs_computing(cycle)).exists():
+        return 0
+    with transaction.atomic():
+        ids = list(
+            ObjectiveStatus.objects.select_for_update(skip_locked=True, no_key=True)
+            .filter(_needs_computing(cycle))
+            .values_list("objective_id", flat=True)
+        )
+        objectives = _objectives(ids)
+        rows = _compute(
+            [o for o in objectives if o.level == Objective.Level.TEAM and o.team_id], now
+        )
+        ObjectiveStatus.objects.bulk_update(rows, COMPUTED_FIELDS, batch_size=500)
+        # Not a team objective (any more): never read, never stale again.
+        gone = set(ids) - {row.objective_id for row in rows}
+        if gone:
+            ObjectiveStatus.objects.filter(objective_id__in=gone).update(
+                stale=False, state=Objective.State.ARCHIVED, cycle_start=cycle.start_date,
+                cycle_end=cycle.end_date,
+            )  # fmt: skip
+    return len(ids)
+
+
+def status_compute_fresh(objectives, *, now: datetime) -> list[ObjectiveStatus]:
+    """What the rows of these objectives should hold now (for tests and checks)."""
+    return _compute(_objectives([o.pk for o in objectives]), now)
+
+
+# --- reading rows -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Moment:
+    """What the calendar decides at the moment of a request, for the SQL of `live()`."""
+
+    now: datetime
+    today: date
+    this_week: int  # week_number of this Monday (in the site's time zone)
+    last_week: int  # the cycle's last week so far: this one, or the cycle's last
+    pace: int
+    since_monday: dict[str, float]  # per time zone: seconds from this local Monday 00:00
+    grace_since_monday: dict[str, float]  # ... to (now - the nudges' grace)
+
+    @classmethod
+    def of(cls, cycle: Cycle, now: datetime, zones) -> "Moment":
+        today = timezone.localdate(now)
+        monday = week_start(today)
+        midnight = datetime.combine(monday, time.min)
+
+        def seconds(moment: datetime, zone: str) -> float:
+            local = moment.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+            return (local - midnight).total_seconds()
+
+        return cls(
+            now=now,
+            today=today,
+            this_week=week_number(monday),
+            last_week=week_number(week_start(min(today, cycle.end_date))),
+            pace=int(cycle_fraction(cycle.start_date, cycle.end_date, today) * 100),
+            since_monday={z: seconds(now, z) for z in zones},
+            grace_since_monday={z: seconds(now - NUDGE_AFTER, z) for z in zones},
+        )
+
+
+def _per_zone(values: dict[str, float], plus: int) -> Case:
+    return Case(
+        *[When(time_zone=zone, then=Value(seconds + plus)) for zone, seconds in values.items()],
+        default=Value(-1e12),
+        output_field=FloatField(),
+    )
+
+
+def _week(moment: Moment, ago: int) -> dict[str, Q]:
+    """This week's (ago=0) or last week's check-in, for every row at once: in the due
+    weeks so far; submitted; its time come (started); its time and grace gone (passed)."""
+    week = moment.this_week - ago
+    shift = ago * WEEK_SECONDS
+    due = Q(first_due_week__lte=week) if week <= moment.last_week else Q(pk__in=[])
+    return {
+        "due": due,
+        "submitted": Q(last_week=week) | Q(previous_week=week),
+        "started": Q(due_second__lte=_per_zone(moment.since_monday, shift)),
+        "passed": Q(due_second__lt=_per_zone(moment.grace_since_monday, shift)),
+    }
+
+
+def _flag(condition: Q) -> Case:
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def live(rows: QuerySet, moment: Moment) -> QuerySet:
+    """The rows with what the calendar decides: `missing` (this week's check-in, once
+    its time and the grace have passed), `attention` (any signal), and the cadence
+    counts `missed` and `still_open` over the cycle's weeks so far."""
+    committed = Q(state=Objective.State.COMMITTED)
+    this, last = _week(moment, 0), _week(moment, 1)
+    missing = committed & Q(first_due_week__lte=moment.this_week)
+    missing &= this["passed"] & ~this["submitted"]
+    attention = (
+        missing
+        | Q(stalled_from__lte=monday_of(moment.this_week))
+        | Q(confidence_drop=True)
+        | Q(behind_below__lt=moment.pace - FAR_BEHIND)
+    )
+    due_weeks = Case(
+        When(first_due_week__lte=moment.last_week, then=Value(moment.last_week + 1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    ) - Case(
+        When(first_due_week__lte=moment.last_week, then="first_due_week"),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    not_passed = [w["due"] & ~w["passed"] & ~w["submitted"] for w in (this, last)]
+    return rows.annotate(
+        # (CASE, not the bare condition: a comparison with an empty date is NULL, and
+        # PostgreSQL sorts NULL first)
+        missing=Case(When(missing, then=Value(True)), default=Value(False)),
+        attention=Case(When(attention, then=Value(True)), default=Value(False)),
+        missed=Case(
+            When(
+                committed,
+                then=due_weeks
+                - Case(When(committed, then="submitted_due"), default=Value(0))
+                - _flag(not_passed[0])
+                - _flag(not_passed[1]),
+            ),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+        still_open=Case(
+            When(committed, then=_flag(not_passed[0] & this["started"])),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        + Case(
+            When(committed, then=_flag(not_passed[1] & last["started"])),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+    )
+
+
+def cycle_rows(cycle: Cycle, *, now: datetime) -> tuple[QuerySet, Moment]:
+    """The cycle's open team objectives' rows, computed where stale, with the calendar's
+    part (`live`) for `now`. Two queries before the caller's own (one to find stale rows,
+    one for the time zones in use)."""
+    status_refresh(cycle, now=now)
+    rows = ObjectiveStatus.objects.filter(cycle=cycle).exclude(state=Objective.State.ARCHIVED)
+    zones = list(rows.order_by().values_list("time_zone", flat=True).distinct())
+    moment = Moment.of(cycle, now, zones)
+    return live(rows, moment), moment
+
+
+# --- the triggers -----------------------------------------------------------------------
+
+TEAM_COLUMNS = ("page_version", "checkin_weekday", "checkin_time", "time_zone")
+
+
+def _statements(vendor: str) -> list[str]:
+    team, objective = "teams_team", Objective._meta.db_table
+    mark = f"UPDATE {STATUS_TABLE} SET stale = TRUE WHERE team_id = NEW.id;"  # noqa: S608
+    insert = (
+        f"INSERT INTO {STATUS_TABLE} (objective_id, cycle_id, team_id) "  # noqa: S608
+        "VALUES (NEW.id, NEW.cycle_id, NEW.team_id)"
+    )
+    if vendor == "postgresql":
+        changed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in TEAM_COLUMNS)
+        return [
+            "CREATE OR REPLACE FUNCTION objective_status_stale() RETURNS trigger "
+            f"LANGUAGE plpgsql AS $$ BEGIN {mark} RETURN NULL; END $$",
+            f"CREATE OR REPLACE TRIGGER objective_status_stale AFTER UPDATE ON {team} "
+            f"FOR EACH ROW WHEN ({changed}) EXECUTE FUNCTION objective_status_stale()",
+            "CREATE OR REPLACE FUNCTION objective_status_new() RETURNS trigger "
+            f"LANGUAGE plpgsql AS $$ BEGIN {insert} ON CONFLICT DO NOTHING; RETURN NULL; END $$",
+            f"CREATE OR REPLACE TRIGGER objective_status_new AFTER INSERT ON {objective} "
+            "FOR EACH ROW WHEN (NEW.level = 'team' AND NEW.team_id IS NOT NULL) "
+            "EXECUTE FUNCTION objective_status_new()",
+        ]
+    changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in TEAM_COLUMNS)
+    return [
+        f"CREATE TRIGGER objective_status_stale AFTER UPDATE ON {team} FOR EACH ROW "
+        f"WHEN {changed} BEGIN {mark} END",
+        f"CREATE TRIGGER objective_status_new AFTER INSERT ON {objective} FOR EACH ROW "
+        f"WHEN NEW.level = 'team' AND NEW.team_id IS NOT NULL "
+        f"BEGIN {insert.replace('INSERT INTO', 'INSERT OR IGNORE INTO')}; END",
+    ]
+
+
+def install_triggers(using: str = "default", **kwargs) -> None:
+    """After every migrate and flush: the triggers, and a row for any team objective
+    without one (written before the triggers existed, or while they were dropped)."""
+    connection = connections[using]
+    tables = set(connection.introspection.table_names())
+    if STATUS_TABLE not in tables:
+        return
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        if connection.vendor != "postgresql":  # PostgreSQL replaces them in place
+            drop_triggers(using)
+        for statement in _statements(connection.vendor):
+            cursor.execute(statement)
+        cursor.execute(
+            f"INSERT INTO {STATUS_TABLE} (objective_id, cycle_id, team_id) "  # noqa: S608
+            f"SELECT o.id, o.cycle_id, o.team_id FROM {Objective._meta.db_table} o "
+            f"LEFT JOIN {STATUS_TABLE} s ON s.objective_id = o.id "
+            "WHERE o.level = 'team' AND o.team_id IS NOT NULL AND s.objective_id IS NULL"
+        )
+
+
+def drop_before_migrating(using: str = "default", **kwargs) -> None:
+    if connections[using].vendor == "sqlite":
+        drop_triggers(using)
+
+
+def drop_triggers(using: str = "default", **kwargs) -> None:
+    """Before migrating (SQLite rebuilds a table to alter it; a trigger naming it stops
+    the rebuild) and before installing them again."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("DROP FUNCTION IF EXISTS objective_status_stale() CASCADE")
+            cursor.execute("DROP FUNCTION IF EXISTS objective_status_new() CASCADE")
+        else:
+            cursor.execute("DROP TRIGGER IF EXISTS objective_status_stale")
+            cursor.execute("DROP TRIGGER IF EXISTS objective_status_new")

@@ -1,0 +1,304 @@
+"""The status rows behind the home page and the cycle overview (dashboard/status.py).
+
+Two promises: after every kind of write, whoever makes it, the rows equal a fresh
+computation; and what the SQL reads from them at any moment (this week's check-in
+missing, the cadence counts, needing attention) equals what the Python definitions
+(checkins.cadence, checkins.selectors) say at that moment, in every time zone.
+"""
+
+from collections import Counter
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal as D
+
+import pytest
+from django.db import connection
+from django.db.models import Min, Q
+
+from checkins import services as checkin_services
+from checkins.cadence import Cadence, cadence, check_in_due, check_in_missing, due_since
+from checkins.models import CheckIn
+from checkins.selectors import signals_for_objectives
+from dashboard.models import ObjectiveStatus
+from dashboard.overview import cycle_weeks
+from dashboard.status import COMPUTED_FIELDS, cycle_rows, status_compute_fresh, status_refresh
+from okrs import services as okr_services
+from okrs.models import Objective, ObjectiveEvent
+from okrs.services import KeyResultData
+from okrs.weeks import week_start
+from teams.models import Membership, Team
+from tests.factories import (
+    CheckInFactory,
+    CycleFactory,
+    KeyResultFactory,
+    KeyResultUpdateFactory,
+    ObjectiveEventFactory,
+    TeamFactory,
+    TeamObjectiveFactory,
+    UserFactory,
+)
+from tests.fixtures.okrs import company_key_result
+
+pytestmark = pytest.mark.django_db
+State = Objective.State
+# A Monday; the cycle began five weeks before it.
+MONDAY = date(2026, 11, 30)
+NOW = datetime(2026, 12, 2, 12, tzinfo=UTC)
+
+
+def _at(day: date, hour: int) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=UTC)
+
+
+@pytest.fixture
+def company():
+    """Teams around the world with every kind of week behind them."""
+    cycle = CycleFactory(
+        start_date=MONDAY - timedelta(weeks=5, days=-2),  # a Wednesday
+        end_date=MONDAY + timedelta(weeks=6),
+        status="active",
+    )
+    kr = company_key_result(cycle)
+    teams = {
+        "amsterdam": TeamFactory(name="Amsterdam", time_zone="Europe/Amsterdam"),
+        "tokyo": TeamFactory(name="Tokyo", time_zone="Asia/Tokyo", checkin_time=time(9)),
+        "new-york": TeamFactory(
+            name="New York", time_zone="America/New_York", checkin_weekday=2, checkin_time=time(16)
+        ),
+        "sunday": TeamFactory(
+            name="Sunday", time_zone="Pacific/Auckland", checkin_weekday=6, checkin_time=time(23)
+        ),
+        "late-commit": TeamFactory(name="Late commit", time_zone="UTC"),
+        "drafting": TeamFactory(name="Drafting", time_zone="UTC"),
+    }
+    objectives = {}
+    for slug, team in teams.items():
+        objective = TeamObjectiveFactory(
+            cycle=cycle,
+            team=team,
+            aligned_to=kr,
+            state=State.DRAFT if slug == "drafting" else State.COMMITTED,
+        )
+        objectives[slug] = objective
+        Membership.objects.create(team=team, user=UserFactory(), role="member")
+        first = KeyResultFactory(
+            objective=objective, kind="increase", start_value=0, target_value=100, confidence=8
+        )
+        KeyResultFactory(objective=objective, kind="milestone", confidence=3)
+        # values over the weeks: stalled for some, a confidence drop for others
+        for ago, value, confidence in [(4, 10, 9), (3, 20, 8), (2, 20, 8), (1, 20, 4)]:
+            if slug in ("amsterdam", "sunday") or ago <= 2:
+                KeyResultUpdateFactory(
+                    key_result=first,
+                    week_start=MONDAY - timedelta(weeks=ago),
+                    value=value,
+                    confidence=confidence,
+                )
+    committed_at = {"late-commit": _at(MONDAY - timedelta(weeks=1), 15)}
+    for slug, moment in committed_at.items():
+        ObjectiveEventFactory(
+            objective=objectives[slug], verb=ObjectiveEvent.Verb.COMMITTED, created_at=moment
+        )
+    # check-ins: on time, late, and missing weeks
+    submitted = {
+        "amsterdam": [(5, 0), (4, 30), (2, 2), (0, 1)],  # (weeks ago, hours after due)
+        "tokyo": [(3, 1), (1, 40)],
+        "new-york": [(1, 5)],
+        "sunday": [(1, 1)],
+    }
+    for slug, weeks in submitted.items():
+        team = teams[slug]
+        for ago, hours in weeks:
+            monday = MONDAY - timedelta(weeks=ago)
+            CheckInFactory(
+                team=team,
+                objective=objectives[slug],
+                week_start=monday,
+                state="submitted",
+                submitted_at=check_in_due(team, monday) + timedelta(hours=hours),
+            )
+    return cycle, kr, teams, objectives
+
+
+def _values(row: ObjectiveStatus) -> dict:
+    return {f: getattr(row, f) for f in COMPUTED_FIELDS if f != "computed_at"}
+
+
+def assert_fresh(cycle, now=NOW):
+    """The stored rows, once stale ones are computed, equal a computation from scratch."""
+    status_refresh(cycle, now=now)
+    objectives = Objective.objects.filter(cycle=cycle, level="team")
+    fresh = {row.objective_id: _values(row) for row in status_compute_fresh(objectives, now=now)}
+    stored = {
+        row.objective_id: _values(row)
+        for row in ObjectiveStatus.objects.filter(objective__in=objectives)
+    }
+    assert stored == fresh
+    assert not ObjectiveStatus.objects.filter(stale=True, cycle=cycle).exists()
+
+
+def _moments():
+    """Every seven hours for two and a half weeks after the last check-in was written:
+    every weekday, hour and phase of a check-in (before its time, open, missed; this
+    week's and, for a Sunday evening in Auckland, last week's) in each time zone."""
+    start = _at(MONDAY + timedelta(days=1), 0)
+    return [start + timedelta(hours=7 * i) for i in range(0, 60)]
+
+
+@pytest.mark.dates(at=NOW)
+def test_what_the_rows_say_at_any_moment_is_what_the_definitions_say(company):
+    cycle, _kr, _teams, objectives = company
+    by_pk = {o.pk: o for o in Objective.objects.filter(cycle=cycle, level="team")}
+    annotated = {
+        o.pk: o
+        for o in Objective.objects.filter(pk__in=by_pk)
+        .select_related("team", "cycle")
+        # checkins.cadence.due_since reads when each was committed
+        .annotate(
+            committed_at=Min(
+                "events__created_at", filter=Q(events__verb=ObjectiveEvent.Verb.COMMITTED)
+            )
+        )
+    }
+    checkins = {(c.team_id, c.week_start): c for c in CheckIn.objects.all()}
+    for now in _moments():
+        rows, moment = cycle_rows(cycle, now=now)
+        today = moment.today
+        monday = week_start(today)
+        mondays = cycle_weeks(cycle, today)
+        for row in rows:
+            objective = annotated[row.objective_id]
+            team = objective.team
+            this_week = checkins.get((team.pk, monday))
+            assert row.missing is check_in_missing(objective, this_week, now=now), (now, team)
+            if objective.state != State.COMMITTED:
+                assert (row.missed, row.still_open) == (0, 0)
+                continue
+            since = due_since(objective, cycle)
+            cells = Counter(
+                cadence(team, m, checkins.get((team.pk, m)), now=now, since=since) for m in mondays
+            )
+            assert (row.missed, row.still_open, row.on_time, row.late) == (
+                cells[Cadence.MISSED],
+                cells[Cadence.OPEN],
+                cells[Cadence.ON_TIME],
+                cells[Cadence.LATE],
+            ), (now, team.name)
+        # needing attention: any signal the team page would show
+        shown = list(
+            Objective.objects.filter(cycle=cycle, level="team").prefetch_related("key_results")
+        )
+        for objective in shown:
+            objective.cycle = cycle
+        missing = {row.objective_id for row in rows if row.missing}
+        signals = signals_for_objectives(shown, today=today, missing=missing)
+        assert {row.objective_id: row.attention for row in rows} == {
+            pk: bool(found) for pk, found in signals.items()
+        }, now
+
+
+def _member(team: Team):
+    return Membership.objects.filter(team=team).first().user
+
+
+WRITES = {
+    "a recorded value": lambda c: okr_services.key_result_record(
+        key_result=c[3]["tokyo"].key_results.first(),
+        value=D(55),
+        confidence=2,
+        comment="",
+        author=_member(c[2]["tokyo"]),
+    ),
+    "a check-in typed and submitted": lambda c: _check_in(c, "new-york"),
+    "a new key result": lambda c: okr_services.key_result_create(
+        objective=Objective.objects.get(pk=c[3]["drafting"].pk),
+        data=KeyResultData(
+            title="Invoices sent on day one",
+            kind="increase",
+            start_value=D(0),
+            target_value=D(10),
+            current_value=D(9),
+            unit="",
+            owner=None,
+        ),
+    ),
+    "a key result's confidence, by a queryset update": lambda c: c[3][
+        "amsterdam"
+    ].key_results.update(confidence=10),
+    "a key result deleted by the ORM": lambda c: c[3]["sunday"].key_results.last().delete(),
+    "a team's check-in schedule": lambda c: Team.objects.filter(pk=c[2]["tokyo"].pk).update(
+        checkin_weekday=4, time_zone="Europe/Lisbon"
+    ),
+    "a check-in deleted": lambda c: CheckIn.objects.filter(team=c[2]["amsterdam"]).delete(),
+    "an objective committed": lambda c: _commit(c, "drafting"),
+    "a new team objective": lambda c: TeamObjectiveFactory(
+        cycle=c[0], team=TeamFactory(name="Newcomer"), aligned_to=c[1], state=State.SUBMITTED
+    ),
+    "an objective archived": lambda c: Objective.objects.filter(pk=c[3]["sunday"].pk).update(
+        state=State.ARCHIVED
+    ),
+    "the cycle's dates": lambda c: okr_services.cycle_update(
+        cycle=c[0], name=c[0].name, start_date=MONDAY - timedelta(weeks=3), end_date=MONDAY
+    ),
+}
+
+
+def _check_in(company, slug):
+    team = company[2][slug]
+    author = _member(team)
+    checkin = checkin_services.checkin_get_or_create(team=team, week=MONDAY, author=author)
+    for kr in company[3][slug].key_results.all():
+        for attribute, value in (("value", "1"), ("confidence", "6")):
+            checkin_services.checkin_save_field(
+                checkin=checkin, field=f"entry-{kr.pk}-{attribute}", value=value, base="",
+                author=author,
+            )  # fmt: skip
+    checkin.refresh_from_db()
+    checkin_services.checkin_submit(checkin=checkin, author=author)
+
+
+def _commit(company, slug):
+    objective = Objective.objects.get(pk=company[3][slug].pk)
+    Objective.objects.filter(pk=objective.pk).update(state=State.SUBMITTED)
+    objective.refresh_from_db()
+    leader = UserFactory(is_leader=True)
+    from okrs.services.workflow import team_objective_commit
+
+    team_objective_commit(objective=objective, actor=leader)
+
+
+@pytest.mark.dates(at=NOW)
+@pytest.mark.parametrize("write", list(WRITES))
+def test_after_every_kind_of_write_the_rows_equal_a_fresh_computation(company, write):
+    cycle = company[0]
+    assert_fresh(cycle)
+    WRITES[write](company)
+    cycle.refresh_from_db()
+    # the write marked what it changed stale (or changed the cycle's dates)
+    assert ObjectiveStatus.objects.filter(cycle=cycle, stale=True).exists() or write in (
+        "the cycle's dates"
+    )
+    assert_fresh(cycle)
+
+
+@pytest.mark.dates(at=NOW)
+def test_a_write_touches_only_its_own_teams_rows(company):
+    cycle, _kr, teams, objectives = company
+    assert_fresh(cycle)
+    WRITES["a recorded value"](company)
+    assert set(
+        ObjectiveStatus.objects.filter(stale=True).values_list("objective_id", flat=True)
+    ) == {objectives["tokyo"].pk}
+    with connection.cursor():
+        computed = status_refresh(cycle, now=NOW)
+    assert computed == 1
+
+
+@pytest.mark.dates(at=NOW)
+def test_rows_of_objectives_written_before_the_triggers_are_made_by_migrate(company):
+    from dashboard.status import install_triggers
+
+    cycle = company[0]
+    ObjectiveStatus.objects.all().delete()
+    install_triggers()
+    assert ObjectiveStatus.objects.filter(cycle=cycle).count() == 6
+    assert_fresh(cycle)
