@@ -10,7 +10,7 @@ class DashboardConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate, pre_migrate
 
-        from dashboard import status
+        from dashboard import status_triggers as status
 
         # The status rows' triggers follow the schema, as the page versions' do.
         pre_migrate.connect(status.drop_before_migrating, sender=self)

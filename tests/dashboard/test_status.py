@@ -295,7 +295,7 @@ def test_a_write_touches_only_its_own_teams_rows(company):
 
 @pytest.mark.dates(at=NOW)
 def test_rows_of_objectives_written_before_the_triggers_are_made_by_migrate(company):
-    from dashboard.status import install_triggers
+    from dashboard.status_triggers import install_triggers
 
     cycle = company[0]
     ObjectiveStatus.objects.all().delete()

@@ -1,0 +1,182 @@
+"""What a team acts on between check-ins: its obstacles (and the help other teams
+give) and its experiments."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from checkins import access, services
+from checkins.forms import AnswerForm, ExperimentForm, ObstacleForm
+from core.forms import rebase_form
+from core.htmx import CONFLICT, UNPROCESSABLE
+from core.http import error_text
+from okrs.services import StaleEdit
+from teams.models import Team
+
+# --- obstacles ------------------------------------------------------------------------
+
+
+def _back(request: HttpRequest, team: Team) -> HttpResponse:
+    fallback = reverse("dashboard:team-detail", args=[team.slug])
+    target = request.POST.get("next", "")
+    if target.startswith(f"/teams/{team.slug}/"):
+        return redirect(target)
+    return redirect(fallback)
+
+
+@login_required
+@require_POST
+def obstacle_create(request: HttpRequest, slug: str) -> HttpResponse:
+    team = access.get_team_for_checkin(request.user, slug)
+    form = ObstacleForm(request.POST, team=team, prefix="obstacle")
+    if form.is_valid():
+        try:
+            services.obstacle_add(
+                team=team,
+                description=form.cleaned_data["description"],
+                help_team=form.cleaned_data["help_team"],
+                focus=form.cleaned_data["focus"],
+                author=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, error_text(error))
+        else:
+            help_team = form.cleaned_data["help_team"]
+            messages.success(
+                request,
+                f"Obstacle noted; {help_team} sees your request."
+                if help_team
+                else "Obstacle noted.",
+            )
+    else:
+        messages.error(
+            request, "Describe the obstacle (up to 2,000 characters); nothing was saved."
+        )
+    return _back(request, team)
+
+
+@login_required
+@require_POST
+def obstacle_focus(request: HttpRequest, obstacle_id: int) -> HttpResponse:
+    obstacle = access.get_obstacle_for_team(request.user, obstacle_id)
+    try:
+        services.obstacle_focus(obstacle=obstacle)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    return _back(request, obstacle.team)
+
+
+@login_required
+@require_POST
+def obstacle_resolve(request: HttpRequest, obstacle_id: int) -> HttpResponse:
+    obstacle = access.get_obstacle_for_team(request.user, obstacle_id)
+    try:
+        services.obstacle_resolve(obstacle=obstacle)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, "Obstacle resolved.")
+    return _back(request, obstacle.team)
+
+
+@login_required
+@require_POST
+def obstacle_answer(request: HttpRequest, obstacle_id: int) -> HttpResponse:
+    """The team asked for help answers; both teams see the request resolved."""
+    obstacle = access.get_obstacle_for_helper(request.user, obstacle_id)
+    form = AnswerForm(request.POST, prefix=f"answer{obstacle.pk}")
+    if not form.is_valid():
+        messages.error(request, "Write your answer (up to 2,000 characters); nothing was saved.")
+        return _back(request, obstacle.help_team)
+    try:
+        services.obstacle_answer(
+            obstacle=obstacle, answer=form.cleaned_data["answer"], author=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, f"Answer sent: {obstacle.team} sees it resolved.")
+    return _back(request, obstacle.help_team)
+
+
+# --- experiments ----------------------------------------------------------------------
+
+
+def _experiment_data(form: ExperimentForm) -> services.ExperimentData:
+    data = form.cleaned_data
+    return services.ExperimentData(
+        key_result=data["key_result"],
+        belief=data["belief"],
+        outcome=data["outcome"],
+        signal=data["signal"],
+        status=data["status"],
+        started_on=data["started_on"],
+        ended_on=data["ended_on"],
+        result=data.get("result", ""),
+        learning=data.get("learning", ""),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def experiment_create(request: HttpRequest, slug: str) -> HttpResponse:
+    team = access.get_team_for_checkin(request.user, slug)
+    form = ExperimentForm(request.POST or None, team=team)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.experiment_create(team=team, data=_experiment_data(form), author=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Experiment recorded.")
+            return redirect("dashboard:team-detail", slug=team.slug)
+    return render(
+        request,
+        "checkins/experiment_form.html",
+        {"form": form, "team": team},
+        status=UNPROCESSABLE if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def experiment_edit(request: HttpRequest, experiment_id: int) -> HttpResponse:
+    experiment = access.get_experiment_for_team(request.user, experiment_id)
+    team = experiment.team
+    form = ExperimentForm(
+        request.POST or None,
+        instance=experiment,
+        initial={"version": experiment.version},
+        team=team,
+    )
+    status, current = 200, None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.experiment_update(
+                experiment=experiment,
+                data=_experiment_data(form),
+                expected_version=form.cleaned_data["version"] or 0,
+            )
+        except StaleEdit as stale:
+            current, status = stale.current, CONFLICT
+            form = rebase_form(form, ExperimentForm, current, team=team)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Experiment saved.")
+            return redirect("dashboard:team-detail", slug=team.slug)
+    if form.errors:
+        status = UNPROCESSABLE
+    return render(
+        request,
+        "checkins/experiment_form.html",
+        {"form": form, "team": team, "experiment": experiment, "current": current},
+        status=status,
+    )
+
+
+# --- unsubscribe ----------------------------------------------------------------------
