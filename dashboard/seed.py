@@ -104,24 +104,20 @@ def seed_scale(*, teams: int, weeks: int, today: date | None = None, seed: int =
         ],
     )
     now = timezone.now()
-    team_rows = _bulk(
-        Team,
-        [
-            Team(
-                name=f"Team {i:04d} {rng.choice(['Billing', 'Growth', 'Payments', 'Mobile'])}"
-                + suffix,
-                slug=f"team-{cycle.pk}-{i:04d}",
-                purpose="Moves the company OKR.",
-                checkin_weekday=i % 5,
-                checkin_time=time(9 + i % 8, 0),
-                time_zone=TIME_ZONES[i % len(TIME_ZONES)],
-            )
-            for i in range(teams)
-        ],
-    )
-    for team in team_rows:
+    team_rows = [
+        Team(
+            name=f"Team {i:04d} {rng.choice(['Billing', 'Growth', 'Payments', 'Mobile'])}" + suffix,
+            slug=f"team-{cycle.pk}-{i:04d}",
+            purpose="Moves the company OKR.",
+            checkin_weekday=i % 5,
+            checkin_time=time(9 + i % 8, 0),
+            time_zone=TIME_ZONES[i % len(TIME_ZONES)],
+        )
+        for i in range(teams)
+    ]
+    for team in team_rows:  # before the insert: no bulk_update of every team after it
         team.next_reminder_at = team_next_reminder(team, after=now)
-    Team.objects.bulk_update(team_rows, ["next_reminder_at"], batch_size=BATCH)
+    team_rows = _bulk(Team, team_rows)
     people = _bulk(
         User,
         [
@@ -164,32 +160,20 @@ def seed_scale(*, teams: int, weeks: int, today: date | None = None, seed: int =
             for i, team in enumerate(team_rows)
         ],
     )
-    key_results = _bulk(
-        KeyResult,
-        [
-            KeyResult(
-                objective=objective,
-                title=title,
-                kind=kind,
-                start_value=start_value,
-                target_value=target,
-                current_value=start_value,
-                unit=unit,
-                owner=people[i * MEMBERS_PER_TEAM],
-                position=k + 1,
-            )
-            for i, objective in enumerate(objectives)
-            for k, (title, kind, start_value, target, unit) in enumerate(TEAM_KEY_RESULTS)
-        ],
-    )
+    # The weeks are played out before the key results are written, so each is inserted
+    # with its final value and confidence (a bulk_update of every key result after the
+    # history cost more than the inserts at 10,000 teams). Key result k of team i is
+    # (i, k) until it has a primary key.
     week_starts = [start + timedelta(weeks=w) for w in range(weeks)]
-    checkins, entries_for, updates = [], [], []
-    current = {kr.pk: Decimal(kr.start_value) for kr in key_results}
-    confidence = {kr.pk: rng.randint(4, 8) for kr in key_results}
+    current = {
+        (i, k): Decimal(spec[2]) for i in range(teams) for k, spec in enumerate(TEAM_KEY_RESULTS)
+    }
+    confidence = {key: rng.randint(4, 8) for key in current}
+    touched = set()
+    checkins, entries_for, updates_for = [], [], []
     for i, (team, objective) in enumerate(zip(team_rows, objectives, strict=True)):
         if objective.state != Objective.State.COMMITTED:
             continue
-        krs = key_results[i * 3 : i * 3 + 3]
         diligence = rng.random()  # some teams keep the rhythm better than others
         for monday in week_starts:
             due = local_moment(
@@ -216,34 +200,52 @@ def seed_scale(*, teams: int, weeks: int, today: date | None = None, seed: int =
                     submitted_at=submitted_at,
                 )
             )
-            for kr in krs:
-                step = (Decimal(kr.target_value) - Decimal(kr.start_value)) / 13
+            for k, (_, _, start_value, target, _) in enumerate(TEAM_KEY_RESULTS):
+                key = (i, k)
+                step = (Decimal(target) - Decimal(start_value)) / 13
                 if rng.random() < 0.75:
-                    current[kr.pk] += step * Decimal(rng.choice([0, 1, 1, 2]))
-                confidence[kr.pk] = min(10, max(0, confidence[kr.pk] + rng.choice([-2, -1, 0, 1])))
-                entries_for.append((len(checkins) - 1, kr, current[kr.pk], confidence[kr.pk]))
-                updates.append(
-                    KeyResultUpdate(
-                        key_result=kr,
-                        value=current[kr.pk],
-                        confidence=confidence[kr.pk],
-                        week_start=monday,
-                    )
-                )
+                    current[key] += step * Decimal(rng.choice([0, 1, 1, 2]))
+                confidence[key] = min(10, max(0, confidence[key] + rng.choice([-2, -1, 0, 1])))
+                touched.add(key)
+                entries_for.append((len(checkins) - 1, key, current[key], confidence[key]))
+                updates_for.append((key, current[key], confidence[key], monday))
+    key_results = _bulk(
+        KeyResult,
+        [
+            KeyResult(
+                objective=objective,
+                title=title,
+                kind=kind,
+                start_value=start_value,
+                target_value=target,
+                current_value=current[(i, k)],
+                unit=unit,
+                owner=people[i * MEMBERS_PER_TEAM],
+                position=k + 1,
+                **({"confidence": confidence[(i, k)]} if (i, k) in touched else {}),
+            )
+            for i, objective in enumerate(objectives)
+            for k, (title, kind, start_value, target, unit) in enumerate(TEAM_KEY_RESULTS)
+        ],
+    )
+    kr_of = {(i, k): key_results[i * 3 + k] for i in range(teams) for k in range(3)}
     checkins = _bulk(CheckIn, checkins)
     _bulk(
         CheckInEntry,
         [
-            CheckInEntry(checkin=checkins[index], key_result=kr, value=value, confidence=conf)
-            for index, kr, value, conf in entries_for
+            CheckInEntry(
+                checkin=checkins[index], key_result=kr_of[key], value=value, confidence=conf
+            )
+            for index, key, value, conf in entries_for
         ],
     )
-    _bulk(KeyResultUpdate, updates)
-    touched = {u.key_result_id for u in updates}
-    for kr in key_results:
-        if kr.pk in touched:
-            kr.current_value, kr.confidence = current[kr.pk], confidence[kr.pk]
-    KeyResult.objects.bulk_update(key_results, ["current_value", "confidence"], batch_size=BATCH)
+    _bulk(
+        KeyResultUpdate,
+        [
+            KeyResultUpdate(key_result=kr_of[key], value=value, confidence=conf, week_start=monday)
+            for key, value, conf, monday in updates_for
+        ],
+    )
     _bulk(
         Experiment,
         [
