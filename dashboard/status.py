@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     FloatField,
@@ -52,6 +52,7 @@ from okrs.progress import objective_progress
 from okrs.weeks import cycle_fraction, week_start
 
 FIRST_MONDAY = date(1970, 1, 5)
+CHUNK = 1000
 WEEK_SECONDS = 7 * 24 * 60 * 60
 COMPUTED_FIELDS = [
     "stale",
@@ -193,6 +194,27 @@ def _compute(objectives: list[Objective], now: datetime) -> list[ObjectiveStatus
     return rows
 
 
+def _write(rows: list[ObjectiveStatus]) -> None:
+    """One UPDATE per row, sent at once (executemany): Django's bulk_update builds a CASE
+    per column and row, which took ten seconds for a thousand rows."""
+    if not rows:
+        return
+    fields = [ObjectiveStatus._meta.get_field(name) for name in COMPUTED_FIELDS]
+    quote = connection.ops.quote_name
+    table = quote(ObjectiveStatus._meta.db_table)
+    columns = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    key = quote(ObjectiveStatus._meta.pk.column)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET {columns} WHERE {key} = %s",  # noqa: S608 - our own names
+            [
+                [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields]
+                + [row.objective_id]
+                for row in rows
+            ],
+        )
+
+
 def _needs_computing(cycle: Cycle) -> Q:
     return Q(cycle=cycle) & (
         Q(stale=True)
@@ -207,29 +229,34 @@ def status_refresh(cycle: Cycle, *, now: datetime | None = None) -> int:
 
     The rows are locked while computed (rows another reader is computing are left to
     it), so a writer's trigger that marks one stale meanwhile waits, and marks it stale
-    again after: what it wrote is computed by the next reader, never lost."""
+    again after: what it wrote is computed by the next reader, never lost. A thousand
+    rows a transaction, so no lock is held long (after a deploy, the first reader of a
+    big company computes them all; beat's `status_refresh_active` usually has)."""
     now = now or timezone.now()
-    if not ObjectiveStatus.objects.filter(_needs_computing(cycle)).exists():
-        return 0
-    with transaction.atomic():
-        ids = list(
-            ObjectiveStatus.objects.select_for_update(skip_locked=True, no_key=True)
-            .filter(_needs_computing(cycle))
-            .values_list("objective_id", flat=True)
-        )
-        objectives = _objectives(ids)
-        rows = _compute(
-            [o for o in objectives if o.level == Objective.Level.TEAM and o.team_id], now
-        )
-        ObjectiveStatus.objects.bulk_update(rows, COMPUTED_FIELDS, batch_size=500)
-        # Not a team objective (any more): never read, never stale again.
-        gone = set(ids) - {row.objective_id for row in rows}
-        if gone:
-            ObjectiveStatus.objects.filter(objective_id__in=gone).update(
-                stale=False, state=Objective.State.ARCHIVED, cycle_start=cycle.start_date,
-                cycle_end=cycle.end_date,
-            )  # fmt: skip
-    return len(ids)
+    computed = 0
+    while ObjectiveStatus.objects.filter(_needs_computing(cycle)).exists():
+        with transaction.atomic():
+            ids = list(
+                ObjectiveStatus.objects.select_for_update(skip_locked=True, no_key=True)
+                .filter(_needs_computing(cycle))
+                .values_list("objective_id", flat=True)[:CHUNK]
+            )
+            if not ids:
+                return computed  # the rest are being computed by another reader
+            objectives = _objectives(ids)
+            rows = _compute(
+                [o for o in objectives if o.level == Objective.Level.TEAM and o.team_id], now
+            )
+            _write(rows)
+            # Not a team objective (any more): never read, never stale again.
+            gone = set(ids) - {row.objective_id for row in rows}
+            if gone:
+                ObjectiveStatus.objects.filter(objective_id__in=gone).update(
+                    stale=False, state=Objective.State.ARCHIVED, cycle_start=cycle.start_date,
+                    cycle_end=cycle.end_date,
+                )  # fmt: skip
+        computed += len(ids)
+    return computed
 
 
 def status_compute_fresh(objectives, *, now: datetime) -> list[ObjectiveStatus]:

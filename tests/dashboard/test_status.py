@@ -302,3 +302,16 @@ def test_rows_of_objectives_written_before_the_triggers_are_made_by_migrate(comp
     install_triggers()
     assert ObjectiveStatus.objects.filter(cycle=cycle).count() == 6
     assert_fresh(cycle)
+
+
+@pytest.mark.dates(at=NOW)
+def test_beat_computes_the_active_cycles_stale_rows_a_thousand_at_a_time(company, monkeypatch):
+    from dashboard import status
+    from dashboard.tasks import status_refresh_active
+
+    cycle = company[0]
+    ObjectiveStatus.objects.update(stale=True)
+    monkeypatch.setattr(status, "CHUNK", 4)  # six rows: two transactions
+    assert status_refresh_active() == 6
+    assert status_refresh_active() == 0
+    assert_fresh(cycle)
