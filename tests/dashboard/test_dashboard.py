@@ -10,10 +10,11 @@ from django.utils import timezone
 
 from checkins.cadence import Cadence, cadence
 from checkins.models import CheckIn
+from dashboard.models import ObjectiveStatus
 from dashboard.overview import cycle_overview_get
 from dashboard.seed import seed_scale
 from okrs.models import Cycle, Objective, ObjectiveEvent
-from okrs.weeks import week_start
+from okrs.weeks import iso_week_label, week_start
 from teams.models import Membership, Team
 from tests.factories import (
     CheckInFactory,
@@ -29,9 +30,9 @@ from tests.helpers import HX, ROLES, role_of
 
 pytestmark = pytest.mark.django_db
 State = Objective.State
-# A company of ten teams, and one of two hundred: a scale test, slow by nature.
+# A company of ten teams, and one of a thousand: a scale test, slow by nature.
 # seed_scale writes the weeks up to today: the fast runs are marked dates too.
-TEAMS = [pytest.param(10, marks=pytest.mark.dates), pytest.param(200, marks=pytest.mark.slow)]
+TEAMS = [pytest.param(10, marks=pytest.mark.dates), pytest.param(1000, marks=pytest.mark.slow)]
 
 
 @pytest.fixture
@@ -220,6 +221,37 @@ def test_the_home_page_query_count_does_not_grow_with_teams(
         assert client.get("/?attention=1&q=team").status_code == 200
     with django_assert_num_queries(9):  # not in a team: no page of team objectives
         assert client.get("/?mine=1").status_code == 200
+
+
+@pytest.mark.parametrize("teams", TEAMS)
+def test_an_autosave_does_not_grow_with_teams(client_for, teams, django_assert_num_queries):
+    """The check-in's autosave of a key result's value writes its own team's rows only."""
+    company = seed_scale(teams=teams, weeks=4)
+    objective = Objective.objects.filter(
+        cycle=company.cycle, level="team", state=State.COMMITTED
+    ).first()
+    team = objective.team
+    member = Membership.objects.filter(team=team, role="member").first().user
+    week = week_start(timezone.localdate())
+    CheckIn.objects.filter(team=team, week_start=week).delete()
+    client = client_for(member)
+    url = reverse("checkins:save", args=[team.slug, iso_week_label(week)])
+    kr = objective.key_results.first()
+    field = f"entry-{kr.pk}-value"
+    client.get("/")  # every status row computed: which rows the autosave marks shows below
+    assert (
+        client.post(url, {"field": field, field: "41", f"{field}__base": ""}, **HX).status_code
+        == 200
+    )
+    # session, user, team, roles, the check-in; in a savepoint: the objective's lock, the
+    # check-in again, its cycle's status, the entry, its update, the check-in's time. The
+    # triggers change the team's page version and mark its status rows, nothing else.
+    with django_assert_num_queries(13):
+        response = client.post(url, {"field": field, field: "42", f"{field}__base": "41"}, **HX)
+    assert response.status_code == 200
+    assert list(ObjectiveStatus.objects.filter(stale=True).values_list("team_id", flat=True)) == [
+        team.pk
+    ]
 
 
 @pytest.mark.parametrize("teams", TEAMS)
