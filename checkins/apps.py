@@ -10,6 +10,6 @@ class CheckinsConfig(AppConfig):
         from teams import outbox
 
         for kind in emails.BUILDERS:
-            outbox.register(kind, emails.rhythm_message)
+            outbox.register(kind, emails.rhythm_message, many=emails.rhythm_messages)
         for kind in (outbox.EmailOutbox.Kind.HELP_REQUESTED, outbox.EmailOutbox.Kind.HELP_ANSWERED):
             outbox.register(kind, emails.help_message)

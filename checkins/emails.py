@@ -5,13 +5,14 @@ List-Unsubscribe / List-Unsubscribe-Post headers (RFC 8058).
 """
 
 import email.policy
+from collections.abc import Sequence
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import Min, Q
+from django.db.models import Min, Prefetch, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +22,7 @@ from checkins.models import CheckIn, Obstacle
 from checkins.selectors import signals_for_objectives
 from core.emails import absolute_url, templated_message
 from okrs import selectors as okr_selectors
-from okrs.models import Cycle, Objective, ObjectiveEvent
+from okrs.models import Cycle, KeyResult, Objective, ObjectiveEvent
 from okrs.weeks import iso_week_label
 from teams import outbox
 from teams.models import EmailOutbox, Membership, User
@@ -102,6 +103,10 @@ def reminder_message(row: EmailOutbox) -> EmailMultiAlternatives | None:
     objective = _team_objective(row.team_id)
     if objective is None or _submitted(row):
         return None  # no objective to check in on, or the week's check-in is in already
+    return _reminder(row, objective, list(objective.key_results.order_by("position", "id")))
+
+
+def _reminder(row: EmailOutbox, objective: Objective, key_results: list) -> EmailMultiAlternatives:
     week = iso_week_label(row.period)
     return build_message(
         name="reminder",
@@ -110,7 +115,7 @@ def reminder_message(row: EmailOutbox) -> EmailMultiAlternatives | None:
         context={
             "team": row.team,
             "objective": objective,
-            "key_results": list(objective.key_results.order_by("position", "id")),
+            "key_results": key_results,
             "week": week,
             "url": absolute_url(reverse("checkins:week", args=[row.team.slug, week])),
         },
@@ -120,6 +125,10 @@ def reminder_message(row: EmailOutbox) -> EmailMultiAlternatives | None:
 def nudge_message(row: EmailOutbox) -> EmailMultiAlternatives | None:
     if _submitted(row):
         return None  # submitted since the tick: nothing to nudge about
+    return _nudge(row)
+
+
+def _nudge(row: EmailOutbox) -> EmailMultiAlternatives:
     week = iso_week_label(row.period)
     return build_message(
         name="nudge",
@@ -216,6 +225,59 @@ def rhythm_message(row: EmailOutbox) -> EmailMultiAlternatives | None:
     ):
         return None
     return BUILDERS[row.kind](row)
+
+
+def rhythm_messages(rows: Sequence[EmailOutbox]) -> list[EmailMultiAlternatives | None]:
+    """`rhythm_message` for a batch of rows, in order, with what the reminders and nudges
+    ask of the database (memberships, submitted check-ins, objectives and their key
+    results) asked once for all of them (registered with `teams.outbox` as `many`)."""
+    team_rows = [row for row in rows if row.kind in ("reminder", "nudge")]
+    team_ids = {row.team_id for row in team_rows}
+    members = set(
+        Membership.objects.filter(
+            team_id__in=team_ids, user_id__in={row.recipient_id for row in team_rows}
+        ).values_list("team_id", "user_id")
+    )
+    submitted = set(
+        CheckIn.objects.filter(
+            team_id__in=team_ids,
+            week_start__in={row.period for row in team_rows},
+            state=CheckIn.State.SUBMITTED,
+        ).values_list("team_id", "week_start")
+    )
+    objectives: dict[int, Objective] = {}
+    reminder_teams = {row.team_id for row in team_rows if row.kind == "reminder"}
+    if reminder_teams:
+        # In the order `_team_objective`'s first() takes them.
+        for objective in (
+            Objective.objects.filter(
+                team_id__in=reminder_teams,
+                level=Objective.Level.TEAM,
+                state=Objective.State.COMMITTED,
+                cycle__status=Cycle.Status.ACTIVE,
+            )
+            .select_related("cycle", "team")
+            .prefetch_related(
+                Prefetch("key_results", queryset=KeyResult.objects.order_by("position", "id"))
+            )
+        ):
+            objectives.setdefault(objective.team_id, objective)
+    messages: list[EmailMultiAlternatives | None] = []
+    for row in rows:
+        user = row.recipient
+        if not user.is_active or not getattr(user, PREFERENCE[row.kind]):
+            messages.append(None)
+        elif row.kind == "digest":
+            messages.append(digest_message(row))
+        elif (row.team_id, user.pk) not in members or (row.team_id, row.period) in submitted:
+            messages.append(None)
+        elif row.kind == "nudge":
+            messages.append(_nudge(row))
+        elif (objective := objectives.get(row.team_id)) is None:
+            messages.append(None)
+        else:
+            messages.append(_reminder(row, objective, list(objective.key_results.all())))
+    return messages
 
 
 # --- help between teams ---------------------------------------------------------------

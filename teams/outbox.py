@@ -2,67 +2,52 @@
 
 Writing: a service writes one row per recipient in its own transaction
 (`outbox_write`: a second write of the same event writes nothing), and once that commits
-one send task per row is published; a broker that is down leaves the rows for the next
+send tasks are published for the rows; a broker that is down leaves the rows for the next
 reminder tick, which publishes what has no task on its way (`outbox_enqueue_pending`)
 and gives back claims a dead worker held (`outbox_rescue_expired_claims`).
 
-Sending (`send_outbox_email`): the row is claimed with a conditional update (whoever
-changes it sends it), rendered by the builder its kind registered, sent over the
-worker's held SMTP connection, and marked sent, skipped or released for a retry.
-
-Every app registers a builder per kind of email in its `AppConfig.ready()`:
-`register(kind, builder)`, where a builder takes the row and returns the message, or
-None when it is no longer wanted (the row is then skipped). So this layer renders the
-emails of the apps above it without importing them.
+Sending (`send_outbox_batch`, up to SEND_BATCH rows a task): the rows are claimed in one
+transaction (whoever changes a row's status sends it), rendered together by the builders
+their kinds registered (`teams.outbox_render`: `register`, `event_id`, re-exported
+here), sent one after another over the worker's held SMTP connection, and marked sent in
+bulk every MARK_EVERY messages (so a worker killed mid-batch sends at most that many
+again), skipped or given back for a retry (`teams.outbox_send`). The one-row task of
+earlier releases (`send_outbox_email`) still runs.
 """
 
 import logging
 import random
-import smtplib
-import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
-from django.db.models import F, Q, Value
+from django.db.models import Q, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
 from core.tasks import publish
 from teams.models import EmailOutbox
+from teams.outbox_render import event_id, outbox_message, outbox_messages, register
+from teams.outbox_send import MARK_EVERY, outbox_send
+
+__all__ = [
+    "MARK_EVERY",
+    "event_id",
+    "outbox_message",
+    "outbox_messages",
+    "outbox_send",
+    "register",
+]
 
 logger = logging.getLogger(__name__)
 
 BATCH = 500
+# Rows a send task claims and sends over one connection (`teams.outbox_send`).
+SEND_BATCH = 100
 # Claims of one email before it is given up: 8 task retries a tick, over several ticks.
 MAX_ATTEMPTS = 30
-
-Builder = Callable[[EmailOutbox], EmailMultiAlternatives | None]
-_builders: dict[str, Builder] = {}
-
-
-def register(kind: str, builder: Builder) -> None:
-    """`builder(row)` renders the rows of `kind` (called from an app's `ready()`)."""
-    _builders[kind] = builder
-
-
-def outbox_message(row: EmailOutbox) -> EmailMultiAlternatives | None:
-    """The message for a row, or None when it is no longer wanted (nobody writes to an
-    account that was closed since)."""
-    builder = _builders.get(row.kind)
-    if builder is None:
-        raise LookupError(f"No email builder is registered for {row.kind!r}")
-    if row.recipient_id is not None and not row.recipient.is_active:
-        return None
-    return builder(row)
-
-
-def event_id(row: EmailOutbox) -> int:
-    """The id in a row's event key ("comment:17" -> 17), for the builders."""
-    return int(row.event.rpartition(":")[2])
 
 
 def outbox_write(rows: Sequence[EmailOutbox]) -> int:
@@ -94,35 +79,6 @@ def outbox_write(rows: Sequence[EmailOutbox]) -> int:
     return len(ids)
 
 
-def outbox_claim(*, outbox_id: int, now: datetime) -> EmailOutbox | None:
-    """Claim a pending row; None when another worker has it or it is done."""
-    claimed = EmailOutbox.objects.filter(pk=outbox_id, status=EmailOutbox.Status.PENDING).update(
-        status=EmailOutbox.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
-    )
-    if not claimed:
-        return None
-    return EmailOutbox.objects.select_related("recipient", "team").get(pk=outbox_id)
-
-
-def outbox_mark_sent(*, row: EmailOutbox, now: datetime) -> None:
-    EmailOutbox.objects.filter(pk=row.pk, status=EmailOutbox.Status.SENDING).update(
-        status=EmailOutbox.Status.SENT, sent_at=now, last_error=""
-    )
-
-
-def outbox_mark_skipped(*, row: EmailOutbox, reason: str) -> None:
-    EmailOutbox.objects.filter(pk=row.pk).update(
-        status=EmailOutbox.Status.SKIPPED, last_error=reason
-    )
-
-
-def outbox_release(*, row: EmailOutbox, error: str) -> None:
-    """Sending failed: back to pending for the retry (or a later tick)."""
-    EmailOutbox.objects.filter(pk=row.pk, status=EmailOutbox.Status.SENDING).update(
-        status=EmailOutbox.Status.PENDING, claimed_at=None, last_error=error[:2000]
-    )
-
-
 def backoff(retries: int) -> int:
     """Exponential backoff with full jitter, capped well below the broker's visibility
     timeout so a retry is never mistaken for a lost task."""
@@ -130,84 +86,53 @@ def backoff(retries: int) -> int:
     return random.randint(0, min(cap, 10 * 2**retries))  # noqa: S311 - jitter, not security
 
 
-_held = threading.local()
-
-
-def _send(message) -> None:
-    """Send over this worker's own SMTP connection, opened on first use and kept open: a
-    fan-out of thousands of reminders then pays one handshake per worker, not one per
-    email. A connection the server closed meanwhile is reopened once; any other error
-    drops it, so the retry starts afresh."""
-    config = repr(settings.MAILERS["default"])
-    held = getattr(_held, "mailer", None)
-    if held is None or held[0] != config:
-        if held is not None:
-            held[1].close()
-        held = _held.mailer = (config, mailers.create_connection("default"))
-    mailer = held[1]
-    try:
-        mailer.open()
-        try:
-            mailer.send_messages([message])
-        except smtplib.SMTPServerDisconnected:
-            mailer.close()
-            mailer.open()
-            mailer.send_messages([message])
-    except Exception:
-        mailer.close()
-        _held.mailer = None
-        raise
+@shared_task(name="teams.outbox.send_outbox_batch", bind=True, max_retries=8, acks_late=True)
+def send_outbox_batch(self, *, outbox_ids: list[int]) -> dict:
+    """Send up to SEND_BATCH rows over one connection; what was given back after a
+    failure is retried with backoff (then left for a later tick)."""
+    outcome = outbox_send(outbox_ids)
+    if outcome.handed_over:
+        outbox_publish(outcome.handed_over, enqueued_at=outcome.handed_over_at)
+    if outcome.released and self.request.retries < self.max_retries:
+        raise self.retry(
+            kwargs={"outbox_ids": outcome.released},
+            exc=outcome.error,
+            countdown=backoff(self.request.retries),
+        )
+    return outcome.summary()
 
 
 # Named as when it lived in checkins, so tasks queued by an earlier release still run.
 @shared_task(name="checkins.tasks.send_outbox_email", bind=True, max_retries=8, acks_late=True)
 def send_outbox_email(self, *, outbox_id: int) -> str:
-    row = outbox_claim(outbox_id=outbox_id, now=timezone.now())
-    if row is None:
-        return "not mine"  # sent, skipped, or another worker has it
-    message = outbox_message(row)
-    if message is None:
-        outbox_mark_skipped(row=row, reason="no longer wanted")
-        return "skipped"
-    try:
-        _send(message)
-    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as error:
-        # The server said no for good (an unknown address, say): retrying will not help.
-        logger.warning("The mail server refused %s #%s: %s", row.kind, row.pk, error)
-        outbox_mark_skipped(row=row, reason=f"refused by the mail server: {error}")
-        return "refused"
-    except (smtplib.SMTPException, OSError) as error:
-        logger.warning(
-            "Sending %s #%s to %s failed (attempt %s): %s",
-            row.kind,
-            row.pk,
-            row.to,
-            row.attempts,
-            error,
-        )
-        outbox_release(row=row, error=str(error))
+    """One row, as the tasks published before batches: "sent", "skipped", "refused",
+    "not mine" (sent, skipped, or another worker has it) or, after its retries, "left
+    for a later tick"."""
+    outcome = outbox_send([outbox_id])
+    if outcome.released:
         if self.request.retries >= self.max_retries:
             return "left for a later tick"
-        raise self.retry(exc=error, countdown=backoff(self.request.retries)) from error
-    outbox_mark_sent(row=row, now=timezone.now())
-    return "sent"
+        raise self.retry(exc=outcome.error, countdown=backoff(self.request.retries))
+    return outcome.status_of(outbox_id)
 
 
 # --- the tick's share: what a broker outage or a dead worker left behind ---------------
 
 
 def outbox_publish(ids: Sequence[int], *, enqueued_at: datetime) -> int:
-    """Publish a send task for each row, in order, now; returns how many were published.
+    """Publish send tasks for the rows (SEND_BATCH a task), in order, now; returns how
+    many rows went out.
 
-    The rows carry `enqueued_at` (a task is on its way). At the first row the broker
+    The rows carry `enqueued_at` (a task is on its way). At the first task the broker
     refuses, the rest are not tried (each try would wait on the unreachable broker) and
     all that were not published get `enqueued_at` back to empty, so the next tick
     publishes them."""
     published = 0
-    for outbox_id in ids:
-        if not publish(send_outbox_email, outbox_id=outbox_id):
+    for first in range(0, len(ids), SEND_BATCH):
+        batch = list(ids[first : first + SEND_BATCH])
+        if not publish(send_outbox_batch, outbox_ids=batch):
             break
-        published += 1
+        published += len(batch)
     if published < len(ids):
         EmailOutbox.objects.filter(
             pk__in=ids[published:], status=EmailOutbox.Status.PENDING, enqueued_at=enqueued_at
