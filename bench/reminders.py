@@ -78,3 +78,47 @@ def bench_reminders() -> dict:
         "smtplib_10k_s" if n == 10_000 else f"smtplib_{n}_s": round(plain, 2),
         "reminders_ratio": round(pipeline / plain, 2),
     }
+
+
+def main() -> None:
+    """The reminder fan-out alone: `python bench/reminders.py` (or with
+    BENCH_ONLY_REMINDERS=1 in the environment). It EMPTIES the database DATABASE_URL
+    names (whose name must contain "bench"), or uses var/bench-reminders.sqlite3."""
+    import json
+    import secrets
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    sys.path.insert(0, str(root))
+    sqlite = root / "var" / "bench-reminders.sqlite3"
+    sqlite.parent.mkdir(exist_ok=True)
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{sqlite}")
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        CELERY_TASK_ALWAYS_EAGER="true",
+        LOG_LEVEL="ERROR",
+    )
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    if "bench" not in str(connection.settings_dict["NAME"]):
+        sys.exit("bench/reminders.py empties its database: name one with 'bench' in it.")
+    if str(connection.settings_dict["NAME"]) == str(sqlite):
+        connection.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{sqlite}{suffix}").unlink(missing_ok=True)
+    call_command("migrate", verbosity=0)
+    call_command("flush", interactive=False, verbosity=0)
+    print(f"The reminder fan-out on {connection.vendor}", flush=True)
+    print(json.dumps(bench_reminders()))
+
+
+if __name__ == "__main__":
+    main()
