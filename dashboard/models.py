@@ -20,6 +20,7 @@ class ObjectiveStatus(models.Model):
     # objective's row with these three; the rest waits, stale, for its first reader).
     cycle = models.ForeignKey("okrs.Cycle", on_delete=models.CASCADE, related_name="+")
     team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="+")
+    team_name = models.CharField(max_length=200, default="", db_default="")  # sorts, searches
     stale = models.BooleanField(default=True, db_default=True)
     computed_at = models.DateTimeField(default=None, null=True, db_default=Now())
     # The cycle's dates the row was computed for (the weeks that count follow them).
@@ -59,6 +60,8 @@ class ObjectiveStatus(models.Model):
         indexes = [
             models.Index(fields=["cycle", "aligned_to", "state"]),
             models.Index(fields=["cycle", "time_zone"]),
+            models.Index(fields=["cycle", "cycle_start"]),
+            models.Index(fields=["cycle", "cycle_end"]),
             models.Index(
                 fields=["cycle"], condition=models.Q(stale=True), name="dashboard_status_stale"
             ),

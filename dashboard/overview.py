@@ -83,7 +83,7 @@ def cycle_overview_get(*, cycle: Cycle, now: datetime, page: int = 1) -> CycleOv
     )
     totals[Cadence.NOT_DUE] = sums["teams"] * len(mondays) - sum(totals.values())
     totals = +totals  # the statuses no cell has are left out, as before
-    ordered = committed.order_by("-missed", "-late", "team__name", "pk")
+    ordered = committed.order_by("-missed", "-late", "team_name", "pk")
     shown = Paginator(_Statuses(sums["teams"], ordered), HEATMAP_PAGE_SIZE).get_page(page)
     shown.object_list = _heatmap_rows(shown.object_list, cycle=cycle, mondays=mondays, now=now)
     spread = dict(

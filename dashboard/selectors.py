@@ -140,7 +140,7 @@ def _matching(filters: Filters, user) -> Q:
     if filters.mine:
         condition &= Q(team_id__in=Membership.objects.filter(user=user).values("team_id"))
     if filters.q:
-        condition &= Q(team__name__icontains=filters.q)
+        condition &= Q(team_name__icontains=filters.q)
     return condition
 
 
@@ -230,7 +230,7 @@ def dashboard_get(*, cycle: Cycle, now: datetime, user, filters: Filters) -> Das
         attention=sum(c["needing"] for c in counts.values()),
         waiting_for_review=sum(c["submitted"] for c in counts.values()),
     )
-    ordered = rows.filter(matching).order_by("-attention", "team__name", "pk")
+    ordered = rows.filter(matching).order_by("-attention", "team_name", "pk")
     for kr in company_krs:
         count = counts.get(kr.pk, {"total": 0, "needing": 0, "shown": 0})
         if filters.active and not count["shown"]:

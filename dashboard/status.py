@@ -23,6 +23,7 @@ holds, and `live()` compares them with the moment of the request in SQL. So filt
 grow with the company, and a signal is right at any hour without a write.
 """
 
+import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -30,7 +31,6 @@ from zoneinfo import ZoneInfo
 from django.db import connection, transaction
 from django.db.models import (
     Case,
-    FloatField,
     IntegerField,
     Min,
     Prefetch,
@@ -71,6 +71,7 @@ COMPUTED_FIELDS = [
     "behind_below",
     "due_second",
     "time_zone",
+    "team_name",
     "first_due_week",
     "last_week",
     "previous_week",
@@ -155,6 +156,7 @@ def _compute(objectives: list[Objective], now: datetime) -> list[ObjectiveStatus
             + team.checkin_time.minute * 60
             + team.checkin_time.second,
             time_zone=team.time_zone,
+            team_name=team.name,
         )
         # checkins.selectors.key_result_signals, as the dates from which they hold.
         stalled, behind = [], []
@@ -216,11 +218,16 @@ def _write(rows: list[ObjectiveStatus]) -> None:
 
 
 def _needs_computing(cycle: Cycle) -> Q:
+    """Stale, never computed, or computed for other dates of the cycle (ranges rather
+    than "not equal", so each is a probe of an index, not a scan of the cycle's rows)."""
+    start, end = cycle.start_date, cycle.end_date
     return Q(cycle=cycle) & (
         Q(stale=True)
         | Q(cycle_start__isnull=True)
-        | ~Q(cycle_start=cycle.start_date)
-        | ~Q(cycle_end=cycle.end_date)
+        | Q(cycle_start__lt=start)
+        | Q(cycle_start__gt=start)
+        | Q(cycle_end__lt=end)
+        | Q(cycle_end__gt=end)
     )
 
 
@@ -276,8 +283,11 @@ class Moment:
     this_week: int  # week_number of this Monday (in the site's time zone)
     last_week: int  # the cycle's last week so far: this one, or the cycle's last
     pace: int
-    since_monday: dict[str, float]  # per time zone: seconds from this local Monday 00:00
-    grace_since_monday: dict[str, float]  # ... to (now - the nudges' grace)
+    # Per time zone, whole seconds from this local Monday 00:00: a check-in time (whole
+    # seconds) has come when it is at most `since_monday`, and its grace has passed when
+    # it is less than `grace_since_monday` (rounded up, so "less than" stays exact).
+    since_monday: dict[str, int]
+    grace_since_monday: dict[str, int]
 
     @classmethod
     def of(cls, cycle: Cycle, now: datetime, zones) -> "Moment":
@@ -295,16 +305,16 @@ class Moment:
             this_week=week_number(monday),
             last_week=week_number(week_start(min(today, cycle.end_date))),
             pace=int(cycle_fraction(cycle.start_date, cycle.end_date, today) * 100),
-            since_monday={z: seconds(now, z) for z in zones},
-            grace_since_monday={z: seconds(now - NUDGE_AFTER, z) for z in zones},
+            since_monday={z: math.floor(seconds(now, z)) for z in zones},
+            grace_since_monday={z: math.ceil(seconds(now - NUDGE_AFTER, z)) for z in zones},
         )
 
 
-def _per_zone(values: dict[str, float], plus: int) -> Case:
+def _per_zone(values: dict[str, int], plus: int) -> Case:
     return Case(
         *[When(time_zone=zone, then=Value(seconds + plus)) for zone, seconds in values.items()],
-        default=Value(-1e12),
-        output_field=FloatField(),
+        default=Value(-(10**9)),
+        output_field=IntegerField(),
     )
 
 

@@ -9,7 +9,7 @@ from okrs.models import Objective
 STATUS_TABLE = ObjectiveStatus._meta.db_table
 # --- the triggers -----------------------------------------------------------------------
 
-TEAM_COLUMNS = ("page_version", "checkin_weekday", "checkin_time", "time_zone")
+TEAM_COLUMNS = ("page_version", "name", "checkin_weekday", "checkin_time", "time_zone")
 
 
 def _statements(vendor: str) -> list[str]:
