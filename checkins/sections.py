@@ -9,13 +9,21 @@ from okrs.weeks import iso_week_label, week_start
 from teams.access import is_team_member
 from teams.page_version import Watch
 
-# The rows of this app a team page shows (see teams/page_version.py): an obstacle shows
-# on the page of the team that raised it and of the team asked for help, with the other
-# team's name.
+# The rows of this app a team page shows (see teams/page_version.py), all in its check-in
+# section: an obstacle shows on the page of the team that raised it and of the team asked
+# for help, with the other team's name. Of a check-in the page shows its week and state
+# only: typing into a draft (the autosave: its text, its entries, `updated_at`) changes
+# no page.
+SECTION = ("checkins",)
+CHECKIN_SHOWN = ("team_id", "objective_id", "week_start", "state", "submitted_at")
 PAGE_WATCHES = [
-    Watch("checkins_checkin", ("SELECT {row}.team_id",)),
-    Watch("checkins_obstacle", ("SELECT {row}.team_id", "SELECT {row}.help_team_id")),
-    Watch("checkins_experiment", ("SELECT {row}.team_id",)),
+    Watch("checkins_checkin", ("SELECT {row}.team_id",), columns=CHECKIN_SHOWN, sections=SECTION),
+    Watch(
+        "checkins_obstacle",
+        ("SELECT {row}.team_id", "SELECT {row}.help_team_id"),
+        sections=SECTION,
+    ),
+    Watch("checkins_experiment", ("SELECT {row}.team_id",), sections=SECTION),
     Watch(
         "teams_team",
         (
@@ -23,6 +31,7 @@ PAGE_WATCHES = [
             "SELECT help_team_id FROM checkins_obstacle WHERE team_id = {row}.id",
         ),
         columns=("name", "slug"),
+        sections=SECTION,
     ),
 ]
 

@@ -1,25 +1,33 @@
-"""A team page, built once per change for everyone who sees it the same way.
+"""A team page, built in sections, each once per change for everyone who sees it the same
+way.
 
-Building a team page costs about 35 ms (fifteen queries, the ORM compiling them, the
-template), 50 ms with the forms its own team sees. Everyone in the same role (outside
-the team, member, lead, leader) sees the same page, but for the CSRF token in its
-forms. So the page body is cached per role, with a placeholder where the token goes,
-under a key that changes whenever anything on the page can:
+Building a whole team page costs about 35 ms (fifteen queries, the ORM compiling them,
+the template), 50 ms with the forms its own team sees. Everyone in the same role
+(outside the team, member, lead, leader) sees the same page, but for the CSRF token in
+its forms. So the page is cached per role, with a placeholder where the token goes, in
+three sections (`SECTIONS`: the head with the team's people, the OKR, the weekly
+check-in), each under a key that changes whenever anything in it can:
 
-- the team's `page_version`, which database triggers change whenever a row the page
-  shows changes, however it was written (teams/page_version.py);
+- the team's version of that section (`head_version`, `okr_version`,
+  `checkins_version`), which database triggers change whenever a row the section shows
+  changes, however it was written (teams/page_version.py);
+- the company's page epoch, which the triggers change with what every page shows (a
+  cycle, the company OKR, a person's name or leadership), read in the team's own query;
 - the team's own fields (its name, purpose, schedule);
 - the day, and whether this week's check-in time and grace have passed, since the
   signals follow the calendar;
 - the code that renders it, so a deploy never serves the last release's markup.
 
-The team row and the viewer's roles are read for the page anyway, so a cached page costs
-no query of its own. Each request gets its own (masked) CSRF token in the placeholder's
-place.
+So a comment rebuilds the OKR section only, an obstacle the check-in section only, and
+typing into a draft check-in rebuilds nothing (the page does not show the draft's text).
+The team row (with the epoch) and the viewer's roles are read for the page anyway, so a
+cached page costs no query of its own; the sections are fetched from the cache at once.
+Each request gets its own (masked) CSRF token in the placeholder's place.
 """
 
 import functools
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 import django
@@ -32,10 +40,13 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from checkins.cadence import check_in_overdue
+from teams import page_version
 from teams.access import is_leader, team_role
 from teams.models import Team
 
-BODY_TEMPLATE = "dashboard/team_detail.html#team_body"
+TEMPLATE = "dashboard/team_detail.html"
+# Each section of the page body, in order, is a partial of the page's template.
+SECTIONS = page_version.SECTIONS
 # Rendered instead of the CSRF token, replaced by the request's own when served. The
 # whole attribute is replaced: escaped user text can never contain its quotes.
 CSRF_PLACEHOLDER = "csrf-token-of-this-request"
@@ -63,30 +74,47 @@ def viewer_role(user, team: Team) -> str:
     return f"{'leader' if is_leader(user) else 'person'}:{team_role(user, team) or 'outside'}"
 
 
-def cache_key(team: Team, role: str) -> str:
-    digest = hashlib.blake2b(digest_size=16)
+def cache_key(team: Team, role: str, section: str) -> str:
+    """The key of a section of the team's page as the role sees it. The team comes from
+    `get_team(..., with_page_epoch=True)`; without the epoch it costs a query."""
+    epoch = getattr(team, "page_epoch", None)
+    if epoch is None:
+        epoch = page_version.epoch()
+    version = getattr(team, f"{section}_version")
     now = timezone.now()
     # the day, and whether this week's check-in is overdue yet (the signals follow both)
     overdue = check_in_overdue(team, now=now)
-    digest.update(f"{code_version()}|{timezone.localdate(now)}|{overdue}|{role}".encode())
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(
+        f"{code_version()}|{timezone.localdate(now)}|{overdue}|{role}|{section}|{version}"
+        f"|{epoch}".encode()
+    )
     for field in Team._meta.concrete_fields:
-        digest.update(f"|{field.value_to_string(team)}".encode())
-    return f"team-page:{team.pk}:{digest.hexdigest()}"
+        if field.attname not in page_version.VERSION_COLUMNS:
+            digest.update(f"|{field.value_to_string(team)}".encode())
+    return f"team-page:{team.pk}:{section}:{digest.hexdigest()}"
 
 
-def body(request: HttpRequest, team: Team, build) -> str:
-    """The page body for this viewer: cached, or rendered from `build()` (the page's
-    context) and cached, with the request's CSRF token in its forms."""
-    key = cache_key(team, viewer_role(request.user, team))
+def body(request: HttpRequest, team: Team, build: Callable[[tuple[str, ...]], dict]) -> str:
+    """The page body for this viewer: its sections cached, or rendered from
+    `build(sections)` (the context of the sections missing from the cache) and cached,
+    with the request's CSRF token in its forms."""
+    role = viewer_role(request.user, team)
+    keys = {section: cache_key(team, role, section) for section in SECTIONS}
     cache = caches["pages"]
-    cached = cache.get(key)
-    if cached is None:
-        context = {**build(), "csrf_token": CSRF_PLACEHOLDER}
-        cached = render_to_string(BODY_TEMPLATE, context, request=request)
-        cache.set(key, cached, CACHE_SECONDS)
+    parts = cache.get_many(keys.values())
+    missing = tuple(section for section in SECTIONS if keys[section] not in parts)
+    if missing:
+        context = {**build(missing), "csrf_token": CSRF_PLACEHOLDER}
+        built = {
+            keys[section]: render_to_string(f"{TEMPLATE}#team_{section}", context, request)
+            for section in missing
+        }
+        cache.set_many(built, CACHE_SECONDS)
+        parts.update(built)
+    page = "".join(parts[keys[section]] for section in SECTIONS)
     placeholder = CSRF_INPUT.format(CSRF_PLACEHOLDER)
-    if placeholder not in cached:
-        return cached  # no form on it (the template's safe string, as cached)
-    # The template's own output, escaped when rendered; the token is [A-Za-z0-9] only.
-    token = CSRF_INPUT.format(get_token(request))
-    return mark_safe(cached.replace(placeholder, token))  # noqa: S308
+    if placeholder in page:  # the token is [A-Za-z0-9] only
+        page = page.replace(placeholder, CSRF_INPUT.format(get_token(request)))
+    # The template's own output, escaped when each section was rendered.
+    return mark_safe(page)  # noqa: S308

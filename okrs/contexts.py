@@ -85,14 +85,26 @@ def cycle_review_context(request: HttpRequest, cycle: Cycle) -> dict:
     return context
 
 
-def team_okr_context(request: HttpRequest, team: Team, **extra) -> dict:
+def team_okr_context(
+    request: HttpRequest,
+    team: Team,
+    *,
+    head: bool = True,
+    discussion: bool = True,
+    charts: bool = True,
+    **extra,
+) -> dict:
+    """The team's OKR section; with `head` also what the page's head shows (members, the
+    last cycle's objective). For a page built in parts (dashboard/team_page.py), what a
+    part does not show can be left out: without `discussion` the comments, history and
+    retrospective, without `charts` the key results' weekly values."""
     cycle = selectors.cycle_get_active()
     if cycle is None:
         # Between cycles the one in review stays on the page: the OKR under review, its
         # scores and the retrospective, frozen.
         cycle = selectors.cycle_get_in_review()
-    okr = selectors.team_okr_get(team=team, cycle=cycle)
-    if okr.objective is not None:
+    okr = selectors.team_okr_get(team=team, cycle=cycle, people=head, discussion=discussion)
+    if okr.objective is not None and charts:
         attach_charts(okr.key_results, cycle)
     user = request.user
     leader, member = is_leader(user), is_team_member(user, team)
@@ -112,7 +124,8 @@ def team_okr_context(request: HttpRequest, team: Team, **extra) -> dict:
     if context["in_review"] and objective is not None:
         context["review_score"] = review_selectors.objective_score(okr.key_results)
         context["review_scored"] = sum(kr.score is not None for kr in okr.key_results)
-        context["retrospective"] = review_selectors.retrospective_of(objective)
+        if discussion:
+            context["retrospective"] = review_selectors.retrospective_of(objective)
     if objective is None:
         if open_cycle and speaks_for_team(user, team):
             context["objective_form"] = NewTeamObjectiveForm(cycle=cycle, prefix="objective")
@@ -141,7 +154,7 @@ def team_okr_context(request: HttpRequest, team: Team, **extra) -> dict:
             context["decline_form"] = DeclineForm(prefix="decline")
         if context["can_comment"]:
             context["comment_form"] = CommentForm(prefix="comment")
-    finished = review_selectors.team_finished_objective(team)
+    finished = review_selectors.team_finished_objective(team) if head else None
     if finished is not None:
         context["finished_objective"] = finished
         context["can_carry_forward"] = (

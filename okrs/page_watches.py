@@ -1,32 +1,44 @@
-"""The rows of this app a team page shows, for the triggers that keep each team's
-`page_version` (see teams/page_version.py and dashboard/team_page.py)."""
+"""The rows of this app a team page shows, for the triggers that keep each team's page
+versions and the company's page epoch (see teams/page_version.py and
+dashboard/team_page.py)."""
 
-from teams.page_version import ALL_TEAMS, Watch
+from teams.page_version import EVERY_ROW, Watch
 
 OF_OBJECTIVE = "SELECT team_id FROM okrs_objective WHERE id = {row}.objective_id"
-# A company objective's or key result's change touches every page: their titles show on
-# the pages of the teams that move them, and the company key results are what a team's
-# new objective is offered to move.
-EVERY_TEAM_FOR_COMPANY_ROWS = "SELECT id FROM teams_team WHERE {row}.level = 'company'"
-EVERY_TEAM_FOR_COMPANY_KEY_RESULTS = (
-    "SELECT id FROM teams_team WHERE EXISTS (SELECT 1 FROM okrs_objective"
-    " WHERE id = {row}.objective_id AND level = 'company')"
+# A company objective's or key result's change touches every page (the company's epoch):
+# their titles show on the pages of the teams that move them, and the company key results
+# are what a team's new objective is offered to move.
+COMPANY_OBJECTIVE = "{row}.level = 'company'"
+OF_COMPANY_OBJECTIVE = (
+    "EXISTS (SELECT 1 FROM okrs_objective WHERE id = {row}.objective_id AND level = 'company')"
 )
+# What a team's key results and their values show in: the OKR, and the check-in
+# section's signals and experiments.
+KEY_RESULT_SECTIONS = ("okr", "checkins")
 # The rows of this app a team page shows (see teams/page_version.py); a cycle's name,
-# dates and status touch every page.
+# dates and status touch every page. A team objective shows in every section (the head
+# offers to carry the last one forward, the check-in section follows its state).
 WATCHES = [
-    Watch("okrs_cycle", (ALL_TEAMS,)),
-    Watch("okrs_objective", ("SELECT {row}.team_id", EVERY_TEAM_FOR_COMPANY_ROWS)),
-    Watch("okrs_keyresult", (OF_OBJECTIVE, EVERY_TEAM_FOR_COMPANY_KEY_RESULTS)),
+    Watch("okrs_cycle", company=EVERY_ROW),
+    Watch("okrs_objective", ("SELECT {row}.team_id",), company=COMPANY_OBJECTIVE),
+    Watch(
+        "okrs_keyresult",
+        (OF_OBJECTIVE,),
+        sections=KEY_RESULT_SECTIONS,
+        company=OF_COMPANY_OBJECTIVE,
+    ),
     Watch(
         "okrs_keyresultupdate",
         (
             "SELECT o.team_id FROM okrs_objective o JOIN okrs_keyresult k"
             " ON k.objective_id = o.id WHERE k.id = {row}.key_result_id",
         ),
+        sections=KEY_RESULT_SECTIONS,
     ),
-    Watch("okrs_comment", (OF_OBJECTIVE,)),
+    Watch("okrs_comment", (OF_OBJECTIVE,), sections=("okr",)),
     # the retrospective shows on the team page while its cycle is in review
-    Watch("okrs_retrospective", (OF_OBJECTIVE,)),
+    Watch("okrs_retrospective", (OF_OBJECTIVE,), sections=("okr",)),
+    # the history (the OKR), and when the objective was committed, read with the
+    # objective in every section (check-ins are due from then on)
     Watch("okrs_objectiveevent", (OF_OBJECTIVE,)),
 ]

@@ -139,12 +139,20 @@ class TeamOkr:
         return challenges[-1] if challenges else None
 
 
-def team_okr_get(*, team: Team, cycle: Cycle | None) -> TeamOkr:
+def team_okr_get(
+    *, team: Team, cycle: Cycle | None, people: bool = True, discussion: bool = True
+) -> TeamOkr:
     """A team's page: members, its objective in the cycle with key results, the company
-    key result and objective above it, the discussion and the history."""
-    memberships = list(
-        Membership.objects.filter(team=team).select_related("user").order_by("role", "user__name")
-    )
+    key result and objective above it, the discussion and the history. Without `people`
+    no members, without `discussion` no comments and history (a part of the page that
+    does not show them)."""
+    memberships = []
+    if people:
+        memberships = list(
+            Membership.objects.filter(team=team)
+            .select_related("user")
+            .order_by("role", "user__name")
+        )
     objective = None
     if cycle is not None:
         objective = (
@@ -171,6 +179,8 @@ def team_okr_get(*, team: Team, cycle: Cycle | None) -> TeamOkr:
             "position", "id"
         )
     )
-    comments = list(objective.comments.select_related("author"))
-    history = list(objective.events.select_related("actor")[:HISTORY_LIMIT])
+    comments, history = [], []
+    if discussion:
+        comments = list(objective.comments.select_related("author"))
+        history = list(objective.events.select_related("actor")[:HISTORY_LIMIT])
     return TeamOkr(team, cycle, objective, key_results, comments, history, memberships)

@@ -4,9 +4,11 @@ the thing or raise 404 (it does not exist) or 403 (it is not yours to do)."""
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db.models import Subquery
 from django.shortcuts import get_object_or_404
 
-from teams.models import Membership, Team, User
+from teams.models import Membership, PageEpoch, Team, User
+from teams.page_version import EPOCH_ID
 
 AnyUser = User | AnonymousUser
 
@@ -51,9 +53,14 @@ def require_leader(user: AnyUser, refusal: str = "Only leaders can do this.") ->
         raise PermissionDenied(refusal)
 
 
-def get_team(slug: str) -> Team:
-    """Any team, for everyone signed in (404 when there is none)."""
-    return get_object_or_404(Team, slug=slug)
+def get_team(slug: str, *, with_page_epoch: bool = False) -> Team:
+    """Any team, for everyone signed in (404 when there is none); with the company's page
+    epoch as `page_epoch` in the same query, for its cached page."""
+    teams = Team.objects.all()
+    if with_page_epoch:
+        epoch = PageEpoch.objects.filter(pk=EPOCH_ID).values("version")
+        teams = teams.annotate(page_epoch=Subquery(epoch))
+    return get_object_or_404(teams, slug=slug)
 
 
 def get_team_for_leader(user: AnyUser, slug: str, refusal: str) -> Team:

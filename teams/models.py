@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from teams.page_version import random_version
+from teams.page_version import EPOCH_ID, VERSION_COLUMNS, random_version
 from teams.signin import normalize_email
 
 
@@ -158,9 +158,11 @@ class Team(models.Model):
     next_nudge_at = models.DateTimeField(null=True, blank=True, db_index=True)
     nudge_week = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    # Changed by database triggers whenever a row the team's page shows changes: the
-    # cached page of the team is kept under it (see teams/page_version.py).
+    # Changed by triggers with what each section of its page shows (teams/page_version.py)
     page_version = models.BigIntegerField(default=random_version, editable=False)
+    head_version = models.BigIntegerField(default=random_version, editable=False)
+    okr_version = models.BigIntegerField(default=random_version, editable=False)
+    checkins_version = models.BigIntegerField(default=random_version, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -169,15 +171,24 @@ class Team(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        """Never write back the page version read earlier: a trigger may have changed it
-        since (an edit in the meantime), and the old one may name a stale cached page."""
+        """Never write back page versions read earlier: triggers may have changed them."""
         if not self._state.adding and kwargs.get("update_fields") is None:
             kwargs["update_fields"] = [
                 f.name
                 for f in self._meta.concrete_fields
-                if not f.primary_key and f.name != "page_version"
+                if not f.primary_key and f.name not in VERSION_COLUMNS
             ]
         super().save(*args, **kwargs)
+
+
+class PageEpoch(models.Model):
+    """The company's page epoch, one row (teams/page_version.py)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=EPOCH_ID, editable=False)
+    version = models.BigIntegerField(default=random_version, editable=False)
+
+    def __str__(self) -> str:
+        return f"page epoch {self.version}"
 
 
 class Membership(models.Model):

@@ -207,16 +207,19 @@ def test_the_csrf_placeholder_in_user_text_stays_text(client_for, team, objectiv
     assert f"About {team_page.CSRF_PLACEHOLDER}" in page(client, team)
 
 
-def test_a_new_day_another_role_and_an_overdue_check_in_are_another_page(team):
+def test_a_new_day_another_role_another_section_and_an_overdue_check_in_are_another_page(
+    team,
+):
     team.time_zone, team.checkin_weekday, team.checkin_time = "Europe/Amsterdam", 0, time(10)
     with time_machine.travel(datetime(2026, 11, 30, 9, tzinfo=AMSTERDAM)):
-        key = team_page.cache_key(team, "person:outside")
-        assert team_page.cache_key(team, "person:member") != key
+        key = team_page.cache_key(team, "person:outside", "okr")
+        assert team_page.cache_key(team, "person:member", "okr") != key
+        assert team_page.cache_key(team, "person:outside", "checkins") != key
     with time_machine.travel(datetime(2026, 11, 30, 23, tzinfo=AMSTERDAM)):
-        assert team_page.cache_key(team, "person:outside") == key
+        assert team_page.cache_key(team, "person:outside", "okr") == key
     with time_machine.travel(datetime(2026, 12, 1, 9, tzinfo=AMSTERDAM)):
-        next_day = team_page.cache_key(team, "person:outside")
+        next_day = team_page.cache_key(team, "person:outside", "okr")
         assert next_day != key
     # Tuesday 10:00: the check-in's time and the grace have passed; "missing" shows now
     with time_machine.travel(datetime(2026, 12, 1, 10, 1, tzinfo=AMSTERDAM)):
-        assert team_page.cache_key(team, "person:outside") != next_day
+        assert team_page.cache_key(team, "person:outside", "okr") != next_day
