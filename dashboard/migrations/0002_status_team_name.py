@@ -7,8 +7,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('dashboard', '0001_initial'),
-        ('okrs', '0007_coach_dismissed'),
-        ('teams', '0008_outbox_team_news_kinds'),
     ]
 
     operations = [
