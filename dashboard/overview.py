@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, Min, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce
 
 from checkins.cadence import Cadence, cadence, due_since
 from checkins.models import CheckIn
 from dashboard.status import cycle_rows
+from okrs.coaching import findings_counts
 from okrs.models import Cycle, KeyResult, Objective, ObjectiveEvent
 from okrs.weeks import iso_week_label, week_start
 from teams.models import Team
@@ -19,6 +20,9 @@ from teams.models import Team
 HEATMAP_PAGE_SIZE = 50
 REVIEW_LIMIT = 50
 BAR_HEIGHT = 60
+_COACHED_KEY_RESULTS = KeyResult.objects.only(
+    "objective_id", "title", "kind", "start_value", "target_value", "confidence", "owner_id"
+).order_by("position", "id")
 
 
 @dataclass
@@ -112,13 +116,24 @@ def cycle_overview_get(*, cycle: Cycle, now: datetime, page: int = 1) -> CycleOv
         level=Objective.Level.TEAM,
         state__in=[Objective.State.SUBMITTED, Objective.State.PROPOSED],
     )
+    reviews = list(
+        waiting.select_related("team", "aligned_to")
+        .prefetch_related(Prefetch("key_results", queryset=_COACHED_KEY_RESULTS))
+        .order_by("updated_at", "pk")[:REVIEW_LIMIT]
+    )
+    # The coach's open findings of each submitted objective (two queries: the key
+    # results above, and the findings dismissed).
+    submitted = [o for o in reviews if o.state == Objective.State.SUBMITTED]
+    counts = findings_counts(submitted, {o.aligned_to_id: o.aligned_to.title for o in submitted})
+    for objective in reviews:
+        objective.coach_findings = counts.get(objective.pk)
     return CycleOverview(
         weeks=[iso_week_label(m) for m in mondays],
         rows=shown,
         totals=totals,
         confidence=confidence,
         confidence_unset=spread.get(None, 0),
-        reviews=list(waiting.select_related("team").order_by("updated_at", "pk")[:REVIEW_LIMIT]),
+        reviews=reviews,
         review_count=waiting.count(),
         teams=sums["teams"],
     )

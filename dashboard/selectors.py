@@ -14,6 +14,7 @@ from core.text import search_text
 from dashboard.models import ObjectiveStatus
 from dashboard.status import cycle_rows
 from okrs.charts import WeekPoint, attach_charts
+from okrs.coaching import dismissed_keys, findings_counts
 from okrs.models import Cycle, KeyResult, Objective
 from okrs.progress import objective_progress
 from okrs.weeks import iso_week_label
@@ -77,6 +78,7 @@ class TeamRow:
     confidence: int | None
     last_checkin: date | None
     signals: list[Signal]
+    findings: int | None = None  # the coach's open findings, while waiting for review
 
     @property
     def needs_attention(self) -> bool:
@@ -160,11 +162,14 @@ class _Shown(Sequence):
         return list(self._rows[index])
 
 
-def _team_rows(statuses: list[ObjectiveStatus], *, cycle: Cycle, moment) -> list[TeamRow]:
-    """The rows a page shows, with their signals in words (three queries)."""
+def _team_rows(
+    statuses: list[ObjectiveStatus], *, cycle: Cycle, moment, company_krs: list[KeyResult]
+) -> list[TeamRow]:
+    """The rows a page shows, with their signals in words, and the coach's findings on
+    those waiting for review (three queries, and one for the findings dismissed)."""
     key_results = KeyResult.objects.only(
         "objective_id", "title", "kind", "start_value", "target_value", "current_value",
-        "confidence",
+        "confidence", "owner_id",
     ).order_by("position", "id")  # fmt: skip
     objectives = {
         o.pk: o
@@ -177,6 +182,13 @@ def _team_rows(statuses: list[ObjectiveStatus], *, cycle: Cycle, moment) -> list
         objective.cycle = cycle
     missing = {s.objective_id for s in statuses if s.missing}
     signals = signals_for_objectives(list(objectives.values()), today=moment.today, missing=missing)
+    # The dismissals of every row on the page, so that the page takes the same queries
+    # whichever of its rows wait for review.
+    findings = findings_counts(
+        [o for o in objectives.values() if o.state == Objective.State.SUBMITTED],
+        {kr.pk: kr.title for kr in company_krs},
+        dismissed=dismissed_keys(objectives),
+    )
     return [
         TeamRow(
             objective=objectives[s.objective_id],
@@ -184,6 +196,7 @@ def _team_rows(statuses: list[ObjectiveStatus], *, cycle: Cycle, moment) -> list
             confidence=s.confidence,
             last_checkin=s.last_checkin,
             signals=signals[s.objective_id],
+            findings=findings.get(s.objective_id),
         )
         for s in statuses
         if s.objective_id in objectives
@@ -250,7 +263,10 @@ def dashboard_get(*, cycle: Cycle, now: datetime, user, filters: Filters) -> Das
         )
     # The rows of every section's page at once, with their signals in words.
     statuses = [status for section in dashboard.sections for status in section.page.object_list]
-    built = {row.objective.pk: row for row in _team_rows(statuses, cycle=cycle, moment=moment)}
+    built = {
+        row.objective.pk: row
+        for row in _team_rows(statuses, cycle=cycle, moment=moment, company_krs=company_krs)
+    }
     for section in dashboard.sections:
         section.page.object_list = [
             built[s.objective_id] for s in section.page.object_list if s.objective_id in built

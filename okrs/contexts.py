@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from okrs import review_selectors, selectors
+from okrs import coaching, review_selectors, selectors
 from okrs.charts import attach_charts
 from okrs.forms import (
     ChallengeForm,
@@ -43,6 +43,8 @@ def company_okr_context(request: HttpRequest, cycle: Cycle, **extra) -> dict:
         "can_record": can_edit and okr.objective is not None,
         "show_alignment": True,
     }
+    if can_edit and okr.objective:
+        context["okr_coach"] = coaching.objective_findings(okr.objective, okr.key_results)
     if can_edit and okr.objective and len(okr.key_results) < MAX_KEY_RESULTS:
         context["add_form"] = NewKeyResultForm(prefix="new")
         context["add_action"] = reverse("okrs:key-result-create", args=[okr.objective.pk])
@@ -133,6 +135,11 @@ def team_okr_context(
             context["proposing"] = not leader
     elif open_cycle:
         state = objective.state
+        aligned = objective.aligned_to.title if objective.aligned_to_id else ""
+        context["okr_coach"] = coaching.objective_findings(
+            objective, okr.key_results, aligned_title=aligned
+        )
+        context["coach_can_dismiss"] = leader or member
         context["can_edit"] = (leader or member) and state in (
             State.DRAFT,
             State.CHALLENGED,

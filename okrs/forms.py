@@ -1,5 +1,6 @@
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from core.numbers import plain_number
 from okrs.models import Comment, Cycle, KeyResult, Objective, Retrospective
@@ -231,3 +232,13 @@ class CarryForwardForm(forms.Form):
             objective__cycle=cycle, objective__level=Objective.Level.COMPANY
         ).order_by("position", "id")
         field.label_from_instance = lambda kr: kr.title
+
+
+class CoachDismissForm(forms.Form):
+    key = forms.CharField(widget=forms.HiddenInput, max_length=100)
+    reason = forms.CharField(
+        label=_("Why does this not apply?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the objective's history."),
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from okrs.views import cycles, key_results, objectives, reviews, team_objectives
+from okrs.views import coach, cycles, key_results, objectives, reviews, team_objectives
 
 app_name = "okrs"
 
@@ -99,6 +99,14 @@ urlpatterns = [
         key_results.key_result_record,
         name="key-result-record",
     ),
+    path("objectives/<int:objective_id>/coach/", coach.coach_findings, name="coach-findings"),
+    path(
+        "objectives/<int:objective_id>/coach/dismiss/",
+        coach.coach_dismiss,
+        name="coach-dismiss",
+    ),
+    path("coach/", coach.coach_draft, name="coach-draft"),
+    path("help/writing-okrs/", coach.writing_help, name="writing-help"),
     path("teams/", team_objectives.team_list, name="team-list"),
     path(
         "teams/<slug:slug>/objective/new/",

@@ -124,6 +124,16 @@ FORMS = {
         "challenge-body": "Aim higher.",
     },
     "okrs:comment-create": lambda w: {"comment-body": "Nice."},
+    # the coach (as typed: the key result's fields without a prefix, or a title)
+    "okrs:coach-findings": lambda w: {
+        "title": "Launch the flow",
+        "kind": "increase",
+        "start_value": "1",
+        "target_value": "2",
+        "owner": "",
+    },
+    "okrs:coach-draft": lambda w: {"title": "Keep our 99 % uptime"},
+    "okrs:coach-dismiss": lambda w: {"key": f"no_owner:{w.key_result.pk}", "reason": "Shared."},
     "okrs:cycle-review-start": lambda w: {
         "review_until": (timezone.localdate() + timedelta(days=7)).isoformat()
     },

@@ -169,6 +169,16 @@ PERMISSIONS: dict[str, Access] = {
     "okrs:comment-create": Access(
         get=None, post=TEAM_AND_LEADERS, data=lambda w: {"comment-body": "Well done."}
     ),
+    # the coach: findings as people type (editors of the objective; a new objective's
+    # title, anyone signed in), dismissing one with a reason, and the help page
+    "okrs:coach-findings": Access(get=None, post=TEAM_AND_LEADERS),
+    "okrs:coach-draft": Access(get=None, post=SIGNED_IN),
+    "okrs:coach-dismiss": Access(
+        get=None,
+        post=TEAM_AND_LEADERS,
+        data=lambda w: {"key": f"no_owner:{w.key_result.pk}", "reason": "Shared by the team."},
+    ),
+    "okrs:writing-help": Access(get=SIGNED_IN, post=None),
     # check-ins, obstacles, experiments
     "checkins:team-section": Access(get=SIGNED_IN, post=None),
     "checkins:current": Access(get=SIGNED_IN, post=None),
@@ -209,6 +219,15 @@ PERMISSIONS: dict[str, Access] = {
     ),
     "okrs:key-result-record (company)": Access(
         get=LEADERS, post=LEADERS, objects={"key_result_id": "company_key_result"}
+    ),
+    "okrs:coach-findings (company)": Access(
+        get=None, post=LEADERS, objects={"objective_id": "company_objective"}
+    ),
+    "okrs:coach-dismiss (company)": Access(
+        get=None,
+        post=LEADERS,
+        objects={"objective_id": "company_objective"},
+        data=lambda w: {"key": "key_result_count", "reason": "One is enough here."},
     ),
 }
 

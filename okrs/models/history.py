@@ -28,6 +28,8 @@ class ObjectiveEvent(models.Model):
         SCORED = "scored", "scored a key result"
         RETROSPECTIVE = "retrospective", "wrote the retrospective"
         CARRIED_FORWARD = "carried", "carried the objective forward"
+        # `changes` holds {"coach": the finding's key} (okrs.coaching.dismissed_keys).
+        COACH_DISMISSED = "coach_dismissed", "dismissed the coach's finding"
 
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="events")
     key_result = models.ForeignKey(

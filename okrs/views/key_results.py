@@ -15,7 +15,8 @@ from core.htmx import (
 )
 from core.http import error_text
 from core.versioning import StaleEdit
-from okrs import access, services
+from okrs import access, coaching, services
+from okrs.coach import KEY_RESULT
 from okrs.forms import (
     RecordForm,
 )
@@ -54,6 +55,12 @@ def key_result_create(request: HttpRequest, objective_id: int) -> HttpResponse:
             "needs_reason": objective.state == Objective.State.COMMITTED
             and not objective.is_company,
             "inline": is_fragment_request(request),
+            "coach": coaching.form_findings(
+                objective=objective,
+                part=KEY_RESULT,
+                data=request.POST if request.method == "POST" else None,
+                prefix=form.prefix,
+            ),
         },
         fragment="key_result_form",
         status=status,
@@ -103,6 +110,13 @@ def key_result_edit(request: HttpRequest, key_result_id: int) -> HttpResponse:
         "back_url": okr_page(objective),
         "needs_reason": objective.state == Objective.State.COMMITTED and not objective.is_company,
         "inline": is_fragment_request(request),
+        "coach": coaching.form_findings(
+            objective=objective,
+            part=KEY_RESULT,
+            data=request.POST if request.method == "POST" else None,
+            prefix=form.prefix,
+            key_result=key_result,
+        ),
     }
     return render_page_or_fragment(
         request, "okrs/key_result_form.html", context, fragment="key_result_form", status=status

@@ -14,7 +14,8 @@ from core.htmx import (
     render_page_or_fragment,
 )
 from core.versioning import StaleEdit
-from okrs import access, services
+from okrs import access, coaching, services
+from okrs.coach import OBJECTIVE
 from okrs.forms import (
     ObjectiveForm,
     TeamObjectiveForm,
@@ -50,6 +51,9 @@ def company_objective_create(request: HttpRequest, cycle_id: int) -> HttpRespons
             "action": request.path,
             "back_url": reverse("okrs:cycle-detail", args=[cycle.pk]),
             "inline": is_fragment_request(request),
+            "coach": coaching.form_findings(
+                objective=None, part=OBJECTIVE, data=request.POST or None
+            ),
         },
         fragment="objective_form",
         status=status,
@@ -104,6 +108,9 @@ def objective_edit(request: HttpRequest, objective_id: int) -> HttpResponse:
             "action": request.path,
             "back_url": okr_page(objective),
             "inline": is_fragment_request(request),
+            "coach": coaching.form_findings(
+                objective=objective, part=OBJECTIVE, data=request.POST or None
+            ),
         },
         fragment="objective_form",
         status=status,

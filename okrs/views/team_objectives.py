@@ -16,7 +16,8 @@ from core.htmx import (
 )
 from core.http import error_text
 from core.text import search_text
-from okrs import access, selectors
+from okrs import access, coaching, selectors
+from okrs.coach import OBJECTIVE
 from okrs.contexts import team_okr_context
 from okrs.forms import (
     ChallengeForm,
@@ -25,7 +26,7 @@ from okrs.forms import (
     NewTeamObjectiveForm,
     TeamObjectiveForm,
 )
-from okrs.models import Objective
+from okrs.models import Comment, Objective
 from okrs.services import workflow
 from okrs.views.common import okr_changed
 from teams import access as team_access
@@ -93,7 +94,15 @@ def team_objective_create(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "okrs/team_objective_form.html",
-        {"form": form, "team": team, "cycle": cycle, "proposing": not leader},
+        {
+            "form": form,
+            "team": team,
+            "cycle": cycle,
+            "proposing": not leader,
+            "coach": coaching.form_findings(
+                objective=None, part=OBJECTIVE, data=request.POST or None, prefix="objective"
+            ),
+        },
         status=UNPROCESSABLE if form.errors else 200,
     )
 
@@ -133,6 +142,12 @@ def team_objective_accept(request: HttpRequest, objective_id: int) -> HttpRespon
             "team": objective.team,
             "cycle": objective.cycle,
             "accepting": objective,
+            "coach": coaching.form_findings(
+                objective=objective,
+                part=OBJECTIVE,
+                data=request.POST or None,
+                prefix="objective",
+            ),
         },
         status=UNPROCESSABLE if form.errors else 200,
     )
@@ -191,6 +206,12 @@ def team_objective_submit(request: HttpRequest, objective_id: int) -> HttpRespon
 @require_POST
 def team_objective_challenge(request: HttpRequest, objective_id: int) -> HttpResponse:
     objective = access.get_team_objective_for_leader(request.user, objective_id)
+    if request.POST.get("challenge-use"):
+        # One click on a coach's finding: it becomes the challenge's text (and aspect),
+        # to send as it is or to edit first.
+        return _render_team_page(
+            request, objective.team, challenge_form=_challenge_from_finding(request, objective)
+        )
     form = ChallengeForm(request.POST, prefix="challenge")
     if not form.is_valid():
         # The form is on the page only while the key results are submitted: say why here
@@ -211,6 +232,22 @@ def team_objective_challenge(request: HttpRequest, objective_id: int) -> HttpRes
         body=form.cleaned_data["body"],
         aspects=form.cleaned_data["aspects"],
     )
+
+
+def _challenge_from_finding(request: HttpRequest, objective: Objective) -> ChallengeForm:
+    """The challenge form with a finding of the coach added to what the leader wrote."""
+    key = request.POST.get("challenge-use", "")
+    key_results = list(objective.key_results.order_by("position", "id"))
+    aligned = objective.aligned_to.title if objective.aligned_to_id else ""
+    findings = coaching.objective_findings(objective, key_results, aligned_title=aligned)
+    finding = next((f for f in findings if f.key == key), None)
+    aspects = [a for a in request.POST.getlist("challenge-aspects") if a in Comment.Aspect.values]
+    body = request.POST.get("challenge-body", "")[:5000].strip()
+    if finding is not None:
+        if finding.rule.aspect and finding.rule.aspect not in aspects:
+            aspects.append(finding.rule.aspect)
+        body = f"{body}\n\n{finding.challenge_text}".strip()
+    return ChallengeForm(prefix="challenge", initial={"aspects": aspects, "body": body[:5000]})
 
 
 @login_required

@@ -208,16 +208,17 @@ def test_the_home_page_query_count_does_not_grow_with_teams(
     # session, user, active cycle, company objective, its key results with owners, their
     # weekly history; any stale status rows?, the time zones in use, the counts per company
     # key result; a page of each of its three key results' team objectives; those team
-    # objectives with teams, their key results, their weekly history
-    with django_assert_num_queries(15):
+    # objectives with teams, their key results, their weekly history; the coach's findings
+    # dismissed on them (issue 18: the findings of those waiting for review)
+    with django_assert_num_queries(16):
         assert client.get("/").status_code == 200
     # After a write: that team's row is computed again (lock, objective, key results,
     # weekly history, check-ins, the update, in a savepoint; then none left?), whatever the
     # company's size.
     _record_a_value(company)
-    with django_assert_num_queries(15 + 9):
+    with django_assert_num_queries(16 + 9):
         assert client.get("/").status_code == 200
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         assert client.get("/?attention=1&q=team").status_code == 200
     with django_assert_num_queries(9):  # not in a team: no page of team objectives
         assert client.get("/?mine=1").status_code == 200
@@ -264,12 +265,13 @@ def test_the_overview_and_the_team_list_do_not_grow_with_teams(
     client.get(overview)  # the first reader computes every status row
     # session, user, cycle; any stale status rows?, the time zones in use, the totals, a
     # page of rows; their objectives with teams, their check-ins; confidence counts, the
-    # objectives waiting for review and how many
-    with django_assert_num_queries(12):
+    # objectives waiting for review and how many, their key results and the coach's
+    # findings dismissed on them (issue 18: the findings of those waiting for review)
+    with django_assert_num_queries(14):
         response = client.get(overview)
     assert response.status_code == 200
     _record_a_value(company)
-    with django_assert_num_queries(12 + 9):
+    with django_assert_num_queries(14 + 9):
         assert client.get(overview).status_code == 200
     with django_assert_num_queries(7):
         assert client.get(reverse("okrs:team-list")).status_code == 200
@@ -278,7 +280,7 @@ def test_the_overview_and_the_team_list_do_not_grow_with_teams(
     ]
     slug = committed.team.slug
     # the team page, as a leader: flat too (what each query is: tests/okrs/test_team_views.py)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         assert client.get(reverse("dashboard:team-detail", args=[slug])).status_code == 200
 
 

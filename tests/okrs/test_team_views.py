@@ -227,8 +227,9 @@ def test_team_page_query_count_is_flat(client_for, member, team, django_assert_n
     # session, user, team, active cycle, memberships, objective (+ alignment),
     # key results, comments, history, the viewer's team roles, the key results' weekly
     # history, then the check-in section: recent check-ins, obstacles and help
-    # requests, experiments; and the team's objective of the last cycle that is over
-    with django_assert_num_queries(15):
+    # requests, experiments; the team's objective of the last cycle that is over; and the
+    # coach's findings dismissed on the objective
+    with django_assert_num_queries(16):
         assert client.get(reverse("dashboard:team-detail", args=[team.slug])).status_code == 200
 
 
