@@ -1,8 +1,16 @@
-"""Load for `make bench` (run by bench/run.py): one target per run, chosen by BENCH_TARGET.
+"""Load for `make bench` (run by bench/run.py).
 
-Without BENCH_RATE every simulated user sends its next request as soon as the last one
-answered (the server's throughput); with BENCH_RATE the users together send that many
-requests per second (latency at a given load).
+The isolated runs use `BenchUser`: one target per run, chosen by BENCH_TARGET. Without
+BENCH_RATE every simulated user sends its next request as soon as the last one answered
+(the server's throughput); with BENCH_RATE the users together send that many requests
+per second (latency at a given load).
+
+The check-in morning ("storm") uses the four `Storm*` classes at once, each kind at its
+own constant rate (BENCH_STORM: {"home": [rate, users], ...}): leaders watching the
+home page, members reading their own team's page, members autosaving key results in
+this week's check-in and members opening that check-in page. Each user starts at a
+random moment within its first interval, so the users do not all send in the same
+instant every second.
 """
 
 import json
@@ -10,10 +18,11 @@ import os
 import random
 import re
 
+import gevent
 from locust import constant, constant_throughput, task
 from locust.contrib.fasthttp import FastHttpUser
 
-TARGET = os.environ["BENCH_TARGET"]
+TARGET = os.environ.get("BENCH_TARGET", "storm")
 PLAN = json.loads(os.environ["BENCH_PLAN"])
 USERS = int(os.environ.get("BENCH_USERS", "1"))
 RATE = float(os.environ.get("BENCH_RATE", "0"))
@@ -49,29 +58,94 @@ class BenchUser(FastHttpUser):
         elif TARGET == "kr_update":
             self.autosave_key_result()
 
-    def autosave_key_result(self):
-        """The check-in's htmx POST of a key result's new value (what a member types)."""
-        session, slug, kr = random.choice(PLAN["writers"])
-        field, value = f"entry-{kr}-value", str(random.randint(10, 60))
-        with self.client.post(
-            f"/teams/{slug}/checkins/{PLAN['week']}/save/",
-            data={"field": field, field: value, f"{field}__base": stored.get(kr, "")},
-            headers={
-                "Cookie": f"sessionid={session}; csrftoken={PLAN['csrf']}",
-                "HX-Request": "true",
-                "X-CSRFToken": PLAN["csrf"],
-            },
-            name="kr_update",
-            catch_response=True,
-        ) as response:
-            if response.status_code == 200:
-                # The answer carries the saved text (normalised), the next save's base.
-                match = BASE.search(response.text or "")
-                stored[kr] = match.group(1) if match else value
-                response.success()
-            elif response.status_code == 409:
-                # Two simulated members typed into the same field: the app answered
-                # correctly with the stored text, which the next save starts from.
-                match = STORED.search(response.text or "")
-                stored[kr] = match.group(1) if match else ""
-                response.success()
+    def autosave_key_result(self, name: str = "kr_update"):
+        autosave(self.client, name)
+
+
+def autosave(client, name: str) -> None:
+    """The check-in's htmx POST of a key result's new value (what a member types)."""
+    session, slug, kr = random.choice(PLAN["writers"])
+    field, value = f"entry-{kr}-value", str(random.randint(10, 60))
+    with client.post(
+        f"/teams/{slug}/checkins/{PLAN['week']}/save/",
+        data={"field": field, field: value, f"{field}__base": stored.get(kr, "")},
+        headers={
+            "Cookie": f"sessionid={session}; csrftoken={PLAN['csrf']}",
+            "HX-Request": "true",
+            "X-CSRFToken": PLAN["csrf"],
+        },
+        name=name,
+        catch_response=True,
+    ) as response:
+        if response.status_code == 200:
+            # The answer carries the saved text (normalised), the next save's base.
+            match = BASE.search(response.text or "")
+            stored[kr] = match.group(1) if match else value
+            response.success()
+        elif response.status_code == 409:
+            # Two simulated members typed into the same field: the app answered
+            # correctly with the stored text, which the next save starts from.
+            match = STORED.search(response.text or "")
+            stored[kr] = match.group(1) if match else ""
+            response.success()
+
+
+# --- the check-in morning: every kind at its own rate, all at once ------------------------
+
+STORM = json.loads(os.environ.get("BENCH_STORM", "{}"))
+
+
+def storm_user(kind: str, base=FastHttpUser):
+    """A user class for one kind of request that together with its siblings sends
+    STORM[kind] = [rate, users] requests per second."""
+    rate, users = STORM.get(kind, [1, 1])
+
+    class StormUser(base):
+        abstract = True
+        fixed_count = users
+        wait_time = constant_throughput(rate / users)
+
+        def on_start(self):
+            gevent.sleep(random.random() * users / rate)  # spread the users' phases
+
+    return StormUser
+
+
+def member(session: str) -> dict:
+    return {"Cookie": f"sessionid={session}; csrftoken={PLAN['csrf']}"}
+
+
+class StormHome(storm_user("home")):
+    """Leaders watching the home page."""
+
+    @task
+    def home(self):
+        self.client.get("/", headers=member(random.choice(PLAN["leader_sessions"])), name="home")
+
+
+class StormTeam(storm_user("team")):
+    """Members reading their own team's page while teammates autosave."""
+
+    @task
+    def team(self):
+        session, slug, _ = random.choice(PLAN["writers"])
+        self.client.get(f"/teams/{slug}/", headers=member(session), name="team")
+
+
+class StormAutosave(storm_user("autosave")):
+    """Members typing key-result values into this week's check-in."""
+
+    @task
+    def save(self):
+        autosave(self.client, "autosave")
+
+
+class StormCheckin(storm_user("checkin")):
+    """Members opening this week's check-in page."""
+
+    @task
+    def checkin(self):
+        session, slug, _ = random.choice(PLAN["writers"])
+        self.client.get(
+            f"/teams/{slug}/checkins/{PLAN['week']}/", headers=member(session), name="checkin"
+        )
