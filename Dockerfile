@@ -37,5 +37,7 @@ USER app
 EXPOSE 8000
 
 # Health checks live in docker-compose.yml: the same image also runs the worker and
-# beat, which do not serve /healthz.
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# beat, which do not serve /healthz. gunicorn reads gunicorn.conf.py from /app (the
+# working directory): bind 0.0.0.0:8000, workers, threads, timeouts, access log to
+# stdout, each changeable from the environment (WEB_CONCURRENCY, GUNICORN_THREADS, ...).
+CMD ["gunicorn", "config.wsgi:application"]

@@ -4,6 +4,7 @@ No Docker engine is needed: docker-compose.yml is parsed and checked by reading,
 `manage.py check --deploy` runs against the production values of `.env.example`.
 """
 
+import json
 import os
 import re
 import shlex
@@ -22,6 +23,7 @@ COMPOSE = ROOT / "docker-compose.yml"
 ENV_EXAMPLE = ROOT / ".env.example"
 DOCKERFILE = ROOT / "Dockerfile"
 DOCKERIGNORE = ROOT / ".dockerignore"
+GUNICORN_CONF = ROOT / "gunicorn.conf.py"
 
 APP_SERVICES = ("web", "worker", "beat")
 BACKING_SERVICES = ("postgres", "redis", "mailpit")
@@ -131,8 +133,18 @@ def test_web_migrates_then_serves_with_gunicorn(services: dict) -> None:
     assert "python manage.py migrate --noinput" in command
     assert "gunicorn config.wsgi:application" in command
     assert command.index("migrate") < command.index("gunicorn")
-    assert "--bind 0.0.0.0:8000" in command
     assert "8000:8000" in services["web"]["ports"]
+
+
+def test_compose_web_takes_its_server_settings_from_gunicorn_conf(services: dict) -> None:
+    """gunicorn reads gunicorn.conf.py from the working directory by itself; a flag in
+    the command would override it, and production would drift from what was measured."""
+    command = services["web"]["command"]
+    script = command if isinstance(command, str) else command[-1]  # sh -c "<script>"
+    served = script[script.index("exec gunicorn") :]
+    # No flag (--workers, --bind, --config, ...) after the app.
+    assert shlex.split(served) == ["exec", "gunicorn", "config.wsgi:application"], served
+    assert "GUNICORN_CMD_ARGS" not in _environment(services["web"])
 
 
 def test_worker_and_beat_run_celery_for_config(services: dict) -> None:
@@ -205,6 +217,70 @@ def test_dockerfile_builds_a_locked_non_root_gunicorn_image() -> None:
     assert user and user[-1] not in ("root", "0")
     assert re.search(r"^EXPOSE 8000$", dockerfile, re.MULTILINE)
     assert '"gunicorn", "config.wsgi:application"' in dockerfile
+
+
+def test_dockerfile_serves_with_gunicorn_conf_from_the_working_directory() -> None:
+    dockerfile = DOCKERFILE.read_text()
+    cmd = re.findall(r"^CMD (.+)$", dockerfile, re.MULTILINE)
+    assert cmd and cmd[-1] == '["gunicorn", "config.wsgi:application"]', cmd
+    # gunicorn looks for ./gunicorn.conf.py in its working directory: /app, where
+    # `COPY . .` puts it (and .dockerignore must not leave it out).
+    assert re.search(r"^WORKDIR /app$", dockerfile, re.MULTILINE)
+    assert "gunicorn.conf.py" not in DOCKERIGNORE.read_text()
+
+
+def test_make_bench_serves_with_gunicorn_conf() -> None:
+    bench = (ROOT / "bench" / "run.py").read_text()
+    assert '[str(VENV_BIN / "gunicorn"), "config.wsgi:application"]' in bench
+    assert "--workers" not in bench
+
+
+def _gunicorn_conf(**env: str) -> dict:
+    """gunicorn.conf.py as gunicorn reads it, under an environment of its own."""
+    code = (
+        "import json, runpy; c = runpy.run_path('gunicorn.conf.py');"
+        "print(json.dumps({k: c.get(k) for k in ('bind', 'workers', 'worker_class',"
+        " 'threads', 'timeout', 'accesslog', 'max_requests', 'max_requests_jitter')}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def test_gunicorn_conf_defaults_are_the_measured_ones() -> None:
+    conf = _gunicorn_conf()
+    assert conf["bind"] == ["0.0.0.0:8000"]  # what docker-compose publishes
+    assert conf["worker_class"] in ("sync", "gthread")
+    assert conf["workers"] >= 2
+    assert conf["accesslog"] == "-"  # stdout, where docker logs look
+    assert 0 < conf["timeout"] < 120
+    assert conf["max_requests"] == 0 or conf["max_requests_jitter"] > 0
+    # Every thread of a worker may hold a connection from that worker's pool.
+    pool_default = re.search(
+        r'env\.int\("DATABASE_POOL_MAX_SIZE", default=(\d+)\)', SETTINGS.read_text()
+    )
+    assert pool_default and conf["threads"] <= int(pool_default[1])
+
+
+def test_gunicorn_conf_reads_the_environment() -> None:
+    conf = _gunicorn_conf(
+        WEB_CONCURRENCY="5",
+        GUNICORN_WORKER_CLASS="sync",
+        GUNICORN_THREADS="8",
+        GUNICORN_BIND="127.0.0.1:9000",
+        GUNICORN_ACCESS_LOG="",
+    )
+    assert conf["bind"] == ["127.0.0.1:9000"]
+    assert (conf["workers"], conf["worker_class"], conf["threads"]) == (5, "sync", 1)
+    assert conf["accesslog"] is None
+    assert _gunicorn_conf(PORT="8080")["bind"] == ["0.0.0.0:8080"]
 
 
 def test_dockerignore_keeps_env_files_out_of_the_image() -> None:
