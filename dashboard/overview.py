@@ -21,7 +21,7 @@ HEATMAP_PAGE_SIZE = 50
 REVIEW_LIMIT = 50
 BAR_HEIGHT = 60
 _COACHED_KEY_RESULTS = KeyResult.objects.only(
-    "objective_id", "title", "kind", "start_value", "target_value", "confidence", "owner_id"
+    "objective_id", "title", "kind", "start_value", "target_value", "confidence", "owner_id", "unit"
 ).order_by("position", "id")
 
 

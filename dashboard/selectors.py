@@ -169,7 +169,7 @@ def _team_rows(
     those waiting for review (three queries, and one for the findings dismissed)."""
     key_results = KeyResult.objects.only(
         "objective_id", "title", "kind", "start_value", "target_value", "current_value",
-        "confidence", "owner_id",
+        "confidence", "owner_id", "unit",
     ).order_by("position", "id")  # fmt: skip
     objectives = {
         o.pk: o

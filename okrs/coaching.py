@@ -24,6 +24,7 @@ def key_result_draft(kr: KeyResult) -> KeyResultDraft:
         has_owner=kr.owner_id is not None,
         confidence=kr.confidence,
         ref=kr.pk,
+        unit=kr.unit,
     )
 
 
@@ -180,6 +181,7 @@ def typed_key_result(data: Mapping, prefix: str, ref) -> KeyResultDraft:
         target=_number(_field(data, prefix, "target_value")),
         has_owner=bool(_field(data, prefix, "owner")),
         ref=ref,
+        unit=_field(data, prefix, "unit"),
     )
 
 

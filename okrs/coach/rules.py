@@ -213,6 +213,7 @@ class KeyResultDraft:
     has_owner: bool = True
     confidence: int | None = None
     ref: Hashable | None = None
+    unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -327,6 +328,9 @@ def _key_result_findings(draft: ObjectiveDraft, words: Words, limits: Thresholds
                 yield Finding(NO_BASELINE, ref)
             elif kr.kind in (INCREASE, DECREASE) and start != 0:
                 share = abs(target - start) / abs(start)
+                if kr.unit.strip() == "%" and kr.kind == INCREASE and start < 100:
+                    # A percentage near its ceiling: measured against what is left.
+                    share = max(share, (target - start) / (100 - start))
                 if share < limits.min_stretch:
                     yield Finding(STRETCH, ref, detail={"share": round(share * 100, 1)})
         verb, lower, after = _leading_verb(kr.title, words)

@@ -60,7 +60,8 @@ ENGLISH = Words(
         increase increases increased decrease decreases decreased reduce reduced
         raise raised grow grown improve improved lower lowered cut boost get reach
         more less fewer higher lower than than over under above below least most
-        stay stays remain remains keep keeps at until till within weekly monthly"""
+        stay stays remain remains keep keeps at until till within daily weekly
+        monthly quarterly yearly day days week weeks month months quarter year"""
     ),
     plural_endings=("s",),
     abbreviations=_words("e.g. i.e. etc. vs. approx. incl. no. nr. mr. mrs. ms. dr. st."),
