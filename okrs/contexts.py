@@ -135,10 +135,11 @@ def team_okr_context(
             context["proposing"] = not leader
     elif open_cycle:
         state = objective.state
-        aligned = objective.aligned_to.title if objective.aligned_to_id else ""
-        context["okr_coach"] = coaching.objective_findings(
-            objective, okr.key_results, aligned_title=aligned
-        )
+        if discussion:  # the coach's findings show in the OKR section only
+            aligned = objective.aligned_to.title if objective.aligned_to_id else ""
+            context["okr_coach"] = coaching.objective_findings(
+                objective, okr.key_results, aligned_title=aligned
+            )
         context["coach_can_dismiss"] = leader or member
         context["can_edit"] = (leader or member) and state in (
             State.DRAFT,

@@ -104,10 +104,10 @@ def _new_member(team, objective, member):
 # (a write, the sections it rebuilds, the queries of the page after it)
 WRITES = {
     # the OKR and the check-in section's signals (the key result's values)
-    "value recorded": (_record_value, ("okr", "checkins"), BASE_QUERIES + 10),
-    "comment": (_comment, ("okr",), BASE_QUERIES + 7),
+    "value recorded": (_record_value, ("okr", "checkins"), BASE_QUERIES + 11),
+    "comment": (_comment, ("okr",), BASE_QUERIES + 8),
     "obstacle": (_obstacle, ("checkins",), BASE_QUERIES + 7),
-    "new member": (_new_member, ("head", "okr"), BASE_QUERIES + 9),
+    "new member": (_new_member, ("head", "okr"), BASE_QUERIES + 10),
 }
 
 
