@@ -23,7 +23,8 @@ from locust import constant, constant_throughput, task
 from locust.contrib.fasthttp import FastHttpUser
 
 TARGET = os.environ.get("BENCH_TARGET", "storm")
-PLAN = json.loads(os.environ["BENCH_PLAN"])
+with open(os.environ["BENCH_PLAN_FILE"]) as plan_file:  # written by bench/run.py
+    PLAN = json.load(plan_file)
 USERS = int(os.environ.get("BENCH_USERS", "1"))
 RATE = float(os.environ.get("BENCH_RATE", "0"))
 STORED = re.compile(r'name="stored" value="([^"]*)"')
