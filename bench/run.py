@@ -22,8 +22,14 @@ override; BENCH_WORKERS is WEB_CONCURRENCY) and drives it with locust, in parts:
   peak memory of one worker;
 - reminders: the reminder fan-out against plain smtplib (bench/reminders.py).
 
+After each seed PostgreSQL gets a VACUUM (ANALYZE), as autovacuum would give a database
+in use. Each storm also reports the web workers' CPU per request (storm_cpu_ms_per_request),
+a figure that other load on the machine barely moves; gunicorn's access log, with each
+request's time, goes to var/bench-gunicorn.log.
+
 BENCH_ONLY=storm,storm10k (a comma-separated list of those parts) runs only some, for
-iteration; by default all run (about 15 minutes). The last line is one JSON object.
+iteration; by default all run (about 6 minutes on the 2-core development machine). The
+last line is one JSON object.
 """
 
 import contextlib
