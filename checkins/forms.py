@@ -1,23 +1,68 @@
 from django import forms
+from django.urls import reverse
 
 from checkins.models import Experiment, Obstacle
 from okrs.models import KeyResult, Objective
 from teams.models import Team
 
+HELP_TEAM_SUGGESTIONS = 10
+
 
 class ObstacleForm(forms.ModelForm):
+    """An obstacle, and the team whose help it needs: named, not picked from a list of
+    every team of the company (ten thousand options, seconds to render), with up to
+    HELP_TEAM_SUGGESTIONS suggestions fetched as one types (`checkins:help-teams`)."""
+
     focus = forms.BooleanField(label="This is the one we work on now", required=False)
+    help_team = forms.CharField(
+        label="Team whose help we need (optional)",
+        required=False,
+        max_length=100,
+        help_text="Type a few letters of its name to see matching teams.",
+    )
 
     class Meta:
         model = Obstacle
         fields = ["description", "help_team"]
-        labels = {"description": "Obstacle", "help_team": "Team whose help we need (optional)"}
+        labels = {"description": "Obstacle"}
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, team: Team, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["help_team"].queryset = Team.objects.exclude(pk=team.pk).order_by("name")
-        self.fields["help_team"].empty_label = "No other team needed"
+        self.team = team
+        self.fields["help_team"].widget.attrs.update(
+            {
+                "list": "help-team-options",
+                "autocomplete": "off",
+                "hx-get": reverse("checkins:help-teams", args=[team.slug]),
+                "hx-trigger": "input changed delay:300ms, focus once",
+                "hx-target": "#help-team-options",
+                "hx-swap": "innerHTML",
+            }
+        )
+
+    def clean_help_team(self) -> Team | None:
+        name = " ".join(self.cleaned_data["help_team"].split())
+        if not name:
+            return None
+        found = Team.objects.exclude(pk=self.team.pk).filter(name__iexact=name).first()
+        if found is None:
+            raise forms.ValidationError(
+                "No other team is called “%(name)s”: write its name as the team list shows "
+                "it, or leave the field empty.",
+                params={"name": name},
+            )
+        return found
+
+
+def help_team_suggestions(team: Team, typed: str) -> list[str]:
+    """The names of up to HELP_TEAM_SUGGESTIONS other teams containing what was typed."""
+    teams = Team.objects.exclude(pk=team.pk)
+    typed = " ".join(typed.split())
+    if typed:
+        teams = teams.filter(name__icontains=typed)
+    names = teams.order_by("name").values_list("name", flat=True)
+    return list(names[:HELP_TEAM_SUGGESTIONS])
 
 
 class AnswerForm(forms.Form):

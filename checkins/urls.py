@@ -11,6 +11,7 @@ urlpatterns = [
     path("teams/<slug:slug>/checkins/<str:week>/save/", checkin.checkin_save, name="save"),
     path("teams/<slug:slug>/checkins/<str:week>/submit/", checkin.checkin_submit, name="submit"),
     path("teams/<slug:slug>/obstacles/", act.obstacle_create, name="obstacle-create"),
+    path("teams/<slug:slug>/help-teams/", act.help_teams, name="help-teams"),
     path("obstacles/<int:obstacle_id>/focus/", act.obstacle_focus, name="obstacle-focus"),
     path("obstacles/<int:obstacle_id>/resolve/", act.obstacle_resolve, name="obstacle-resolve"),
     path("obstacles/<int:obstacle_id>/answer/", act.obstacle_answer, name="obstacle-answer"),

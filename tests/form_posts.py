@@ -157,7 +157,7 @@ FORMS = {
     },
     "checkins:obstacle-create": lambda w: {
         "obstacle-description": "No data.",
-        "obstacle-help_team": str(w.other_team.pk),
+        "obstacle-help_team": w.other_team.name,
         "obstacle-focus": "on",
         "next": "/teams/onboarding/",
     },

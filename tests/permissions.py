@@ -188,6 +188,7 @@ PERMISSIONS: dict[str, Access] = {
     "checkins:obstacle-create": Access(
         get=None, post=TEAM, data=lambda w: {"obstacle-description": "No data."}
     ),
+    "checkins:help-teams": Access(get=TEAM, post=None),
     "checkins:obstacle-focus": Access(get=None, post=TEAM),
     "checkins:obstacle-resolve": Access(get=None, post=TEAM),
     # Answered by the team that was asked for help (Onboarding, by Payments).

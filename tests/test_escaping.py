@@ -139,7 +139,7 @@ def test_user_text_is_shown_as_text_everywhere(
         write(
             member_client,
             reverse("checkins:obstacle-create", args=[team.slug]),
-            {"obstacle-description": p("obstacle"), "obstacle-help_team": world.other_team.pk},
+            {"obstacle-description": p("obstacle"), "obstacle-help_team": world.other_team.name},
             "obstacle",
         )
         write(

@@ -7,10 +7,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.html import format_html_join
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from checkins import access, services
-from checkins.forms import AnswerForm, ExperimentForm, ObstacleForm
+from checkins.forms import AnswerForm, ExperimentForm, ObstacleForm, help_team_suggestions
 from core.forms import rebase_form
 from core.htmx import CONFLICT, UNPROCESSABLE
 from core.http import error_text
@@ -53,10 +54,22 @@ def obstacle_create(request: HttpRequest, slug: str) -> HttpResponse:
                 else "Obstacle noted.",
             )
     else:
-        messages.error(
-            request, "Describe the obstacle (up to 2,000 characters); nothing was saved."
-        )
+        problems = [error for errors in form.errors.values() for error in errors]
+        messages.error(request, f"{' '.join(problems)} Nothing was saved.")
     return _back(request, team)
+
+
+@login_required
+@require_GET
+def help_teams(request: HttpRequest, slug: str) -> HttpResponse:
+    """The options of the help-team field: other teams whose name holds what was typed."""
+    team = access.get_team_for_checkin(request.user, slug)
+    typed = request.GET.get("obstacle-help_team", "")[:100]
+    return HttpResponse(
+        format_html_join(
+            "", '<option value="{}"></option>', ((n,) for n in help_team_suggestions(team, typed))
+        )  # fmt: skip
+    )
 
 
 @login_required

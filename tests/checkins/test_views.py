@@ -19,6 +19,7 @@ from tests.factories import (
     ExperimentFactory,
     KeyResultFactory,
     ObstacleFactory,
+    TeamFactory,
 )
 from tests.fixtures.okrs import DAY_ONE_INVOICING, committed_objective, cycle_around
 from tests.helpers import HX, ROLES, role_of
@@ -300,9 +301,9 @@ def test_checkin_page_query_count_is_flat(
     client = client_for(member)
     client.post(url("save", objective.team, week), {"field": "happened", "happened": "x"}, **HX)
     # session, user, team, objective, check-in (+entries), previous check-in, key
-    # results, last updates, running experiments, obstacles, help requests, changes,
-    # other teams (for the help request menu), the viewer's team roles
-    with django_assert_num_queries(15):
+    # results, last updates, running experiments, obstacles, help requests, changes, the
+    # viewer's team roles (the team asked for help is typed, not listed: no other teams)
+    with django_assert_num_queries(14):
         assert client.get(url("week", objective.team, week)).status_code == 200
 
 
@@ -392,3 +393,35 @@ def test_a_new_experiment_asks_for_its_key_result_and_no_result_yet(client_for, 
     experiment = ExperimentFactory(team=objective.team, key_result=objective.key_results.first())
     edit = client.get(reverse("checkins:experiment-edit", args=[experiment.pk])).text
     assert 'name="result"' in edit and 'name="learning"' in edit
+
+
+def test_the_team_asked_for_help_is_named_not_picked_from_every_team(
+    client_for, member, objective, payments, django_assert_num_queries
+):
+    team = objective.team
+    for i in range(30):
+        TeamFactory(name=f"Payroll {i:02d}")
+    client = client_for(member)
+    page = client.get(reverse("checkins:current", args=[team.slug]), follow=True)
+    html = page.content.decode()
+    # no list of every team: a field with suggestions fetched as one types
+    assert "Payroll 29" not in html and 'list="help-team-options"' in html
+    suggest = reverse("checkins:help-teams", args=[team.slug])
+    with django_assert_num_queries(5):  # session, user, team, roles, ten names
+        options = client.get(suggest, {"obstacle-help_team": "pay"}, **HX).content.decode()
+    assert options.count("<option") == 10 and 'value="Payments"' in options
+    assert (
+        'value="Onboarding"'
+        not in client.get(suggest, {"obstacle-help_team": "onb"}).content.decode()
+    )
+    # named in any case, with odd spaces
+    create = reverse("checkins:obstacle-create", args=[team.slug])
+    client.post(create, {"obstacle-description": "Bank data", "obstacle-help_team": " payments "})
+    assert Obstacle.objects.get(description="Bank data").help_team == payments
+    # an unknown team (or one's own) says so and writes nothing
+    for name in ("Nobody", team.name):
+        response = client.post(
+            create, {"obstacle-description": "Other", "obstacle-help_team": name}, follow=True
+        )
+        assert "No other team is called" in response.content.decode()
+    assert not Obstacle.objects.filter(description="Other").exists()
