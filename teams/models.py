@@ -92,6 +92,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
         ]
+        # The leaders of a company of thousands, found without reading everyone (the
+        # owners a key-result form offers, the digest's recipients).
+        indexes = [
+            models.Index(
+                fields=["id"], condition=models.Q(is_leader=True), name="teams_user_leaders"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name or self.email
