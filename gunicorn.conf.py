@@ -11,7 +11,7 @@ under the check-in morning (`make bench`, README: Performance) on a 2-core machi
 | `GUNICORN_BIND` | `0.0.0.0:$PORT` (`PORT` 8000) | address(es) to listen on, comma separated |
 | `WEB_CONCURRENCY` | 3 | worker processes (about 1-2 per core) |
 | `GUNICORN_WORKER_CLASS` | `gthread` | `gthread` or `sync` |
-| `GUNICORN_THREADS` | 4 | threads per worker (gthread); keep <= DATABASE_POOL_MAX_SIZE (10) |
+| `GUNICORN_THREADS` | 2 | threads per worker (gthread); keep <= DATABASE_POOL_MAX_SIZE (10) |
 | `GUNICORN_TIMEOUT` | 30 | seconds a request may hold a worker before it is restarted |
 | `GUNICORN_MAX_REQUESTS` | 10000 | recycle a worker after this many requests (0: never) |
 | `GUNICORN_ACCESS_LOG` | `-` (stdout) | where the access log goes; empty: none |
@@ -32,7 +32,7 @@ bind = [address.strip() for address in bind.split(",") if address.strip()]
 # waiting for PostgreSQL or building a page, where sync workers queue them.
 workers = _int("WEB_CONCURRENCY", 3)
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS") or "gthread"
-threads = _int("GUNICORN_THREADS", 4) if worker_class == "gthread" else 1
+threads = _int("GUNICORN_THREADS", 2) if worker_class == "gthread" else 1
 
 # A request that holds a worker this long is stuck: the worker is restarted. Slow
 # clients are a reverse proxy's business (docs/deploy.md).
