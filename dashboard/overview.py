@@ -67,7 +67,7 @@ def cycle_overview_get(*, cycle: Cycle, now: datetime, page: int = 1) -> CycleOv
     review: from the status rows (dashboard/status.py), in a number of queries that does
     not grow with the company."""
     mondays = cycle_weeks(cycle, now.date()) if now.date() >= cycle.start_date else []
-    rows, _ = cycle_rows(cycle, now=now)
+    rows, _ = cycle_rows(cycle, now=now, counts=True)
     # A team checks in once its objective is committed: the others have nothing due yet.
     committed = rows.filter(state=Objective.State.COMMITTED)
     sums = committed.aggregate(  # (an aggregate named as a column would replace it)

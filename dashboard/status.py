@@ -23,6 +23,7 @@ holds, and `live()` compares them with the moment of the request in SQL. So filt
 grow with the company, and a signal is right at any hour without a write.
 """
 
+import functools
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -31,6 +32,8 @@ from zoneinfo import ZoneInfo
 from django.db import connection, transaction
 from django.db.models import (
     Case,
+    F,
+    Func,
     IntegerField,
     Min,
     Prefetch,
@@ -280,55 +283,75 @@ class Moment:
 
     now: datetime
     today: date
-    this_week: int  # week_number of this Monday (in the site's time zone)
+    monday: date  # this week's (in the site's time zone)
+    this_week: int  # week_number of this Monday
     last_week: int  # the cycle's last week so far: this one, or the cycle's last
     pace: int
-    # Per time zone, whole seconds from this local Monday 00:00: a check-in time (whole
-    # seconds) has come when it is at most `since_monday`, and its grace has passed when
-    # it is less than `grace_since_monday` (rounded up, so "less than" stays exact).
-    since_monday: dict[str, int]
-    grace_since_monday: dict[str, int]
 
     @classmethod
-    def of(cls, cycle: Cycle, now: datetime, zones) -> "Moment":
+    def of(cls, cycle: Cycle, now: datetime) -> "Moment":
         today = timezone.localdate(now)
         monday = week_start(today)
-        midnight = datetime.combine(monday, time.min)
-
-        def seconds(moment: datetime, zone: str) -> float:
-            local = moment.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
-            return (local - midnight).total_seconds()
-
         return cls(
             now=now,
             today=today,
+            monday=monday,
             this_week=week_number(monday),
             last_week=week_number(week_start(min(today, cycle.end_date))),
             pace=int(cycle_fraction(cycle.start_date, cycle.end_date, today) * 100),
-            since_monday={z: math.floor(seconds(now, z)) for z in zones},
-            grace_since_monday={z: math.ceil(seconds(now - NUDGE_AFTER, z)) for z in zones},
         )
 
 
-def _per_zone(values: dict[str, int], plus: int) -> Case:
-    return Case(
-        *[When(time_zone=zone, then=Value(seconds + plus)) for zone, seconds in values.items()],
-        default=Value(-(10**9)),
-        output_field=IntegerField(),
-    )
+class SecondsIntoWeek(Func):
+    """Whole seconds from 00:00 of `monday` to `moment` on the clock of the row's time
+    zone, rounded down (or up: a check-in time in whole seconds is before a moment
+    exactly when it is before the moment rounded up). PostgreSQL converts time zones
+    itself; SQLite calls `seconds_into_week` (registered in dashboard/apps.py)."""
+
+    output_field = IntegerField()
+
+    def __init__(self, moment: datetime, monday: date, *, up: bool = False) -> None:
+        super().__init__(F("time_zone"))
+        self.moment, self.midnight, self.up = moment, datetime.combine(monday, time.min), up
+
+    def as_sql(self, compiler, connection, **extra):
+        zone, params = compiler.compile(self.source_expressions[0])
+        return (
+            f"seconds_into_week({zone}, %s, %s, %s)",
+            [*params, self.moment.isoformat(), self.midnight.isoformat(), int(self.up)],
+        )
+
+    def as_postgresql(self, compiler, connection, **extra):
+        zone, params = compiler.compile(self.source_expressions[0])
+        rounding = "CEIL" if self.up else "FLOOR"
+        return (
+            f"{rounding}(EXTRACT(EPOCH FROM ((%s::timestamptz AT TIME ZONE {zone}) "
+            "- %s::timestamp)))::integer",
+            [self.moment, *params, self.midnight],
+        )
+
+
+@functools.lru_cache(maxsize=4096)
+def seconds_into_week(zone: str, moment: str, midnight: str, up: int) -> int:
+    """SecondsIntoWeek for SQLite, which knows no time zones."""
+    local = datetime.fromisoformat(moment).astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+    seconds = (local - datetime.fromisoformat(midnight)).total_seconds()
+    return math.ceil(seconds) if up else math.floor(seconds)
 
 
 def _week(moment: Moment, ago: int) -> dict[str, Q]:
     """This week's (ago=0) or last week's check-in, for every row at once: in the due
     weeks so far; submitted; its time come (started); its time and grace gone (passed)."""
     week = moment.this_week - ago
-    shift = ago * WEEK_SECONDS
+    shift = Value(ago * WEEK_SECONDS)
     due = Q(first_due_week__lte=week) if week <= moment.last_week else Q(pk__in=[])
+    started = SecondsIntoWeek(moment.now, moment.monday) + shift
+    passed = SecondsIntoWeek(moment.now - NUDGE_AFTER, moment.monday, up=True) + shift
     return {
         "due": due,
         "submitted": Q(last_week=week) | Q(previous_week=week),
-        "started": Q(due_second__lte=_per_zone(moment.since_monday, shift)),
-        "passed": Q(due_second__lt=_per_zone(moment.grace_since_monday, shift)),
+        "started": Q(due_second__lte=started),
+        "passed": Q(due_second__lt=passed),
     }
 
 
@@ -336,10 +359,11 @@ def _flag(condition: Q) -> Case:
     return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
-def live(rows: QuerySet, moment: Moment) -> QuerySet:
+def live(rows: QuerySet, moment: Moment, *, counts: bool = False) -> QuerySet:
     """The rows with what the calendar decides: `missing` (this week's check-in, once
-    its time and the grace have passed), `attention` (any signal), and the cadence
-    counts `missed` and `still_open` over the cycle's weeks so far."""
+    its time and the grace have passed) and `attention` (any signal); with `counts`,
+    instead, the cadence counts `missed` and `still_open` over the cycle's weeks so far.
+    (Only what the page reads: compiling these expressions is most of a query's cost.)"""
     committed = Q(state=Objective.State.COMMITTED)
     this, last = _week(moment, 0), _week(moment, 1)
     missing = committed & Q(first_due_week__lte=moment.this_week)
@@ -360,11 +384,14 @@ def live(rows: QuerySet, moment: Moment) -> QuerySet:
         output_field=IntegerField(),
     )
     not_passed = [w["due"] & ~w["passed"] & ~w["submitted"] for w in (this, last)]
+    if not counts:
+        return rows.annotate(
+            # (CASE, not the bare condition: a comparison with an empty date is NULL, and
+            # PostgreSQL sorts NULL first)
+            missing=Case(When(missing, then=Value(True)), default=Value(False)),
+            attention=Case(When(attention, then=Value(True)), default=Value(False)),
+        )
     return rows.annotate(
-        # (CASE, not the bare condition: a comparison with an empty date is NULL, and
-        # PostgreSQL sorts NULL first)
-        missing=Case(When(missing, then=Value(True)), default=Value(False)),
-        attention=Case(When(attention, then=Value(True)), default=Value(False)),
         missed=Case(
             When(
                 committed,
@@ -389,12 +416,10 @@ def live(rows: QuerySet, moment: Moment) -> QuerySet:
     )
 
 
-def cycle_rows(cycle: Cycle, *, now: datetime) -> tuple[QuerySet, Moment]:
+def cycle_rows(cycle: Cycle, *, now: datetime, counts: bool = False) -> tuple[QuerySet, Moment]:
     """The cycle's open team objectives' rows, computed where stale, with the calendar's
-    part (`live`) for `now`. Two queries before the caller's own (one to find stale rows,
-    one for the time zones in use)."""
+    part (`live`) for `now`. One query before the caller's own (to find stale rows)."""
     status_refresh(cycle, now=now)
     rows = ObjectiveStatus.objects.filter(cycle=cycle).exclude(state=Objective.State.ARCHIVED)
-    zones = list(rows.order_by().values_list("time_zone", flat=True).distinct())
-    moment = Moment.of(cycle, now, zones)
-    return live(rows, moment), moment
+    moment = Moment.of(cycle, now)
+    return live(rows, moment, counts=counts), moment

@@ -206,21 +206,21 @@ def test_the_home_page_query_count_does_not_grow_with_teams(
     client = client_for(company.leaders[0])
     client.get("/")  # the first reader computes every team objective's status row
     # session, user, active cycle, company objective, its key results with owners, their
-    # weekly history; any stale status rows?, the time zones in use, the counts per company
+    # weekly history; any stale status rows?, the counts per company
     # key result; a page of each of its three key results' team objectives; those team
     # objectives with teams, their key results, their weekly history; the coach's findings
     # dismissed on them (issue 18: the findings of those waiting for review)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         assert client.get("/").status_code == 200
     # After a write: that team's row is computed again (lock, objective, key results,
     # weekly history, check-ins, the update, in a savepoint; then none left?), whatever the
     # company's size.
     _record_a_value(company)
-    with django_assert_num_queries(16 + 9):
+    with django_assert_num_queries(15 + 9):
         assert client.get("/").status_code == 200
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         assert client.get("/?attention=1&q=team").status_code == 200
-    with django_assert_num_queries(9):  # not in a team: no page of team objectives
+    with django_assert_num_queries(8):  # not in a team: no page of team objectives
         assert client.get("/?mine=1").status_code == 200
 
 
@@ -268,15 +268,15 @@ def test_the_overview_and_the_team_list_do_not_grow_with_teams(
     client = client_for(company.leaders[0])
     overview = reverse("dashboard:cycle-overview", args=[company.cycle.pk])
     client.get(overview)  # the first reader computes every status row
-    # session, user, cycle; any stale status rows?, the time zones in use, the totals, a
+    # session, user, cycle; any stale status rows?, the totals, a
     # page of rows; their objectives with teams, their check-ins; confidence counts, the
     # objectives waiting for review and how many, their key results and the coach's
     # findings dismissed on them (issue 18: the findings of those waiting for review)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         response = client.get(overview)
     assert response.status_code == 200
     _record_a_value(company)
-    with django_assert_num_queries(14 + 9):
+    with django_assert_num_queries(13 + 9):
         assert client.get(overview).status_code == 200
     with django_assert_num_queries(7):
         assert client.get(reverse("okrs:team-list")).status_code == 200
