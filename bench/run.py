@@ -32,45 +32,30 @@ iteration; by default all run (about 6 minutes on the 2-core development machine
 last line is one JSON object.
 """
 
-import contextlib
-import csv
 import json
 import os
 import secrets
-import signal
-import socket
-import subprocess
 import sys
-import tempfile
-import threading
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-VAR = ROOT / "var"
-VAR.mkdir(exist_ok=True)
-SQLITE = VAR / "bench.sqlite3"
-
-# The same environment for this process (seeding, reminders) and for gunicorn.
-BENCH_ENV = {
-    "DJANGO_SETTINGS_MODULE": "bench.settings",
-    "DEBUG": "false",
-    "SECRET_KEY": secrets.token_urlsafe(50),
-    "ALLOWED_HOSTS": "127.0.0.1,localhost",
-    "SESSION_COOKIE_SECURE": "false",
-    "CSRF_COOKIE_SECURE": "false",
-    "STATIC_ROOT": str(VAR / "bench-static"),
-    "CELERY_TASK_ALWAYS_EAGER": "true",
-    "LOG_LEVEL": "ERROR",  # a 409 from two simulated members typing at once is no news
-}
-if not os.environ.get("DATABASE_URL"):
-    BENCH_ENV["DATABASE_URL"] = f"sqlite:///{SQLITE}"
-os.environ.update(BENCH_ENV)
 
 import django  # noqa: E402
+
+from bench.config import (  # noqa: E402
+    CHECKIN_TEAMS,
+    COLD_SAMPLES,
+    LARGE_TEAMS,
+    ONLY,
+    PARTS,
+    SECONDS,
+    SQLITE,
+    TARGET_RATES,
+    TEAMS,
+    WEEKS,
+)
 
 django.setup()
 
@@ -78,40 +63,10 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from bench.coach import coach_line  # noqa: E402
 from bench.reminders import bench_reminders  # noqa: E402
-
-TEAMS = int(os.environ.get("BENCH_TEAMS", "1000"))
-WEEKS = int(os.environ.get("BENCH_WEEKS", "12"))
-SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
-STORM_SECONDS = int(os.environ.get("BENCH_STORM_SECONDS", "30"))
-LARGE_TEAMS = int(os.environ.get("BENCH_STORM_LARGE_TEAMS", "10000"))
-PARTS = ("isolated", "storm", "storm10k", "reminders")
-ONLY = {p.strip() for p in os.environ.get("BENCH_ONLY", ",".join(PARTS)).split(",") if p.strip()}
-if ONLY - set(PARTS):
-    sys.exit(f"BENCH_ONLY: unknown parts {sorted(ONLY - set(PARTS))}; known: {', '.join(PARTS)}")
-if os.environ.get("BENCH_WORKERS"):
-    os.environ["WEB_CONCURRENCY"] = os.environ["BENCH_WORKERS"]
-CHECKIN_TEAMS = 300  # teams whose members autosave their check-in during the bench
-COLD_SAMPLES = 20  # home page requests right after a write, one at a time
-# Fixed rates at which the issue's latency targets are checked.
-TARGET_RATES = {"home": 10, "team": 50, "kr_update": 50}
-# The check-in morning: requests per second of each kind, all at once (one simulated
-# user per request per second, so a slow answer does not lower the rate asked for).
-STORM_RATES = {"home": 10, "team": 20, "autosave": 30, "checkin": 5}
-STORM_CLASSES = {"home": "StormHome", "team": "StormTeam", "autosave": "StormAutosave"}
-STORM_CLASSES["checkin"] = "StormCheckin"
-VENV_BIN = Path(sys.executable).parent
-
-
-def server_config() -> dict:
-    """What gunicorn.conf.py says under this environment (gunicorn reads the same)."""
-    import runpy
-
-    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
-    return {key: config.get(key) for key in ("workers", "worker_class", "threads")}
-
-
-SERVER = server_config()
+from bench.server import Gunicorn, _line, describe_server, first_views, locust, queries  # noqa: E402
+from bench.storm import _load, storm, storm_keys  # noqa: E402
 
 
 def create_postgresql_database(settings_db: dict) -> None:
@@ -229,219 +184,6 @@ def seed(teams: int = TEAMS) -> dict:
     return plan
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Gunicorn:
-    """The app as production serves it, and the peak memory of its workers."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.peak_rss = 0
-        self._stop = threading.Event()
-
-    def __enter__(self) -> "Gunicorn":
-        import psutil
-
-        # Everything but the address comes from gunicorn.conf.py (read from the cwd);
-        # the access log goes to a file instead of this output, written all the same.
-        self.log = open(VAR / "bench-gunicorn.log", "ab")  # noqa: SIM115
-        self.process = subprocess.Popen(  # noqa: S603
-            [str(VENV_BIN / "gunicorn"), "config.wsgi:application"],
-            cwd=ROOT,
-            env={**os.environ, **BENCH_ENV, "GUNICORN_BIND": f"127.0.0.1:{self.port}"},
-            stdout=self.log,
-            stderr=self.log,
-        )
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{self.url}/bench/ok", timeout=2).read()  # noqa: S310
-                break
-            except OSError:
-                if time.monotonic() > deadline or self.process.poll() is not None:
-                    raise RuntimeError(f"gunicorn did not start: see {self.log.name}") from None
-                time.sleep(0.2)
-        master = psutil.Process(self.process.pid)
-
-        def watch() -> None:
-            while not self._stop.is_set():
-                for child in master.children():
-                    with contextlib.suppress(psutil.Error):
-                        self.peak_rss = max(self.peak_rss, child.memory_info().rss)
-                time.sleep(0.2)
-
-        self._watcher = threading.Thread(target=watch, daemon=True)
-        self._watcher.start()
-        return self
-
-    def cpu_seconds(self) -> float:
-        """CPU time (user and system) the running workers have used so far."""
-        import psutil
-
-        total = 0.0
-        for child in psutil.Process(self.process.pid).children():
-            with contextlib.suppress(psutil.Error):
-                times = child.cpu_times()
-                total += times.user + times.system
-        return total
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self.process.send_signal(signal.SIGTERM)
-        self.process.wait(timeout=60)
-        self.log.close()
-
-
-def queries(server: Gunicorn, path: str, session: str) -> int:
-    """The SQL queries behind one page, once each worker has warmed up (its first home
-    page computes the team rows it then keeps)."""
-    counts = []
-    for _ in range(SERVER["workers"] * SERVER["threads"] * 3):
-        request = urllib.request.Request(  # noqa: S310
-            f"{server.url}{path}", headers={"Cookie": f"sessionid={session}"}
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
-                counts.append(int(response.headers["X-Bench-Queries"]))
-        except urllib.error.HTTPError as error:
-            raise RuntimeError(f"{path} answered {error.code}: see {server.log.name}") from None
-    return min(counts)
-
-
-def first_views(server: Gunicorn, plan: dict) -> dict:
-    """Every team page once, one after the other, as a member of another team: what the
-    first reader after a change waits for (the page is built, then cached for the next).
-    """
-    latencies, counts = [], []
-    for slug in plan["team_slugs"][1:]:  # the first is the member's own team
-        request = urllib.request.Request(  # noqa: S310
-            f"{server.url}/teams/{slug}/", headers={"Cookie": f"sessionid={plan['member_session']}"}
-        )
-        started = time.perf_counter()
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-            response.read()
-            counts.append(int(response.headers["X-Bench-Queries"]))
-        latencies.append((time.perf_counter() - started) * 1000)
-    latencies.sort()
-    return {
-        "p50": latencies[len(latencies) // 2],
-        "p95": latencies[int(len(latencies) * 0.95)],
-        "queries": max(set(counts), key=counts.count),
-    }
-
-
-def describe_server() -> str:
-    if SERVER["worker_class"] == "gthread":
-        return f"{SERVER['workers']} gthread workers x {SERVER['threads']} threads"
-    return f"{SERVER['workers']} {SERVER['worker_class']} workers"
-
-
-def _figures(row: dict) -> dict:
-    figures = {
-        "rps": float(row["Requests/s"]),
-        "failures": int(row["Failure Count"]),
-        "requests": int(row["Request Count"]),
-    }
-    for p in ("50", "95", "99"):
-        value = row[f"{p}%"]
-        figures[f"p{p}"] = float(value) if value not in ("", "N/A") else float("nan")
-    return figures
-
-
-def locust(
-    server: Gunicorn,
-    plan: dict,
-    target: str,
-    *,
-    rate: float = 0,
-    storm: dict[str, float] | None = None,
-    seconds: int = SECONDS,
-) -> dict:
-    """One locust run; requests per second and latency percentiles in ms (of all its
-    requests; with `storm`, also of each kind under its name)."""
-    users = max(4, int(rate // 5)) if rate else 16
-    classes, extra = ["BenchUser"], {}
-    if storm:
-        # One simulated user per request per second of each kind, all at once.
-        per_kind = {
-            kind: [kind_rate, max(1, round(kind_rate))] for kind, kind_rate in storm.items()
-        }
-        users = sum(n for _, n in per_kind.values())
-        classes = [STORM_CLASSES[kind] for kind in storm]
-        extra = {"BENCH_STORM": json.dumps(per_kind)}
-    with tempfile.TemporaryDirectory() as folder:
-        prefix = f"{folder}/run"
-        # A file, not the environment: one variable holds at most 128 KiB, less than the
-        # team names of 10,000 teams.
-        Path(f"{folder}/plan.json").write_text(json.dumps(plan))
-        subprocess.run(  # noqa: S603
-            [
-                str(VENV_BIN / "locust"),
-                "-f",
-                str(ROOT / "bench" / "locustfile.py"),
-                "--headless",
-                "--host",
-                server.url,
-                "--users",
-                str(users),
-                "--spawn-rate",
-                str(users),
-                "--run-time",
-                f"{seconds}s",
-                "--csv",
-                prefix,
-                "--only-summary",
-                "--loglevel",
-                "WARNING",
-                "--stop-timeout",
-                "5",
-                *classes,
-            ],
-            cwd=ROOT,
-            env={
-                **os.environ,
-                "BENCH_TARGET": target,
-                "BENCH_PLAN_FILE": f"{folder}/plan.json",
-                "BENCH_USERS": str(users),
-                "BENCH_RATE": str(rate),
-                **extra,
-            },
-            check=False,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        with open(f"{prefix}_stats.csv") as stats:
-            rows = {r["Name"]: r for r in csv.DictReader(stats)}
-    figures = _figures(rows["Aggregated"])
-    if storm:
-        empty = {
-            "Requests/s": 0,
-            "Failure Count": 0,
-            "Request Count": 0,
-            "50%": "",
-            "95%": "",
-            "99%": "",
-        }
-        figures["kinds"] = {kind: _figures(rows.get(kind, empty)) for kind in storm}
-    return figures
-
-
-def _line(name: str, f: dict, extra: str = "") -> None:
-    print(
-        f"{name:<34} {f['rps']:8.1f} req/s  p50 {f['p50']:6.0f} ms  p95 {f['p95']:6.0f} ms"
-        f"  p99 {f['p99']:6.0f} ms  failures {f['failures']}/{f['requests']}{extra}",
-        flush=True,
-    )
-
-
 def bench_http(plan: dict) -> dict:
     results = {}
     with Gunicorn() as server:
@@ -513,111 +255,6 @@ def bench_http(plan: dict) -> dict:
     }
 
 
-def autosave_once(server: Gunicorn, plan: dict, writer: list, stored: dict) -> None:
-    """One check-in autosave, as the page sends it (a 409 is answered once more with the
-    stored text as the base, as the page does)."""
-    import re
-    import urllib.parse
-
-    session, slug, kr = writer
-    field = f"entry-{kr}-value"
-    for _ in range(2):
-        value = str(secrets.randbelow(50) + 10)
-        body = urllib.parse.urlencode(
-            {"field": field, field: value, f"{field}__base": stored.get(kr, "")}
-        ).encode()
-        request = urllib.request.Request(  # noqa: S310
-            f"{server.url}/teams/{slug}/checkins/{plan['week']}/save/",
-            data=body,
-            headers={
-                "Cookie": f"sessionid={session}; csrftoken={plan['csrf']}",
-                "HX-Request": "true",
-                "X-CSRFToken": plan["csrf"],
-                "Content-Type": "application/x-www-form-urlencoded",
-            },
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
-                text = response.read().decode()
-                match = re.search(r'__base" value="([^"]*)"', text)
-                stored[kr] = match.group(1) if match else value
-                return
-        except urllib.error.HTTPError as error:
-            if error.code != 409:
-                raise
-            match = re.search(r'name="stored" value="([^"]*)"', error.read().decode())
-            stored[kr] = match.group(1) if match else ""
-    raise RuntimeError(f"the autosave of key result {kr} conflicted twice")
-
-
-def home_cold(server: Gunicorn, plan: dict) -> dict:
-    """The home page right after a write: an autosave by a member of a team the load
-    leaves alone, then one home page request as a leader, timed, one at a time."""
-    stored: dict = {}
-    latencies = []
-    headers = {"Cookie": f"sessionid={plan['leader_sessions'][0]}"}
-    for index in range(COLD_SAMPLES):
-        autosave_once(server, plan, plan["cold_writers"][index % len(plan["cold_writers"])], stored)
-        request = urllib.request.Request(f"{server.url}/", headers=headers)  # noqa: S310
-        started = time.perf_counter()
-        with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310
-            response.read()
-        latencies.append((time.perf_counter() - started) * 1000)
-    latencies.sort()
-    return {
-        "p50": latencies[len(latencies) // 2],
-        "p95": latencies[min(len(latencies) - 1, int(len(latencies) * 0.95))],
-    }
-
-
-def warm_up(server: Gunicorn, plan: dict) -> None:
-    """Every worker thread past its first requests (imports, templates, connections)."""
-    queries(server, "/", plan["leader_sessions"][0])
-    session, slug, _ = plan["writers"][0]
-    queries(server, f"/teams/{slug}/", session)
-
-
-def _load() -> str:
-    return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
-
-
-def storm(plan: dict, label: str) -> tuple[dict, dict, float]:
-    """The check-in morning: the cold home page first, then every kind at once at its
-    rate, against one fresh server. Returns the storm's figures, the cold home page's
-    and the peak memory of one worker in MB."""
-    with Gunicorn() as server:
-        warm_up(server, plan)
-        cold = home_cold(server, plan)
-        print(
-            f"\n{label}: gunicorn {describe_server()}  ({_load()})\n"
-            f"{'home right after a write':<34}    one at a time  p50 {cold['p50']:6.0f} ms"
-            f"  p95 {cold['p95']:6.0f} ms  ({COLD_SAMPLES} writes, each followed by one home page)",
-            flush=True,
-        )
-        cpu = server.cpu_seconds()
-        figures = locust(server, plan, "storm", storm=STORM_RATES, seconds=STORM_SECONDS)
-        # What the web workers spent per request, whatever else shares the machine.
-        figures["cpu_ms"] = (server.cpu_seconds() - cpu) * 1000 / max(1, figures["requests"])
-        peak = server.peak_rss / 2**20
-    for kind, rate in STORM_RATES.items():
-        _line(f"storm: {kind}, asked {rate} req/s", figures["kinds"][kind])
-    _line(f"storm: all, asked {sum(STORM_RATES.values())} req/s", figures)
-    print(
-        f"web workers' CPU {figures['cpu_ms']:.0f} ms a request  ·  peak memory of one web "
-        f"worker {peak:.0f} MB  ({_load()})",
-        flush=True,
-    )
-    return figures, cold, peak
-
-
-def storm_keys(prefix: str, figures: dict) -> dict:
-    keys = {f"{prefix}_{kind}_p95_ms": figures["kinds"][kind]["p95"] for kind in STORM_RATES}
-    keys[f"{prefix}_rps"] = round(figures["rps"], 1)
-    keys[f"{prefix}_failures"] = figures["failures"]
-    keys[f"{prefix}_cpu_ms_per_request"] = round(figures["cpu_ms"], 1)
-    return keys
-
-
 def main() -> None:
     prepare_database()
     print(
@@ -646,6 +283,10 @@ def main() -> None:
         figures.update(keys)
         figures["home_cold_ms_10k"] = round(cold["p50"], 1)
         figures["worker_peak_rss_mb_10k"] = round(peak, 1)
+    # The OKR coach's rules on one objective with five key results (bench/coach.py).
+    line, coach = coach_line()
+    print(f"\n{line}", flush=True)
+    figures.update(coach)
     if "reminders" in ONLY:
         # The reminder fan-out on an empty database: only its own due teams.
         call_command("flush", interactive=False, verbosity=0)
