@@ -22,7 +22,7 @@ class DashboardConfig(AppConfig):
 def _sqlite_functions(sender, connection, **kwargs) -> None:
     """SQLite knows no time zones: the status rows' SQL asks Python (dashboard/status.py)."""
     if connection.vendor == "sqlite":
-        from dashboard.status import seconds_into_week
+        from dashboard.status_live import seconds_into_week
 
         connection.connection.create_function(
             "seconds_into_week", 4, seconds_into_week, deterministic=True

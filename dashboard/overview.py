@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 
 from checkins.cadence import Cadence, cadence, due_since
 from checkins.models import CheckIn
-from dashboard.status import cycle_rows
+from dashboard.status_live import cycle_rows
 from okrs.coaching import findings_counts
 from okrs.models import Cycle, KeyResult, Objective, ObjectiveEvent
 from okrs.weeks import iso_week_label, week_start

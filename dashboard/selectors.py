@@ -12,7 +12,7 @@ from django.db.models import Count, Prefetch, Q
 from checkins.selectors import Signal, signals_for_objectives
 from core.text import search_text
 from dashboard.models import ObjectiveStatus
-from dashboard.status import cycle_rows
+from dashboard.status_live import cycle_rows
 from okrs.charts import WeekPoint, attach_charts
 from okrs.coaching import dismissed_keys, findings_counts
 from okrs.models import Cycle, KeyResult, Objective

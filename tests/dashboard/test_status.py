@@ -20,7 +20,8 @@ from checkins.models import CheckIn
 from checkins.selectors import signals_for_objectives
 from dashboard.models import ObjectiveStatus
 from dashboard.overview import cycle_weeks
-from dashboard.status import COMPUTED_FIELDS, cycle_rows, status_compute_fresh, status_refresh
+from dashboard.status import COMPUTED_FIELDS, status_compute_fresh, status_refresh
+from dashboard.status_live import cycle_rows
 from okrs import services as okr_services
 from okrs.models import Objective, ObjectiveEvent
 from okrs.services import KeyResultData
