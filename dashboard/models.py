@@ -23,6 +23,9 @@ class ObjectiveStatus(models.Model):
     team_name = models.CharField(max_length=200, default="", db_default="")  # sorts, searches
     stale = models.BooleanField(default=True, db_default=True)
     computed_at = models.DateTimeField(default=None, null=True, db_default=Now())
+    # A new random number each time the row is computed: the home page's cache key holds
+    # their sum (dashboard/selectors.py).
+    version = models.BigIntegerField(default=0, db_default=0)
     # The cycle's dates the row was computed for (the weeks that count follow them).
     cycle_start = models.DateField(null=True, db_default=None)
     cycle_end = models.DateField(null=True, db_default=None)

@@ -2,22 +2,28 @@
 page of the team objectives moving it, from the status rows (dashboard/status.py), in a
 fixed number of queries however many teams and weeks there are."""
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.core.cache import caches
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
 
 from checkins.selectors import Signal, signals_for_objectives
 from core.text import search_text
 from dashboard.models import ObjectiveStatus
-from dashboard.status_live import cycle_rows
+from dashboard.status import status_refresh
+from dashboard.status_live import cycle_rows, status_fingerprint
+from dashboard.team_page import code_version
 from okrs.charts import WeekPoint, attach_charts
 from okrs.coaching import dismissed_keys, findings_counts
 from okrs.models import Cycle, KeyResult, Objective
 from okrs.progress import objective_progress
 from okrs.weeks import iso_week_label
+from teams import page_version
 from teams.models import Membership
 
 PAGE_SIZE = 10
@@ -161,6 +167,10 @@ class _Shown(Sequence):
             raise TypeError("a page of rows is read as a slice")
         return list(self._rows[index])
 
+    def forget(self) -> None:
+        """Drop the query once its page is read, so that the page can be cached."""
+        self._rows = None
+
 
 def _team_rows(
     statuses: list[ObjectiveStatus], *, cycle: Cycle, moment, company_krs: list[KeyResult]
@@ -203,10 +213,41 @@ def _team_rows(
     ]
 
 
+# How long a built home page may be reused. Its key changes with every write that shows
+# on it; what it cannot see is the calendar within the minute it holds.
+CACHE_SECONDS = 120
+
+
 def dashboard_get(*, cycle: Cycle, now: datetime, user, filters: Filters) -> Dashboard:
     """The home page: the company objective, its key results with sparklines, and under
     each the aligned team objectives that pass the filters, those needing attention first,
-    a page at a time."""
+    a page at a time.
+
+    Built once for everyone who asks the same within a minute (leaders on a check-in
+    morning), in the shared cache, under a key that changes whenever anything it shows
+    can: a status row computed again (their fingerprint), anything of the company (the
+    page epoch: the cycle, the company OKR, a leader's name), the minute (the signals the
+    calendar changes), the filters (and the person, for "my teams"), the code."""
+    status_refresh(cycle, now=now)
+    digest = hashlib.blake2b(digest_size=16)
+    for part in (
+        code_version(),
+        cycle.pk, cycle.name, cycle.status, cycle.start_date, cycle.end_date,
+        status_fingerprint(cycle), page_version.epoch(),
+        timezone.localtime(now).strftime("%Y-%m-%dT%H:%M"),
+        filters.query(kr=filters.kr, page=filters.page), user.pk if filters.mine else "",
+    ):  # fmt: skip
+        digest.update(f"{part}|".encode())
+    key = f"home:{digest.hexdigest()}"
+    cache = caches["pages"]
+    dashboard = cache.get(key)
+    if dashboard is None:
+        dashboard = _dashboard_build(cycle=cycle, now=now, user=user, filters=filters)
+        cache.set(key, dashboard, CACHE_SECONDS)
+    return dashboard
+
+
+def _dashboard_build(*, cycle: Cycle, now: datetime, user, filters: Filters) -> Dashboard:
     objective = (
         Objective.objects.filter(cycle=cycle, level=Objective.Level.COMPANY)
         .prefetch_related(
@@ -222,7 +263,7 @@ def dashboard_get(*, cycle: Cycle, now: datetime, user, filters: Filters) -> Das
     objective.cycle = cycle
     company_krs = list(objective.key_results.all())
     attach_charts(company_krs, cycle)
-    rows, moment = cycle_rows(cycle, now=now)
+    rows, moment = cycle_rows(cycle, now=now, refresh=False)
     matching = _matching(filters, user)
     counts = {
         c["aligned_to_id"]: c
@@ -271,4 +312,5 @@ def dashboard_get(*, cycle: Cycle, now: datetime, user, filters: Filters) -> Das
         section.page.object_list = [
             built[s.objective_id] for s in section.page.object_list if s.objective_id in built
         ]
+        section.page.paginator.object_list.forget()  # read: nothing but its count is kept
     return dashboard

@@ -23,6 +23,7 @@ holds, and `live()` compares them with the moment of the request in SQL. So filt
 grow with the company, and a signal is right at any hour without a write.
 """
 
+import secrets
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -49,6 +50,7 @@ WEEK_SECONDS = 7 * 24 * 60 * 60
 COMPUTED_FIELDS = [
     "stale",
     "computed_at",
+    "version",
     "cycle_id",
     "team_id",
     "cycle_start",
@@ -137,6 +139,7 @@ def _compute(objectives: list[Objective], now: datetime) -> list[ObjectiveStatus
             team_id=objective.team_id,
             stale=False,
             computed_at=now,
+            version=secrets.randbits(62),
             cycle_start=cycle.start_date,
             cycle_end=cycle.end_date,
             state=objective.state,
@@ -252,7 +255,7 @@ def status_refresh(cycle: Cycle, *, now: datetime | None = None) -> int:
             if gone:
                 ObjectiveStatus.objects.filter(objective_id__in=gone).update(
                     stale=False, state=Objective.State.ARCHIVED, cycle_start=cycle.start_date,
-                    cycle_end=cycle.end_date,
+                    cycle_end=cycle.end_date, version=secrets.randbits(62),
                 )  # fmt: skip
         computed += len(ids)
     return computed

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from django.db.models import Case, F, Func, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, Func, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from checkins.reminders import NUDGE_AFTER
@@ -157,10 +157,22 @@ def live(rows: QuerySet, moment: Moment, *, counts: bool = False) -> QuerySet:
     )
 
 
-def cycle_rows(cycle: Cycle, *, now: datetime, counts: bool = False) -> tuple[QuerySet, Moment]:
+def cycle_rows(
+    cycle: Cycle, *, now: datetime, counts: bool = False, refresh: bool = True
+) -> tuple[QuerySet, Moment]:
     """The cycle's open team objectives' rows, computed where stale, with the calendar's
     part (`live`) for `now`. One query before the caller's own (to find stale rows)."""
-    status_refresh(cycle, now=now)
+    if refresh:
+        status_refresh(cycle, now=now)
     rows = ObjectiveStatus.objects.filter(cycle=cycle).exclude(state=Objective.State.ARCHIVED)
     moment = Moment.of(cycle, now)
     return live(rows, moment, counts=counts), moment
+
+
+def status_fingerprint(cycle: Cycle) -> tuple[int, int]:
+    """One query whose answer changes whenever a row of the cycle is computed again (a
+    new random version) or added: what a cached home page was built from."""
+    totals = ObjectiveStatus.objects.filter(cycle=cycle).aggregate(
+        rows=Count("pk"), versions=Sum(F("version") % 2147483647)
+    )
+    return totals["rows"], totals["versions"] or 0

@@ -4,6 +4,7 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from django.core.cache import caches
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -205,22 +206,30 @@ def test_the_home_page_query_count_does_not_grow_with_teams(
     company = seed_scale(teams=teams, weeks=4)
     client = client_for(company.leaders[0])
     client.get("/")  # the first reader computes every team objective's status row
-    # session, user, active cycle, company objective, its key results with owners, their
-    # weekly history; any stale status rows?, the counts per company
-    # key result; a page of each of its three key results' team objectives; those team
-    # objectives with teams, their key results, their weekly history; the coach's findings
-    # dismissed on them (issue 18: the findings of those waiting for review)
-    with django_assert_num_queries(15):
+    # Built once, then served from the shared cache to everyone asking the same this
+    # minute: session, user, active cycle; any stale status rows?, their fingerprint, the
+    # company's page epoch.
+    with django_assert_num_queries(6):
+        assert client.get("/").status_code == 200
+    other_leader = client_for(company.leaders[1])
+    with django_assert_num_queries(6):  # another leader, the same page
+        assert other_leader.get("/").status_code == 200
+    # Built: those six, then the company objective, its key results with owners, their
+    # weekly history; the counts per company key result; a page of each of its three key
+    # results' team objectives; those team objectives with teams, their key results, their
+    # weekly history; the coach's findings dismissed on them (issue 18)
+    caches["pages"].clear()
+    with django_assert_num_queries(17):
         assert client.get("/").status_code == 200
     # After a write: that team's row is computed again (lock, objective, key results,
-    # weekly history, check-ins, the update, in a savepoint; then none left?), whatever the
-    # company's size.
+    # weekly history, check-ins, the update, in a savepoint; then none left?), and the
+    # page built again (the fingerprint changed), whatever the company's size.
     _record_a_value(company)
-    with django_assert_num_queries(15 + 9):
+    with django_assert_num_queries(17 + 9):
         assert client.get("/").status_code == 200
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(17):
         assert client.get("/?attention=1&q=team").status_code == 200
-    with django_assert_num_queries(8):  # not in a team: no page of team objectives
+    with django_assert_num_queries(10):  # not in a team: no page of team objectives
         assert client.get("/?mine=1").status_code == 200
 
 
@@ -443,3 +452,25 @@ def test_the_dashboard_follows_changes_without_waiting(client_for, member, compa
         key_result=team_kr, value=team_kr.target_value, confidence=9, comment="", author=member
     )
     assert "far behind the pace" not in client.get("/").content.decode()
+
+
+@pytest.mark.dates
+def test_a_built_home_page_is_shared_yet_shows_every_write_at_once(
+    client_for, member, leader, company
+):
+    """Built once for everyone asking the same (the shared cache), under a key that any
+    write it shows changes: a team's (its status row's fingerprint), the company's (the
+    page epoch), the filters and the person for "my teams"."""
+    from okrs.models import KeyResult
+
+    kr, onboarding, payments, _growth = company
+    assert "NPS" in client_for(leader).get("/").content.decode()
+    KeyResult.objects.filter(pk=kr.pk).update(title="Net promoter score")  # the company's
+    html = client_for(member).get("/").content.decode()
+    assert "Net promoter score" in html
+    Team.objects.filter(pk=payments.team_id).update(name="Billing")  # a team's own row
+    html = client_for(member).get("/").content.decode()
+    assert ">Billing<" in html and ">Payments<" not in html
+    # "my teams" is the asker's: the member of Onboarding and the leader differ
+    assert _teams(client_for(member).get("/?mine=1").content.decode()) == ["Onboarding"]
+    assert "No team objective matches" in client_for(leader).get("/?mine=1").content.decode()
