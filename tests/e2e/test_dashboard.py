@@ -1,19 +1,34 @@
 """The home dashboard filtered in a real browser: the filtered view is shareable by URL."""
 
+from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from dashboard.seed import seed_scale
+from okrs.models import Objective
+from okrs.weeks import week_start
 from tests.e2e.pages import collect_errors, sign_in
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, KeyResultUpdateFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_filtered_dashboard_is_shared_by_its_url(page, browser, live_server):
     company = seed_scale(teams=30, weeks=3)
+    # One team needs attention on any day: its confidence fell from 9 to 2 (a check-in
+    # missing, the seed's other signal, shows only after the team's check-in time).
+    objective = (
+        Objective.objects.filter(cycle=company.cycle, level="team", state="committed")
+        .order_by("team__name")
+        .first()
+    )
+    monday = week_start(timezone.localdate())
+    key_result = objective.key_results.first()
+    for week, confidence in ((monday - timedelta(weeks=1), 9), (monday, 2)):
+        KeyResultUpdateFactory(key_result=key_result, week_start=week, confidence=confidence)
     leader = company.leaders[0]
     leader.set_password(PASSWORD)
     leader.save()
