@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import Min, Prefetch, Q
+from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,7 @@ from checkins.models import CheckIn, Obstacle
 from checkins.selectors import signals_for_objectives
 from core.emails import absolute_url, templated_message
 from okrs import selectors as okr_selectors
-from okrs.models import Cycle, KeyResult, Objective, ObjectiveEvent
+from okrs.models import Cycle, KeyResult, Objective
 from okrs.weeks import iso_week_label
 from teams import outbox
 from teams.models import EmailOutbox, Membership, User
@@ -154,11 +154,7 @@ def digest_message(row: EmailOutbox) -> EmailMultiAlternatives | None:
         .exclude(state=Objective.State.ARCHIVED)
         .select_related("team")
         .prefetch_related("key_results")
-        .annotate(
-            committed_at=Min(
-                "events__created_at", filter=Q(events__verb=ObjectiveEvent.Verb.COMMITTED)
-            )
-        )
+        .annotate(committed_at=okr_selectors.committed_at())
         .order_by("team__name")
     )
     for objective in team_objectives:

@@ -1,19 +1,19 @@
 """Reads for the leaders' cycle overview: the check-in cadence, confidence, reviews."""
 
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Min, Prefetch, Q, Sum
+from django.db.models import Count, Prefetch, Sum
 from django.db.models.functions import Coalesce
 
 from checkins.cadence import Cadence, cadence, due_since
 from checkins.models import CheckIn
-from dashboard.status_live import cycle_rows
+from dashboard.status_live import CountedRows, cycle_rows
 from okrs.coaching import findings_counts
-from okrs.models import Cycle, KeyResult, Objective, ObjectiveEvent
+from okrs.models import Cycle, KeyResult, Objective
+from okrs.selectors import committed_at
 from okrs.weeks import iso_week_label, week_start
 from teams.models import Team
 
@@ -88,7 +88,7 @@ def cycle_overview_get(*, cycle: Cycle, now: datetime, page: int = 1) -> CycleOv
     totals[Cadence.NOT_DUE] = sums["teams"] * len(mondays) - sum(totals.values())
     totals = +totals  # the statuses no cell has are left out, as before
     ordered = committed.order_by("-missed", "-late", "team_name", "pk")
-    shown = Paginator(_Statuses(sums["teams"], ordered), HEATMAP_PAGE_SIZE).get_page(page)
+    shown = Paginator(CountedRows(sums["teams"], ordered), HEATMAP_PAGE_SIZE).get_page(page)
     shown.object_list = _heatmap_rows(shown.object_list, cycle=cycle, mondays=mondays, now=now)
     spread = dict(
         KeyResult.objects.filter(objective__cycle=cycle, objective__level=Objective.Level.TEAM)
@@ -139,32 +139,13 @@ def cycle_overview_get(*, cycle: Cycle, now: datetime, page: int = 1) -> CycleOv
     )
 
 
-class _Statuses(Sequence):
-    """The ordered rows for the Paginator: their number is known, a page is a slice."""
-
-    def __init__(self, count: int, rows) -> None:
-        self.count, self._rows = count, rows
-
-    def __len__(self) -> int:
-        return self.count
-
-    def __getitem__(self, index):
-        if not isinstance(index, slice):
-            raise TypeError("a page of rows is read as a slice")
-        return list(self._rows[index])
-
-
 def _heatmap_rows(statuses, *, cycle: Cycle, mondays: list[date], now: datetime) -> list:
     """The cells of the teams on the page (two queries)."""
     objectives = {
         o.pk: o
         for o in Objective.objects.filter(pk__in=[s.objective_id for s in statuses])
         .select_related("team")
-        .annotate(
-            committed_at=Min(
-                "events__created_at", filter=Q(events__verb=ObjectiveEvent.Verb.COMMITTED)
-            )
-        )
+        .annotate(committed_at=committed_at())
     }
     checkins = {
         (c.team_id, c.week_start): c

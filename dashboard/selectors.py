@@ -3,7 +3,6 @@ page of the team objectives moving it, from the status rows (dashboard/status.py
 fixed number of queries however many teams and weeks there are."""
 
 import hashlib
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -16,7 +15,7 @@ from checkins.selectors import Signal, signals_for_objectives
 from core.text import search_text
 from dashboard.models import ObjectiveStatus
 from dashboard.status import status_refresh
-from dashboard.status_live import cycle_rows, status_fingerprint
+from dashboard.status_live import CountedRows, cycle_rows, status_fingerprint
 from dashboard.team_page import code_version
 from okrs.charts import WeekPoint, attach_charts
 from okrs.coaching import dismissed_keys, findings_counts
@@ -152,26 +151,6 @@ def _matching(filters: Filters, user) -> Q:
     return condition
 
 
-class _Shown(Sequence):
-    """A section's matching rows for the Paginator: their number is known, and only the
-    page asked for is read (a slice of the query)."""
-
-    def __init__(self, count: int, rows) -> None:
-        self.count, self._rows = count, rows
-
-    def __len__(self) -> int:
-        return self.count
-
-    def __getitem__(self, index):
-        if not isinstance(index, slice):
-            raise TypeError("a page of rows is read as a slice")
-        return list(self._rows[index])
-
-    def forget(self) -> None:
-        """Drop the query once its page is read, so that the page can be cached."""
-        self._rows = None
-
-
 def _team_rows(
     statuses: list[ObjectiveStatus], *, cycle: Cycle, moment, company_krs: list[KeyResult]
 ) -> list[TeamRow]:
@@ -290,7 +269,7 @@ def _dashboard_build(*, cycle: Cycle, now: datetime, user, filters: Filters) -> 
         if filters.active and not count["shown"]:
             dashboard.hidden += 1
             continue
-        shown = _Shown(count["shown"], ordered.filter(aligned_to_id=kr.pk))
+        shown = CountedRows(count["shown"], ordered.filter(aligned_to_id=kr.pk))
         page = Paginator(shown, PAGE_SIZE).get_page(filters.page if filters.kr == kr.pk else 1)
         dashboard.sections.append(
             KeyResultSection(

@@ -29,7 +29,6 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
 from django.db.models import (
-    Min,
     Prefetch,
     Q,
 )
@@ -40,8 +39,9 @@ from checkins.models import CheckIn
 from checkins.selectors import CONFIDENCE_DROP, HIGH_CONFIDENCE, STALL_WEEKS
 from dashboard.models import ObjectiveStatus
 from okrs.charts import weekly_series
-from okrs.models import Cycle, KeyResult, Objective, ObjectiveEvent
+from okrs.models import Cycle, KeyResult, Objective
 from okrs.progress import objective_progress
+from okrs.selectors import committed_at
 from okrs.weeks import week_start
 
 FIRST_MONDAY = date(1970, 1, 5)
@@ -94,11 +94,7 @@ def _objectives(ids) -> list[Objective]:
     return list(
         Objective.objects.filter(pk__in=ids)
         .select_related("team", "cycle")
-        .annotate(
-            committed_at=Min(
-                "events__created_at", filter=Q(events__verb=ObjectiveEvent.Verb.COMMITTED)
-            )
-        )
+        .annotate(committed_at=committed_at())
         .prefetch_related(Prefetch("key_results", queryset=key_results))
     )
 
@@ -178,7 +174,8 @@ def _compute(objectives: list[Objective], now: datetime) -> list[ObjectiveStatus
         row.last_week = week_number(submitted[0].week_start) if submitted else None
         row.previous_week = week_number(submitted[1].week_start) if len(submitted) > 1 else None
         first_monday, last_monday = week_start(cycle.start_date), week_start(cycle.end_date)
-        due_from = _first_due_monday(objective) if objective.state == "committed" else None
+        committed = objective.state == Objective.State.COMMITTED
+        due_from = _first_due_monday(objective) if committed else None
         row.first_due_week = week_number(due_from) if due_from else None
         for checkin in submitted:
             if not first_monday <= checkin.week_start <= last_monday:

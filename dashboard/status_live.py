@@ -3,6 +3,7 @@ decides is compared with the moment of the request in SQL, here."""
 
 import functools
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
@@ -176,3 +177,23 @@ def status_fingerprint(cycle: Cycle) -> tuple[int, int]:
         rows=Count("pk"), versions=Sum(F("version") % 2147483647)
     )
     return totals["rows"], totals["versions"] or 0
+
+
+class CountedRows(Sequence):
+    """Rows for a Paginator whose number is already known (from the counts a page reads
+    anyway, so the paginator asks no COUNT): only the page asked for is read, a slice
+    of the query. `forget()` drops the query once read, so the page can be cached."""
+
+    def __init__(self, count: int, rows: QuerySet) -> None:
+        self.count, self._rows = count, rows
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            raise TypeError("a page of rows is read as a slice")
+        return list(self._rows[index])
+
+    def forget(self) -> None:
+        self._rows = None

@@ -5,8 +5,10 @@ from dataclasses import dataclass, field
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
+    Min,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     prefetch_related_objects,
@@ -137,6 +139,12 @@ class TeamOkr:
     def latest_challenge(self) -> Comment | None:
         challenges = [c for c in self.comments if c.kind == Comment.Kind.CHALLENGE]
         return challenges[-1] if challenges else None
+
+
+def committed_at() -> Min:
+    """When a team objective was committed (its first "committed" event), to annotate:
+    no check-in was due before it (checkins.cadence.due_since)."""
+    return Min("events__created_at", filter=Q(events__verb=ObjectiveEvent.Verb.COMMITTED))
 
 
 def team_okr_get(

@@ -12,7 +12,6 @@ from decimal import Decimal as D
 
 import pytest
 from django.db import connection
-from django.db.models import Min, Q
 
 from checkins import services as checkin_services
 from checkins.cadence import Cadence, cadence, check_in_due, check_in_missing, due_since
@@ -24,6 +23,7 @@ from dashboard.status import COMPUTED_FIELDS, status_compute_fresh, status_refre
 from dashboard.status_live import cycle_rows
 from okrs import services as okr_services
 from okrs.models import Objective, ObjectiveEvent
+from okrs.selectors import committed_at
 from okrs.services import KeyResultData
 from okrs.weeks import week_start
 from teams.models import Membership, Team
@@ -154,11 +154,7 @@ def test_what_the_rows_say_at_any_moment_is_what_the_definitions_say(company):
         for o in Objective.objects.filter(pk__in=by_pk)
         .select_related("team", "cycle")
         # checkins.cadence.due_since reads when each was committed
-        .annotate(
-            committed_at=Min(
-                "events__created_at", filter=Q(events__verb=ObjectiveEvent.Verb.COMMITTED)
-            )
-        )
+        .annotate(committed_at=committed_at())
     }
     checkins = {(c.team_id, c.week_start): c for c in CheckIn.objects.all()}
     for now in _moments():
