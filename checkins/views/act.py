@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from checkins import access, services
 from checkins.forms import AnswerForm, ExperimentForm, ObstacleForm, help_team_suggestions
+from checkins.views import checkin
 from core.forms import rebase_form
 from core.htmx import CONFLICT, UNPROCESSABLE
 from core.http import error_text
@@ -54,9 +55,25 @@ def obstacle_create(request: HttpRequest, slug: str) -> HttpResponse:
                 else "Obstacle noted.",
             )
     else:
+        again = _checkin_page_with(request, team, form)
+        if again is not None:
+            return again
         problems = [error for errors in form.errors.values() for error in errors]
         messages.error(request, f"{' '.join(problems)} Nothing was saved.")
     return _back(request, team)
+
+
+def _checkin_page_with(request: HttpRequest, team: Team, form: ObstacleForm):
+    """This week's check-in page again, with the obstacle as typed and what is wrong with
+    it beside its fields (422), so nothing typed is lost; None when the team has no
+    check-in this week (the page cannot be shown)."""
+    week = services.this_week()
+    try:
+        objective = services.checkin_objective(team=team, week=week)
+    except ValidationError:
+        return None
+    context = checkin.page_context(request, team, week, objective, obstacle_form=form)
+    return render(request, checkin.PAGE, context, status=UNPROCESSABLE)
 
 
 @login_required

@@ -83,7 +83,8 @@ def _read_only_reason(member: bool, team: Team, checkin, week: date, cycle: Cycl
     return ""
 
 
-def _page_context(request, team: Team, week: date, objective, **extra) -> dict:
+def page_context(request, team: Team, week: date, objective, **extra) -> dict:
+    """What the check-in page shows (`extra` replaces any of it, e.g. a bound form)."""
     page = selectors.checkin_page(team=team, objective=objective, week=week)
     read_only = _read_only_reason(
         access.may_fill_in(request.user, team), team, page.checkin, week, objective.cycle
@@ -118,7 +119,7 @@ def checkin_week(request: HttpRequest, slug: str, week: str) -> HttpResponse:
         if existing is None:
             return _unavailable(request, team, monday, error)
         objective = existing.objective
-    return render(request, PAGE, _page_context(request, team, monday, objective))
+    return render(request, PAGE, page_context(request, team, monday, objective))
 
 
 def _saved(request: HttpRequest, *, status: int = 200, **context) -> HttpResponse:

@@ -418,10 +418,13 @@ def test_the_team_asked_for_help_is_named_not_picked_from_every_team(
     create = reverse("checkins:obstacle-create", args=[team.slug])
     client.post(create, {"obstacle-description": "Bank data", "obstacle-help_team": " payments "})
     assert Obstacle.objects.get(description="Bank data").help_team == payments
-    # an unknown team (or one's own) says so and writes nothing
+    # an unknown team (or one's own) says so beside the field, keeps what was typed and
+    # writes nothing
     for name in ("Nobody", team.name):
         response = client.post(
-            create, {"obstacle-description": "Other", "obstacle-help_team": name}, follow=True
+            create, {"obstacle-description": "Other", "obstacle-help_team": name}
         )
-        assert "No other team is called" in response.content.decode()
+        html = response.content.decode()
+        assert response.status_code == 422 and "No other team is called" in html
+        assert "\nOther</textarea>" in html and f'value="{name}"' in html
     assert not Obstacle.objects.filter(description="Other").exists()
