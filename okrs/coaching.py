@@ -161,12 +161,19 @@ def objective_findings(
 # --- a form being typed ---------------------------------------------------------------
 
 
+# A key result's values hold 12 digits before the point (KeyResult.start_value): a
+# number typed beyond that is no number the form would save (and 9e999999 overflowed the
+# coach's arithmetic).
+_VALUE_FIELD = KeyResult._meta.get_field("start_value")
+VALUE_LIMIT = Decimal(10) ** (_VALUE_FIELD.max_digits - _VALUE_FIELD.decimal_places)
+
+
 def _number(value: str | None) -> Decimal:
     try:
         number = Decimal((value or "").strip().replace(",", "."))
     except InvalidOperation:
         return Decimal(0)
-    return number if number.is_finite() else Decimal(0)
+    return number if number.is_finite() and abs(number) < VALUE_LIMIT else Decimal(0)
 
 
 def _field(data: Mapping, prefix: str, name: str) -> str:

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from okrs.coach import KEY_RESULT, RULES_BY_ID
-from okrs.coaching import dismissed_keys
+from okrs.coaching import dismissed_keys, objective_findings
 from okrs.models import Objective, ObjectiveEvent
 from okrs.services.events import event_record
 from okrs.services.rules import ensure_not_closed, lock_objective
@@ -36,11 +36,18 @@ def coach_finding_dismiss(
     ensure_not_closed(objective.cycle)
     key_result = None
     if ref:
-        key_result = objective.key_results.filter(pk=int(ref) if ref.isdigit() else 0).first()
+        key_result = objective.key_results.filter(pk=int(ref) if ref.isdecimal() else 0).first()
         if key_result is None:
             raise ValidationError("That key result is no longer part of this objective.")
     if key in dismissed_keys([objective.pk])[objective.pk]:
         raise ValidationError("This finding was dismissed already.")
+    # Only what the coach says now: a finding dismissed before it shows would never show.
+    key_results = list(objective.key_results.order_by("position", "id"))
+    aligned = objective.aligned_to.title if objective.aligned_to_id else ""
+    if key not in {
+        f.key for f in objective_findings(objective, key_results, aligned_title=aligned)
+    }:
+        raise ValidationError("The coach does not say that about this objective now.")
     return event_record(
         objective=objective,
         actor=actor,

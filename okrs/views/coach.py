@@ -32,7 +32,7 @@ def coach_findings(request: HttpRequest, objective_id: int) -> HttpResponse:
     objective = access.get_objective_for_editor(request.user, objective_id)
     part = OBJECTIVE if request.GET.get("part") == OBJECTIVE else KEY_RESULT
     key_result = None
-    if part == KEY_RESULT and request.GET.get("key_result", "").isdigit():
+    if part == KEY_RESULT and request.GET.get("key_result", "").isdecimal():
         key_result = objective.key_results.filter(pk=int(request.GET["key_result"])).first()
     findings = form_findings(
         objective=objective,

@@ -130,6 +130,28 @@ def test_a_dismissed_finding_stays_dismissed_with_its_reason(client_for, member,
     assert _dismiss(client, objective, "no_such_rule", **HX).status_code == 422
 
 
+def test_only_what_the_coach_says_now_can_be_dismissed(client_for, member, objective):
+    """A finding dismissed before it shows would never show: the key result has an
+    owner, so "no owner" is refused, and odd ids are refused, not a server error."""
+    kr = objective.key_results.get()
+    client = client_for(member)
+    for key in (f"no_owner:{kr.pk}", "no_owner:\u00b2", "sandbagging"):
+        response = _dismiss(client, objective, key, **HX)
+        assert response.status_code == 422, key
+    assert not ObjectiveEvent.objects.filter(verb="coach_dismissed").exists()
+
+
+def test_odd_numbers_and_ids_as_typed_are_no_server_error(client_for, member, objective):
+    client = client_for(member)
+    url = coach_url(objective, part="key_result", prefix="new")
+    huge = typed(title=OUTCOME, kind="increase", start_value="-9e999999", target_value="9e999999")
+    response = client.post(url, huge, **HX)
+    # numbers no key result can hold are no numbers
+    assert response.status_code == 200 and "no_number" in rules_in(response.content.decode())
+    odd = coach_url(objective, part="key_result", prefix="new", key_result="%C2%B2")
+    assert client.post(odd, typed(), **HX).status_code == 200
+
+
 def test_the_leader_turns_a_finding_into_a_challenge(client_for, leader, member, objective):
     kr = KeyResultFactory(objective=objective, title=OUTPUT, kind="milestone", owner=member,
                           start_value=0, target_value=1, current_value=0)  # fmt: skip
@@ -159,6 +181,7 @@ def test_who_may_ask_the_coach_and_dismiss(role_client, request, objective):
     response = role_client.post(coach_url(objective, part="key_result", prefix="new"), typed())
     assert response.status_code == (302 if role == "anonymous" else 200 if role in editors else 403)
     kr = objective.key_results.get()
+    objective.key_results.update(owner=None)  # the coach says so now: "no owner"
     response = _dismiss(role_client, objective, f"no_owner:{kr.pk}")
     assert response.status_code == (302 if role in editors | {"anonymous"} else 403)
     dismissed = ObjectiveEvent.objects.filter(verb="coach_dismissed").exists()
