@@ -170,7 +170,10 @@ class _Marks:
                     status=EmailOutbox.Status.SENT, sent_at=timezone.now(), last_error=""
                 )
             for reason, ids in self.skipped.items():
-                rows.filter(pk__in=ids).update(status=EmailOutbox.Status.SKIPPED, last_error=reason)
+                # still ours: a row sent meanwhile by another worker stays sent
+                rows.filter(pk__in=ids, status=EmailOutbox.Status.SENDING).update(
+                    status=EmailOutbox.Status.SKIPPED, last_error=reason
+                )
             for error, ids in self.released.items():
                 rows.filter(pk__in=ids, status=EmailOutbox.Status.SENDING).update(
                     status=EmailOutbox.Status.PENDING, claimed_at=None, last_error=error
@@ -210,17 +213,22 @@ def outbox_send(outbox_ids: Sequence[int]) -> Outcome:
                 break
             try:
                 _send(message)
+            except smtplib.SMTPSenderRefused as error:
+                # Our own address refused (credentials, a sender policy): no message of
+                # the batch would go, and none is this message's fault.
+                _give_back(rows[index:], error, marks)
+                break
             except smtplib.SMTPException as error:
                 codes = _codes(error)
-                refusal = isinstance(
-                    error, (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused)
+                about_this = isinstance(
+                    error, (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError)
                 )
-                if refusal and all(code >= 500 for code in codes):
-                    # The server said no for good (an unknown address, say).
+                if about_this and codes and all(code >= 500 for code in codes):
+                    # The server said no to this message for good (an unknown address).
                     logger.warning("The mail server refused %s #%s: %s", row.kind, row.pk, error)
                     marks.skip(row, f"refused by the mail server: {error}")
                     continue
-                if 421 not in codes and (refusal or isinstance(error, smtplib.SMTPDataError)):
+                if 421 not in codes and about_this:
                     _log_failure([row], error)  # this message only: the rest goes on
                     outcome.error = error
                     marks.release([row], str(error))
@@ -230,6 +238,14 @@ def outbox_send(outbox_ids: Sequence[int]) -> Outcome:
             except OSError as error:
                 _give_back(rows[index:], error, marks)
                 break
+            except Exception as error:  # noqa: BLE001 - this message only, never the batch
+                # A message Django will not serialise (an address, a header): it goes
+                # back for a retry (and, failing every time, is given up with the reason);
+                # the rest of the batch goes on.
+                _log_failure([row], error)
+                outcome.error = error
+                marks.release([row], repr(error))
+                continue
             else:
                 marks.mark_sent(row)
     finally:

@@ -4,6 +4,7 @@ marks them in bulk. Whatever the server says half-way through a batch, nothing i
 and nothing it accepted is sent twice. (A worker killed mid-batch:
 tests/checkins/test_delivery_failures.py.)"""
 
+import smtplib
 from datetime import date, timedelta
 
 import pytest
@@ -138,3 +139,46 @@ def test_a_connection_dropped_once_is_reopened_and_the_batch_goes_on(smtp_server
     reminders.dispatch_reminders(now=TICK)
     assert sorted(smtp_server.handler.recipients()) == sorted(expected)
     assert set(statuses().values()) == {("sent", 1)}
+
+
+def _failing_send(monkeypatch, failure, at: int) -> None:
+    """The batch's `at`-th message fails with `failure`; the others go (locmem)."""
+    send, calls = outbox_send._send, []
+
+    def flaky(message):
+        calls.append(message)
+        if len(calls) == at:
+            raise failure
+        send(message)
+
+    monkeypatch.setattr(outbox_send, "_send", flaky)
+
+
+@pytest.mark.django_db
+def test_a_message_that_cannot_be_sent_does_not_hold_up_its_batch(monkeypatch):
+    ids = reminder_rows(6)
+    _failing_send(monkeypatch, ValueError("Header values may not contain linefeed"), at=3)
+    outcome = outbox.outbox_send(ids)
+    assert len(outcome.sent) == 5 and len(mail.outbox) == 5
+    failed = EmailOutbox.objects.get(pk=ids[2])
+    assert failed.status == "pending" and "linefeed" in failed.last_error
+
+
+@pytest.mark.django_db
+def test_a_message_the_server_rejects_for_good_is_skipped_and_the_batch_goes_on(monkeypatch):
+    ids = reminder_rows(4)
+    _failing_send(monkeypatch, smtplib.SMTPDataError(554, b"Message rejected"), at=2)
+    outbox.outbox_send(ids)
+    statuses = dict(EmailOutbox.objects.values_list("pk", "status"))
+    assert [statuses[pk] for pk in ids] == ["sent", "skipped", "sent", "sent"]
+
+
+@pytest.mark.django_db
+def test_our_own_address_refused_gives_the_batch_back_and_skips_nothing(monkeypatch):
+    """A missing password or a sender policy is the server's setting, not the emails'."""
+    ids = reminder_rows(4)
+    refused = smtplib.SMTPSenderRefused(530, b"Authentication required", "okrs@example.com")
+    _failing_send(monkeypatch, refused, at=2)
+    outbox.outbox_send(ids)
+    statuses = dict(EmailOutbox.objects.values_list("pk", "status"))
+    assert [statuses[pk] for pk in ids] == ["sent", "pending", "pending", "pending"]
