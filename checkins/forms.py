@@ -42,10 +42,15 @@ class ObstacleForm(forms.ModelForm):
         )
 
     def clean_help_team(self) -> Team | None:
-        name = " ".join(self.cleaned_data["help_team"].split())
+        name = self.cleaned_data["help_team"].strip()
         if not name:
             return None
-        found = Team.objects.exclude(pk=self.team.pk).filter(name__iexact=name).first()
+        others = Team.objects.exclude(pk=self.team.pk)
+        # as written; else in any case, when that names one team only
+        found = others.filter(name=name).first()
+        if found is None:
+            alike = list(others.filter(name__iexact=name)[:2])
+            found = alike[0] if len(alike) == 1 else None
         if found is None:
             raise forms.ValidationError(
                 "No other team is called “%(name)s”: write its name as the team list shows "

@@ -428,3 +428,13 @@ def test_the_team_asked_for_help_is_named_not_picked_from_every_team(
         assert response.status_code == 422 and "No other team is called" in html
         assert "\nOther</textarea>" in html and f'value="{name}"' in html
     assert not Obstacle.objects.filter(description="Other").exists()
+    # a name as written wins; in another case only when it names one team
+    twins = TeamFactory(name="PAYMENTS"), TeamFactory(name="Data  Platform")
+    client.post(create, {"obstacle-description": "Exact", "obstacle-help_team": "PAYMENTS"})
+    client.post(create, {"obstacle-description": "Spaced", "obstacle-help_team": "Data  Platform"})
+    assert Obstacle.objects.get(description="Exact").help_team == twins[0]
+    assert Obstacle.objects.get(description="Spaced").help_team == twins[1]
+    response = client.post(
+        create, {"obstacle-description": "Which", "obstacle-help_team": "pAyMeNtS"}
+    )
+    assert response.status_code == 422 and not Obstacle.objects.filter(description="Which").exists()
