@@ -10,7 +10,7 @@ from django.utils import timezone
 from checkins.cadence import check_in_missing
 from checkins.models import CheckIn, CheckInEntry, Experiment, Obstacle
 from okrs.charts import WeekPoint, weekly_series
-from okrs.models import KeyResult, KeyResultUpdate, Objective, ObjectiveEvent
+from okrs.models import KeyResult, KeyResultUpdate, Objective
 from okrs.weeks import cycle_fraction, pace_value, week_start
 from teams.models import Team
 
@@ -223,13 +223,6 @@ def team_rhythm(
     checkin = next((c for c in recent if c.week_start == monday), None)
     signals = []
     if objective is not None:
-        if not hasattr(objective, "committed_at"):  # nothing was due before it
-            objective.committed_at = (
-                objective.events.filter(verb=ObjectiveEvent.Verb.COMMITTED)
-                .order_by("created_at")
-                .values_list("created_at", flat=True)
-                .first()
-            )
         for kr in key_results:
             kr.objective = objective
         signals = objective_signals(

@@ -82,8 +82,9 @@ def cache_key(team: Team, role: str, section: str) -> str:
         epoch = page_version.epoch()
     version = getattr(team, f"{section}_version")
     now = timezone.now()
-    # the day, and whether this week's check-in is overdue yet (the signals follow both)
-    overdue = check_in_overdue(team, now=now)
+    # the day, and for the check-in section whether this week's check-in is overdue yet
+    # (its signals follow both; the other sections only the day)
+    overdue = check_in_overdue(team, now=now) if section == "checkins" else ""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(
         f"{code_version()}|{timezone.localdate(now)}|{overdue}|{role}|{section}|{version}"

@@ -5,10 +5,8 @@ from dataclasses import dataclass, field
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
-    Min,
     OuterRef,
     Prefetch,
-    Q,
     QuerySet,
     Subquery,
     prefetch_related_objects,
@@ -141,10 +139,15 @@ class TeamOkr:
         return challenges[-1] if challenges else None
 
 
-def committed_at() -> Min:
+def committed_at() -> Subquery:
     """When a team objective was committed (its first "committed" event), to annotate:
-    no check-in was due before it (checkins.cadence.due_since)."""
-    return Min("events__created_at", filter=Q(events__verb=ObjectiveEvent.Verb.COMMITTED))
+    no check-in was due before it (checkins.cadence.due_since). A subquery, so that it
+    goes with select_related and first() without grouping."""
+    return Subquery(
+        ObjectiveEvent.objects.filter(objective=OuterRef("pk"), verb=ObjectiveEvent.Verb.COMMITTED)
+        .order_by("created_at")
+        .values("created_at")[:1]
+    )
 
 
 def team_okr_get(
@@ -168,15 +171,7 @@ def team_okr_get(
             .exclude(state=Objective.State.ARCHIVED)
             .select_related("aligned_to__objective")
             # no check-in was due before (checkins.cadence.due_since)
-            .annotate(
-                committed_at=Subquery(
-                    ObjectiveEvent.objects.filter(
-                        objective=OuterRef("pk"), verb=ObjectiveEvent.Verb.COMMITTED
-                    )
-                    .order_by("created_at")
-                    .values("created_at")[:1]
-                )
-            )
+            .annotate(committed_at=committed_at())
             .first()
         )
     if objective is None:

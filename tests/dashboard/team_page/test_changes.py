@@ -220,6 +220,9 @@ def test_a_new_day_another_role_another_section_and_an_overdue_check_in_are_anot
     with time_machine.travel(datetime(2026, 12, 1, 9, tzinfo=AMSTERDAM)):
         next_day = team_page.cache_key(team, "person:outside", "okr")
         assert next_day != key
-    # Tuesday 10:00: the check-in's time and the grace have passed; "missing" shows now
+        before = team_page.cache_key(team, "person:outside", "checkins")
+    # Tuesday 10:00: the check-in's time and the grace have passed; "missing" shows now,
+    # in the check-in section (the others show no signal: they are kept)
     with time_machine.travel(datetime(2026, 12, 1, 10, 1, tzinfo=AMSTERDAM)):
-        assert team_page.cache_key(team, "person:outside", "okr") != next_day
+        assert team_page.cache_key(team, "person:outside", "checkins") != before
+        assert team_page.cache_key(team, "person:outside", "okr") == next_day
