@@ -50,15 +50,9 @@ _CRLF = b"\r\n"
 
 
 def _plain_header_value(value: str) -> bool:
-    """Written as it is: ASCII, one line, nothing a reader could take for an encoded
-    word."""
-    return (
-        value.isascii()
-        and "\r" not in value
-        and "\n" not in value
-        and "=?" not in value
-        and len(value) < 900
-    )
+    """Written as it is: printable ASCII (no line break, no other control character the
+    email package would refuse), nothing a reader could take for an encoded word."""
+    return value.isascii() and value.isprintable() and "=?" not in value and len(value) < 900
 
 
 def _plain_header_name(name: str) -> bool:
@@ -84,8 +78,8 @@ def _envelope_sender(mailer, address: str) -> str:
 
 
 def _subject(subject: str) -> bytes | None:
-    if "\r" in subject or "\n" in subject:
-        return None  # the email package refuses it, with its own error
+    if not subject.isprintable():
+        return None  # a line break or a control character: the email package decides
     if _plain_header_value(subject):
         return b"Subject: " + subject.encode() + _CRLF
     if subject.isascii():

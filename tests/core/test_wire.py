@@ -104,3 +104,7 @@ def test_a_subject_with_a_line_break_is_refused_as_django_refuses_it():
         wire.message_bytes(alternative(subject="Hi\nBcc: everyone@example.com"))
     with pytest.raises(ValueError, match="linefeed|newline"):
         wire.message_bytes(alternative(headers={"X-Note": "a\r\nBcc: x@example.com"}))
+    # any other control character: not written by hand, the email package decides
+    for odd in ("a\x0bb", "a\x00b", "a\x1cb"):
+        assert wire._fast_bytes(alternative(subject=odd)) is None
+        assert wire._fast_bytes(alternative(headers={"X-Note": odd})) is None
