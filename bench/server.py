@@ -17,6 +17,15 @@ from pathlib import Path
 from bench.config import BENCH_ENV, ROOT, SECONDS, SERVER, STORM_CLASSES, VAR, VENV_BIN
 
 
+def _access_log_format() -> str:
+    import runpy
+
+    return runpy.run_path(str(ROOT / "gunicorn.conf.py"))["access_log_format"]
+
+
+ACCESS_LOG_FORMAT = _access_log_format()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -38,7 +47,13 @@ class Gunicorn:
         # the access log goes to a file instead of this output, written all the same.
         self.log = open(VAR / "bench-gunicorn.log", "ab")  # noqa: SIM115
         self.process = subprocess.Popen(  # noqa: S603
-            [str(VENV_BIN / "gunicorn"), "config.wsgi:application"],
+            [
+                str(VENV_BIN / "gunicorn"),
+                "config.wsgi:application",
+                # gunicorn.conf.py's line, then what bench/middleware.py measured.
+                "--access-logformat",
+                f"{ACCESS_LOG_FORMAT} cpu=%({{x-bench-cpu}}o)s db=%({{x-bench-db}}o)s",
+            ],
             cwd=ROOT,
             env={**os.environ, **BENCH_ENV, "GUNICORN_BIND": f"127.0.0.1:{self.port}"},
             stdout=self.log,

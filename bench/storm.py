@@ -2,10 +2,13 @@
 a write."""
 
 import os
+import re
+import resource
 import secrets
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 from bench.config import COLD_SAMPLES, STORM_RATES, STORM_SECONDS
 from bench.server import Gunicorn, _line, describe_server, locust, queries
@@ -92,20 +95,109 @@ def storm(plan: dict, label: str) -> tuple[dict, dict, float]:
             f"  p95 {cold['p95']:6.0f} ms  ({COLD_SAMPLES} writes, each followed by one home page)",
             flush=True,
         )
-        cpu = server.cpu_seconds()
+        cpu, where, log_from = server.cpu_seconds(), CpuShares(), server.log.tell()
         figures = locust(server, plan, "storm", storm=STORM_RATES, seconds=STORM_SECONDS)
         # What the web workers spent per request, whatever else shares the machine.
         figures["cpu_ms"] = (server.cpu_seconds() - cpu) * 1000 / max(1, figures["requests"])
+        shares = where.done(figures["requests"], figures["cpu_ms"])
         peak = server.peak_rss / 2**20
+        server.log.flush()
+        inside = inside_the_server(Path(server.log.name), log_from)
     for kind, rate in STORM_RATES.items():
         _line(f"storm: {kind}, asked {rate} req/s", figures["kinds"][kind])
     _line(f"storm: all, asked {sum(STORM_RATES.values())} req/s", figures)
     print(
         f"web workers' CPU {figures['cpu_ms']:.0f} ms a request  ·  peak memory of one web "
-        f"worker {peak:.0f} MB  ({_load()})",
+        f"worker {peak:.0f} MB  ({_load()})\n{shares}\n{inside}",
         flush=True,
     )
     return figures, cold, peak
+
+
+ACCESS_LINE = re.compile(r'"(GET|POST) (\S+) [^"]*" (\d+) .* (\d+)ms cpu=([\d.]+) db=([\d.]+)$')
+
+
+def _kind(method: str, path: str) -> str:
+    if path == "/":
+        return "home"
+    if method == "POST":
+        return "autosave"
+    return "checkin" if "/checkins/" in path else "team"
+
+
+def inside_the_server(log: Path, offset: int) -> str:
+    """Each kind's time inside gunicorn (from its access log, the lines the storm wrote):
+    the whole, the thread's CPU, the database's answers, and the rest (waiting for the
+    GIL, the cache, locks). What locust saw beyond the whole waited for a free thread."""
+    times: dict[str, list[tuple[float, float, float]]] = {}
+    with log.open("rb") as lines:
+        lines.seek(offset)
+        for line in lines:
+            match = ACCESS_LINE.search(line.decode(errors="replace").rstrip())
+            if match:
+                method, path, _, whole, cpu, db = match.groups()
+                kind = _kind(method, path.split("?")[0])
+                times.setdefault(kind, []).append((float(whole), float(cpu), float(db)))
+    rows = ["inside the server, p50 / p95 ms:   whole       CPU        database   the rest"]
+    for kind, samples in sorted(times.items()):
+        columns = []
+        for values in zip(*samples, strict=True):
+            ordered = sorted(values)
+            columns.append((ordered[len(ordered) // 2], ordered[int(len(ordered) * 0.95)]))
+        rest = sorted(whole - cpu - db for whole, cpu, db in samples)
+        columns.append((rest[len(rest) // 2], rest[int(len(rest) * 0.95)]))
+        cells = "".join(f"{p50:5.0f} /{p95:5.0f}  " for p50, p95 in columns)
+        rows.append(f"  {kind:<32}{cells}")
+    return "\n".join(rows)
+
+
+class CpuShares:
+    """Where the machine's CPU went during a storm, per request: the web workers (given),
+    PostgreSQL's processes, the load generator (this process's finished children) and
+    the machine as a whole, to tell a saturated machine from requests that wait."""
+
+    def __init__(self):
+        import psutil
+
+        self.machine = psutil.cpu_times()
+        self.children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.postgres = self._postgres()
+        self.started = time.monotonic()
+
+    @staticmethod
+    def _postgres() -> dict[int, float]:
+        import psutil
+
+        seen = {}
+        for process in psutil.process_iter(["name", "cpu_times"]):
+            if process.info["name"] == "postgres" and process.info["cpu_times"]:
+                times = process.info["cpu_times"]
+                seen[process.pid] = times.user + times.system
+        return seen
+
+    def done(self, requests: int, web_ms: float) -> str:
+        import psutil
+
+        seconds = time.monotonic() - self.started
+        machine = psutil.cpu_times()
+        busy = sum(getattr(machine, f) - getattr(self.machine, f) for f in machine._fields)
+        idle = (
+            (machine.idle - self.machine.idle)
+            + getattr(machine, "iowait", 0)
+            - getattr(self.machine, "iowait", 0)
+        )
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        load_cpu = (children.ru_utime - self.children.ru_utime) + (
+            children.ru_stime - self.children.ru_stime
+        )
+        now = self._postgres()
+        postgres = sum(cpu - self.postgres.get(pid, 0.0) for pid, cpu in now.items())
+        per = 1000 / max(1, requests)
+        return (
+            f"CPU a request: web {web_ms:.1f} ms, PostgreSQL {postgres * per:.1f} ms, load "
+            f"generator {load_cpu * per:.1f} ms; machine busy {(busy - idle) / seconds:.2f} of "
+            f"{os.cpu_count()} cores over {seconds:.0f} s"
+        )
 
 
 def storm_keys(prefix: str, figures: dict) -> dict:

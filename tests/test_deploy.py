@@ -231,8 +231,12 @@ def test_dockerfile_serves_with_gunicorn_conf_from_the_working_directory() -> No
 
 def test_make_bench_serves_with_gunicorn_conf() -> None:
     bench = "".join(path.read_text() for path in (ROOT / "bench").glob("*.py"))
-    assert '[str(VENV_BIN / "gunicorn"), "config.wsgi:application"]' in bench
-    assert "--workers" not in bench
+    assert 'str(VENV_BIN / "gunicorn"),\n                "config.wsgi:application",' in bench
+    # the access log's line gains what bench/middleware.py measures; nothing else is set
+    # beside gunicorn.conf.py
+    for option in ("--workers", "--threads", "--worker-class", "-k", "--config", "-c "):
+        assert f'"{option}' not in bench, option
+    assert '"--access-logformat",' in bench
 
 
 def _gunicorn_conf(**env: str) -> dict:
