@@ -197,16 +197,10 @@ def _team_rows(
 CACHE_SECONDS = 120
 
 
-def dashboard_get(*, cycle: Cycle, now: datetime, user, filters: Filters) -> Dashboard:
-    """The home page: the company objective, its key results with sparklines, and under
-    each the aligned team objectives that pass the filters, those needing attention first,
-    a page at a time.
-
-    Built once for everyone who asks the same within a minute (leaders on a check-in
-    morning), in the shared cache, under a key that changes whenever anything it shows
-    can: a status row computed again (their fingerprint), anything of the company (the
-    page epoch: the cycle, the company OKR, a leader's name), the minute (the signals the
-    calendar changes), the filters (and the person, for "my teams"), the code."""
+def dashboard_key(*, cycle: Cycle, now: datetime, user, filters: Filters) -> str:
+    """The shared cache's key of the home page as `user` asks it: it changes whenever
+    anything the page shows can (dashboard_get). Status rows gone stale are computed
+    again first, so their fingerprint is the new one."""
     status_refresh(cycle, now=now)
     digest = hashlib.blake2b(digest_size=16)
     for part in (
@@ -217,7 +211,23 @@ def dashboard_get(*, cycle: Cycle, now: datetime, user, filters: Filters) -> Das
         filters.query(kr=filters.kr, page=filters.page), user.pk if filters.mine else "",
     ):  # fmt: skip
         digest.update(f"{part}|".encode())
-    key = f"home:{digest.hexdigest()}"
+    return f"home:{digest.hexdigest()}"
+
+
+def dashboard_get(
+    *, cycle: Cycle, now: datetime, user, filters: Filters, key: str = ""
+) -> Dashboard:
+    """The home page: the company objective, its key results with sparklines, and under
+    each the aligned team objectives that pass the filters, those needing attention first,
+    a page at a time.
+
+    Built once for everyone who asks the same within a minute (leaders on a check-in
+    morning), in the shared cache, under a key that changes whenever anything it shows
+    can: a status row computed again (their fingerprint), anything of the company (the
+    page epoch: the cycle, the company OKR, a leader's name), the minute (the signals the
+    calendar changes), the filters (and the person, for "my teams"), the code. `key` is
+    dashboard_key's, when the caller has it already."""
+    key = key or dashboard_key(cycle=cycle, now=now, user=user, filters=filters)
     cache = caches["pages"]
     dashboard = cache.get(key)
     if dashboard is None:

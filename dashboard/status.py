@@ -23,6 +23,7 @@ holds, and `live()` compares them with the moment of the request in SQL. So filt
 grow with the company, and a signal is right at any hour without a write.
 """
 
+import hashlib
 import secrets
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -39,6 +40,7 @@ from checkins.models import CheckIn
 from checkins.selectors import CONFIDENCE_DROP, HIGH_CONFIDENCE, STALL_WEEKS
 from dashboard.models import ObjectiveStatus
 from okrs.charts import weekly_series
+from okrs.coaching import dismissed_keys
 from okrs.models import Cycle, KeyResult, Objective
 from okrs.progress import objective_progress
 from okrs.selectors import committed_at
@@ -87,10 +89,7 @@ def monday_of(number: int) -> date:
 
 
 def _objectives(ids) -> list[Objective]:
-    key_results = KeyResult.objects.only(
-        "objective_id", "title", "kind", "start_value", "target_value", "current_value",
-        "confidence",
-    )  # fmt: skip
+    key_results = KeyResult.objects.order_by("position", "id")
     return list(
         Objective.objects.filter(pk__in=ids)
         .select_related("team", "cycle")
@@ -113,6 +112,8 @@ def _first_due_monday(objective: Objective) -> date:
 def _compute(objectives: list[Objective], now: datetime) -> list[ObjectiveStatus]:
     key_results = [kr for o in objectives for kr in o.key_results.all()]
     series = weekly_series(key_results)
+    # The coach's findings shown are those of objectives waiting for review.
+    dismissed = dismissed_keys(o.pk for o in objectives if o.state == Objective.State.SUBMITTED)
     checkins: dict[int, list[CheckIn]] = {}
     for checkin in (
         CheckIn.objects.filter(
@@ -135,7 +136,6 @@ def _compute(objectives: list[Objective], now: datetime) -> list[ObjectiveStatus
             team_id=objective.team_id,
             stale=False,
             computed_at=now,
-            version=secrets.randbits(62),
             cycle_start=cycle.start_date,
             cycle_end=cycle.end_date,
             state=objective.state,
@@ -184,8 +184,40 @@ def _compute(objectives: list[Objective], now: datetime) -> list[ObjectiveStatus
             row.on_time += came == Cadence.ON_TIME
             row.late += came == Cadence.LATE
             row.submitted_due += bool(due_from and checkin.week_start >= due_from)
+        row.version = _version(row, objective, dismissed.get(objective.pk, set()))
         rows.append(row)
     return rows
+
+
+# What a row's version leaves out: its bookkeeping, and the columns of the objective, its
+# key results and its team that change without anything shown changing.
+UNVERSIONED = {"stale", "computed_at", "version", "updated_at", "created_at", "page_version"}
+
+
+def _version(row: ObjectiveStatus, objective: Objective, dismissed: set[str]) -> int:
+    """The row's version: a digest of everything the home page shows of its objective (the
+    row's values, the objective's and its key results' columns, the team's name and
+    address, the coach's findings dismissed). Computed again to the same (a draft
+    check-in begun, a comment, another section of the team page changed), a row keeps its
+    version, and the home pages built from it stay valid (status_fingerprint)."""
+    digest = hashlib.blake2b(digest_size=8)
+    shown = [
+        [getattr(row, name) for name in COMPUTED_FIELDS if name not in UNVERSIONED],
+        _columns(objective),
+        [_columns(kr) for kr in objective.key_results.all()],
+        [objective.team.name, objective.team.slug],
+        sorted(dismissed),
+    ]
+    digest.update(repr(shown).encode())
+    return int.from_bytes(digest.digest()) >> 2  # 62 bits, as the column has held
+
+
+def _columns(instance) -> list:
+    return [
+        getattr(instance, field.attname)
+        for field in instance._meta.concrete_fields
+        if field.name not in UNVERSIONED
+    ]
 
 
 def _write(rows: list[ObjectiveStatus]) -> None:

@@ -1,15 +1,19 @@
 """The pages that compose every app: the home dashboard and the leaders' cycle overview."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 from django_htmx.http import push_url
 
 from core.htmx import is_fragment_request, render_page_or_fragment
 from dashboard import overview as overview_selectors
-from dashboard.selectors import STATES, Filters, dashboard_get
+from dashboard.selectors import CACHE_SECONDS, STATES, Filters, dashboard_get, dashboard_key
 from okrs import access as okr_access
 from okrs import selectors as okr_selectors
 from okrs.models import Cycle
@@ -34,17 +38,33 @@ def home(request: HttpRequest) -> HttpResponse:
             "home.html",
             {"cycle": None, "planning_cycles": planning, "review_cycle": reviewing},
         )
-    filters = Filters.from_query(request.GET)
-    dashboard = dashboard_get(cycle=cycle, now=timezone.now(), user=request.user, filters=filters)
-    context = {
-        "cycle": cycle,
-        "dashboard": dashboard,
-        "filters": filters,
-        "states": STATES,
-        "can_edit": is_leader(request.user) and not cycle.is_closed,
-    }
-    response = render_page_or_fragment(request, "home.html", context, fragment="dashboard")
-    if is_fragment_request(request):
+    filters, now = Filters.from_query(request.GET), timezone.now()
+    can_edit = is_leader(request.user) and not cycle.is_closed
+    fragment = is_fragment_request(request)
+    # The company OKR and its teams are the same for every reader with the same rights,
+    # filters and language: rendered once (the cycle's, not the person's, part of the page)
+    # and kept beside the built dashboard, under its key.
+    key = dashboard_key(cycle=cycle, now=now, user=request.user, filters=filters)
+    part = "dashboard" if fragment else "okr"
+    html_key = f"{key}:{part}:{'edit' if can_edit else 'read'}:{get_language()}"
+    html = caches["pages"].get(html_key)
+    if html is None:
+        dashboard = dashboard_get(cycle=cycle, now=now, user=request.user, filters=filters, key=key)
+        context = {
+            "cycle": cycle,
+            "dashboard": dashboard,
+            "filters": filters,
+            "states": STATES,
+            "can_edit": can_edit,
+        }
+        html = render_to_string(f"home.html#{part}", context, request)
+        caches["pages"].set(html_key, html, CACHE_SECONDS)
+    if fragment:
+        response = HttpResponse(html)
+    else:
+        response = render(request, "home.html", {"cycle": cycle, "okr_html": html})
+    patch_vary_headers(response, ["HX-Request"])
+    if fragment:
         # The address bar shows only the filters in use, so a shared link stays short.
         query = filters.query(kr=filters.kr, page=filters.page if filters.kr else None)
         push_url(response, f"{request.path}?{query}" if query else request.path)

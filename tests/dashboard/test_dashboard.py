@@ -483,3 +483,17 @@ def test_a_built_home_page_is_shared_yet_shows_every_write_at_once(
     # "my teams" is the asker's: the member of Onboarding and the leader differ
     assert _teams(client_for(member).get("/?mine=1").content.decode()) == ["Onboarding"]
     assert "No team objective matches" in client_for(leader).get("/?mine=1").content.decode()
+
+
+def test_the_shared_home_page_keeps_each_readers_rights(client_for, member, leader, company):
+    """The rendered company OKR is shared by readers with the same rights: a leader's
+    edit links never reach a member who asks next, and the htmx fragment is its own."""
+    assert "Edit the company OKR" in client_for(leader).get("/").content.decode()
+    html = client_for(member).get("/").content.decode()
+    assert "Edit the company OKR" not in html and "Onboarding" in html
+    assert "Edit the company OKR" in client_for(leader).get("/").content.decode()
+    fragment = client_for(member).get("/", headers={"HX-Request": "true"})
+    assert fragment.content.decode().lstrip().startswith('<div id="dashboard"')
+    assert (
+        "<html" not in client_for(leader).get("/", headers={"HX-Request": "true"}).content.decode()
+    )

@@ -20,11 +20,12 @@ from checkins.selectors import signals_for_objectives
 from dashboard.models import ObjectiveStatus
 from dashboard.overview import cycle_weeks
 from dashboard.status import COMPUTED_FIELDS, status_compute_fresh, status_refresh
-from dashboard.status_live import cycle_rows
+from dashboard.status_live import cycle_rows, status_fingerprint
 from okrs import services as okr_services
 from okrs.models import Objective, ObjectiveEvent
 from okrs.selectors import committed_at
 from okrs.services import KeyResultData
+from okrs.services.workflow import comment_add
 from okrs.weeks import week_start
 from teams.models import Membership, Team
 from tests.factories import (
@@ -121,7 +122,8 @@ def company():
 
 
 def _values(row: ObjectiveStatus) -> dict:
-    return {f: getattr(row, f) for f in COMPUTED_FIELDS if f not in ("computed_at", "version")}
+    # the version too: a digest of what the row shows, the same however it was reached
+    return {f: getattr(row, f) for f in COMPUTED_FIELDS if f != "computed_at"}
 
 
 def assert_fresh(cycle, now=NOW):
@@ -313,4 +315,83 @@ def test_beat_computes_the_active_cycles_stale_rows_a_thousand_at_a_time(company
     monkeypatch.setattr(status, "CHUNK", 4)  # six rows: two transactions
     assert status_refresh_active() == 6
     assert status_refresh_active() == 0
+    assert_fresh(cycle)
+
+
+def _fingerprint_after(cycle, write=None):
+    status_refresh(cycle, now=NOW)
+    if write:
+        write()
+        cycle.refresh_from_db()
+        status_refresh(cycle, now=NOW)
+    return status_fingerprint(cycle)
+
+
+@pytest.mark.dates(at=NOW)
+@pytest.mark.parametrize("write", list(WRITES))
+def test_every_write_the_home_page_shows_gives_new_built_pages(company, write):
+    """The home page is built again after any write it shows (its key holds the status
+    rows' fingerprint)."""
+    cycle = company[0]
+    before = _fingerprint_after(cycle)
+    assert _fingerprint_after(cycle, lambda: WRITES[write](company)) != before
+
+
+@pytest.mark.dates(at=NOW)
+def test_a_draft_check_in_begun_or_a_comment_keeps_the_built_home_pages(company):
+    """What marks a row stale yet changes nothing the home page shows keeps its version:
+    a member beginning this week's check-in and typing into it, a comment."""
+    cycle, _kr, teams, objectives = company
+    team, author = teams["tokyo"], _member(teams["tokyo"])
+    before = _fingerprint_after(cycle)
+
+    def draft():
+        checkin = checkin_services.checkin_get_or_create(team=team, week=MONDAY, author=author)
+        kr = objectives["tokyo"].key_results.first()
+        checkin_services.checkin_save_field(
+            checkin=checkin, field=f"entry-{kr.pk}-comment", value="Two pilots", base="",
+            author=author,
+        )  # fmt: skip
+        comment_add(objective=objectives["tokyo"], author=author, body="On it")
+
+    marked = []
+
+    def counted():
+        draft()
+        marked.extend(ObjectiveStatus.objects.filter(stale=True).values_list("pk", flat=True))
+
+    assert _fingerprint_after(cycle, counted) == before
+    assert marked, "the writes marked the row stale: it was computed again, to the same"
+    assert_fresh(cycle)
+
+
+@pytest.mark.dates(at=NOW)
+def test_a_coach_finding_dismissed_gives_new_built_pages(company):
+    """The home page counts the coach's findings on objectives waiting for review: one
+    dismissed is a change it shows, though no status column changes."""
+    from okrs.coaching import objective_findings
+    from okrs.services.coach import coach_finding_dismiss
+
+    cycle, _kr, teams, objectives = company
+    Objective.objects.filter(pk=objectives["drafting"].pk).update(state=State.SUBMITTED)
+    objective = Objective.objects.get(pk=objectives["drafting"].pk)
+    findings = objective_findings(
+        objective,
+        list(objective.key_results.order_by("position", "id")),
+        aligned_title=objective.aligned_to.title,
+    )
+    assert findings, "the fixture's key results give the coach something to say"
+    before = _fingerprint_after(cycle)
+    assert (
+        _fingerprint_after(
+            cycle,
+            lambda: coach_finding_dismiss(
+                objective=objective,
+                key=findings[0].key,
+                reason="We measure it elsewhere",
+                actor=_member(teams["drafting"]),
+            ),
+        )
+        != before
+    )
     assert_fresh(cycle)
