@@ -363,6 +363,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # django-axes logs every successful sign-in at INFO.
         "axes": {"level": "WARNING"},
+        # httpx logs every webhook delivery at INFO; the deliveries' page keeps them.
+        "httpx": {"level": "WARNING"},
     },
 }
 
