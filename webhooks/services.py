@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -211,7 +211,6 @@ def delivery_resend(*, delivery: Delivery) -> Delivery:
         next_attempt_at=now,
         retry_until=now + _retry_for(),
         enqueued_at=now,
-        attempts=F("attempts"),
     ):
         raise ValidationError(_("This delivery is being sent right now."))
     _publish_on_commit([delivery.pk], now)
