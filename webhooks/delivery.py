@@ -223,7 +223,11 @@ def deliveries_send(ids: Sequence[int]) -> Outcome:
     if not rows:
         return outcome
     for delivery in rows:
-        code, error = _post(delivery)
+        try:
+            code, error = _post(delivery)
+        except Exception:  # a bug of ours must not leave the row claimed forever
+            logger.exception("Webhook delivery %s could not be sent", delivery.pk)
+            code, error = None, _("Lean OKRs could not send this delivery.")
         _mark(delivery, code, error, outcome)
     return outcome
 
@@ -267,7 +271,7 @@ def deliveries_sweep(*, now: datetime | None = None) -> dict:
     while True:
         with transaction.atomic():
             ids = list(
-                Delivery.objects.select_for_update(skip_locked=True)
+                Delivery.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(
                     status=Delivery.Status.PENDING,
                     next_attempt_at__lte=now,

@@ -253,3 +253,17 @@ def test_the_request_goes_to_the_checked_address_with_the_name_as_host(
     assert deliveries_send([delivery.pk]).delivered == [delivery.pk]
     assert receiver.received[0].headers["host"] == f"hooks.internal.test:{receiver.port}"
     assert asked.count("hooks.internal.test") == 1
+
+
+def test_a_body_that_cannot_be_built_is_not_left_claimed(receiver, monkeypatch):
+    from webhooks import chat
+
+    def broken(format, payload):
+        raise KeyError("data")
+
+    monkeypatch.setattr(chat, "message", broken)
+    delivery = pending(EndpointFactory(url=receiver.url, format="slack"))
+    assert deliveries_send([delivery.pk]).retrying == [delivery.pk]
+    delivery.refresh_from_db()
+    assert delivery.status == "pending" and "could not send" in delivery.last_error
+    assert receiver.received == []
