@@ -33,7 +33,7 @@ WEEKS = int(os.environ.get("BENCH_WEEKS", "12"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
 STORM_SECONDS = int(os.environ.get("BENCH_STORM_SECONDS", "30"))
 LARGE_TEAMS = int(os.environ.get("BENCH_STORM_LARGE_TEAMS", "10000"))
-PARTS = ("isolated", "storm", "storm10k", "reminders")
+PARTS = ("isolated", "storm", "storm10k", "reminders", "webhooks")
 ONLY = {p.strip() for p in os.environ.get("BENCH_ONLY", ",".join(PARTS)).split(",") if p.strip()}
 if ONLY - set(PARTS):
     sys.exit(f"BENCH_ONLY: unknown parts {sorted(ONLY - set(PARTS))}; known: {', '.join(PARTS)}")

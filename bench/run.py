@@ -20,7 +20,8 @@ override; BENCH_WORKERS is WEB_CONCURRENCY) and drives it with locust, in parts:
 - storm10k: the database emptied and seeded again with BENCH_STORM_LARGE_TEAMS teams
   (10,000; 0 skips it), timed, then the storm and the cold home page again, and the
   peak memory of one worker;
-- reminders: the reminder fan-out against plain smtplib (bench/reminders.py).
+- reminders: the reminder fan-out against plain smtplib (bench/reminders.py);
+- webhooks: 1,000 webhook deliveries to a local receiver (bench/webhooks.py).
 
 After each seed PostgreSQL gets a VACUUM (ANALYZE), as autovacuum would give a database
 in use. Each storm also reports the web workers' CPU per request (storm_cpu_ms_per_request),
@@ -67,6 +68,7 @@ from bench.coach import coach_line  # noqa: E402
 from bench.reminders import bench_reminders  # noqa: E402
 from bench.server import Gunicorn, _line, describe_server, first_views, locust, queries  # noqa: E402
 from bench.storm import _load, storm, storm_keys  # noqa: E402
+from bench.webhooks import bench_webhooks  # noqa: E402
 
 
 def create_postgresql_database(settings_db: dict) -> None:
@@ -292,6 +294,10 @@ def main() -> None:
         call_command("flush", interactive=False, verbosity=0)
         print("", flush=True)
         figures.update(bench_reminders())
+    if "webhooks" in ONLY:
+        call_command("flush", interactive=False, verbosity=0)
+        print("", flush=True)
+        figures.update(bench_webhooks())
     print(json.dumps(figures))
 
 

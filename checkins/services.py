@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from checkins import emails
 from checkins.models import CheckIn, CheckInChange, CheckInEntry, Experiment, Obstacle
+from core.events import Event, emit
 from core.numbers import plain_number
 from core.versioning import versioned_update
 from okrs import services as okr_services
@@ -250,6 +251,7 @@ def checkin_submit(*, checkin: CheckIn, author: User) -> CheckIn:
             state=CheckIn.State.SUBMITTED, submitted_at=timezone.now(), submitted_by=author
         )
         checkin.refresh_from_db()
+        emit(Event.CHECKIN_SUBMITTED, checkin=checkin, entries=entries)
     return checkin
 
 
@@ -270,6 +272,7 @@ def obstacle_add(
         obstacle_focus(obstacle=obstacle)
     if help_team is not None:
         outbox_write(emails.help_rows(obstacle, kind=EmailOutbox.Kind.HELP_REQUESTED))
+        emit(Event.HELP_REQUESTED, obstacle=obstacle)
     return obstacle
 
 
@@ -313,6 +316,7 @@ def obstacle_answer(*, obstacle: Obstacle, answer: str, author: User) -> Obstacl
         raise ValidationError("That request is already resolved.")
     obstacle.refresh_from_db()
     outbox_write(emails.help_rows(obstacle, kind=EmailOutbox.Kind.HELP_ANSWERED))
+    emit(Event.HELP_ANSWERED, obstacle=obstacle)
     return obstacle
 
 

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "teams",
     "okrs",
     "checkins",
+    "webhooks",
     "dashboard",
 ]
 
@@ -273,7 +274,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Task modules that are not an app's `tasks.py` (which autodiscover finds): the workers
 # must know them too.
-CELERY_IMPORTS = ["teams.outbox"]
+CELERY_IMPORTS = ["teams.outbox", "webhooks.delivery"]
 CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_DATA_DIR / "beat-schedule")
 # Publishing gives up quickly when the broker is down: the outbox row stays pending and
 # a later tick enqueues it again, so no request waits on a dead broker.
@@ -299,7 +300,26 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dashboard.tasks.status_refresh_active",
         "schedule": 60,
     },
+    "webhooks-sweep": {
+        "task": "webhooks.sweep",
+        "schedule": 30,
+    },
 }
+
+# --- Webhooks (webhooks/, docs/architecture.md) -------------------------------------
+# Hosts a webhook may reach although they are private or loopback, and over plain http
+# (development and tests only, e.g. "127.0.0.1,localhost"); production leaves it empty.
+WEBHOOK_ALLOWED_HOSTS = env.list("WEBHOOK_ALLOWED_HOSTS", default=[])
+WEBHOOK_CONNECT_TIMEOUT = env.float("WEBHOOK_CONNECT_TIMEOUT", default=5.0)
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=10.0)
+# Retries stop this long after an event (then failed; the endpoint paused if nothing
+# reached it meanwhile), each at most WEBHOOK_RETRY_MAX_DELAY after the one before.
+WEBHOOK_RETRY_FOR = env.int("WEBHOOK_RETRY_FOR", default=24 * 60 * 60)
+WEBHOOK_RETRY_MAX_DELAY = env.int("WEBHOOK_RETRY_MAX_DELAY", default=60 * 60)
+# A claim older than this belonged to a worker that died: the sweep gives it back. Over
+# a send batch's worst case (20 deliveries x the timeouts).
+WEBHOOK_CLAIM_TIMEOUT = env.int("WEBHOOK_CLAIM_TIMEOUT", default=600)
+WEBHOOK_REENQUEUE_AFTER = env.int("WEBHOOK_REENQUEUE_AFTER", default=900)
 
 # --- Security ---------------------------------------------------------------------
 
@@ -343,6 +363,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # django-axes logs every successful sign-in at INFO.
         "axes": {"level": "WARNING"},
+        # httpx logs every webhook delivery at INFO; the deliveries' page keeps them.
+        "httpx": {"level": "WARNING"},
     },
 }
 

@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("teams.urls")),
     path("", include("okrs.urls")),
     path("", include("checkins.urls")),
+    # before dashboard: "teams/<slug>/webhooks/" is not a team page.
+    path("", include("webhooks.urls")),
     path("", include("dashboard.urls")),
     path("admin/", admin.site.urls),
 ]

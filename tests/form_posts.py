@@ -63,6 +63,16 @@ def _objective_valid(w):
     }
 
 
+def _webhook(w):
+    # A public address literal: saving it asks no DNS.
+    return {
+        "url": "https://93.184.215.14/hooks/okrs",
+        "description": "Metrics",
+        "events": "checkin.submitted",
+        "format": "standard",
+    }
+
+
 def _prefixed(prefix, valid):
     return lambda w: prefixed(prefix, valid(w))
 
@@ -165,6 +175,9 @@ FORMS = {
     "okrs:cycle-close": lambda w: {"confirm": "yes"},
     "checkins:experiment-create": _experiment_valid,
     "checkins:experiment-edit": _experiment_valid,
+    "webhooks:company-create": _webhook,
+    "webhooks:team-create": _webhook,
+    "webhooks:endpoint-edit": lambda w: {**_webhook(w), "version": str(w.endpoint.version)},
 }
 
 POST_ONLY_ACTIONS = {
@@ -176,6 +189,11 @@ POST_ONLY_ACTIONS = {
     "checkins:obstacle-focus",
     "checkins:obstacle-resolve",
     "checkins:unsubscribe",
+    "webhooks:endpoint-delete",
+    "webhooks:endpoint-test",
+    "webhooks:endpoint-pause",
+    "webhooks:endpoint-resume",
+    "webhooks:delivery-resend",
 }
 
 

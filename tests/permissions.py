@@ -55,6 +55,8 @@ DEFAULT_OBJECTS = {
     "week": "week",
     "token": "invitation_token",
     "uidb64": "uidb64",
+    "endpoint_id": "endpoint",
+    "delivery_id": "delivery",
 }
 
 
@@ -85,6 +87,17 @@ def _key_result(prefix: str) -> Callable[["World"], dict]:
     return data
 
 
+def _webhook(world: "World") -> dict:
+    # A public address literal: saving it needs no DNS (tests/webhooks/ try names).
+    return {
+        "url": "https://93.184.215.14/hooks/okrs",
+        "events": ["checkin.submitted"],
+        "format": "standard",
+        "description": "Metrics",
+        "version": "1",
+    }
+
+
 def _review_until(world: "World") -> dict:
     return {"review_until": (timezone.localdate() + timedelta(days=7)).isoformat()}
 
@@ -98,6 +111,8 @@ def _score(world: "World") -> dict:
 def _retrospective(world: "World") -> dict:
     return retro_post(learned="Pre-filled invoices get sent.", keep="Weekly check-ins")
 
+
+_COMPANY_HOOK = {"endpoint_id": "company_endpoint"}
 
 PERMISSIONS: dict[str, Access] = {
     # config
@@ -123,6 +138,18 @@ PERMISSIONS: dict[str, Access] = {
     "teams:settings": Access(get=SIGNED_IN, post=SIGNED_IN),
     "teams:audit-log": Access(get=LEADERS, post=None),
     "teams:schedule": Access(get=MANAGERS, post=MANAGERS),
+    # webhooks: the company's (leaders) and each team's (its leads and leaders)
+    "webhooks:company": Access(get=LEADERS, post=None),
+    "webhooks:company-create": Access(get=LEADERS, post=LEADERS, data=_webhook),
+    "webhooks:team": Access(get=MANAGERS, post=None),
+    "webhooks:team-create": Access(get=MANAGERS, post=MANAGERS, data=_webhook),
+    "webhooks:endpoint": Access(get=MANAGERS, post=None),
+    "webhooks:endpoint-edit": Access(get=MANAGERS, post=MANAGERS, data=_webhook),
+    "webhooks:endpoint-delete": Access(get=MANAGERS, post=MANAGERS),
+    "webhooks:endpoint-test": Access(get=None, post=MANAGERS),
+    "webhooks:endpoint-pause": Access(get=None, post=MANAGERS),
+    "webhooks:endpoint-resume": Access(get=None, post=MANAGERS),
+    "webhooks:delivery-resend": Access(get=None, post=MANAGERS),
     # cycles and the company OKR
     "okrs:cycle-list": Access(get=SIGNED_IN, post=None),
     "okrs:cycle-create": Access(get=LEADERS, post=LEADERS),
@@ -224,6 +251,19 @@ PERMISSIONS: dict[str, Access] = {
     "okrs:coach-findings (company)": Access(
         get=None, post=LEADERS, objects={"objective_id": "company_objective"}
     ),
+    "webhooks:endpoint (company)": Access(get=LEADERS, post=None, objects=_COMPANY_HOOK),
+    "webhooks:endpoint-edit (company)": Access(
+        get=LEADERS, post=LEADERS, objects=_COMPANY_HOOK, data=_webhook
+    ),
+    "webhooks:endpoint-delete (company)": Access(get=LEADERS, post=LEADERS, objects=_COMPANY_HOOK),
+    "webhooks:endpoint-test (company)": Access(get=None, post=LEADERS, objects=_COMPANY_HOOK),
+    "webhooks:endpoint-pause (company)": Access(get=None, post=LEADERS, objects=_COMPANY_HOOK),
+    "webhooks:endpoint-resume (company)": Access(get=None, post=LEADERS, objects=_COMPANY_HOOK),
+    "webhooks:delivery-resend (company)": Access(
+        get=None,
+        post=LEADERS,
+        objects={**_COMPANY_HOOK, "delivery_id": "company_delivery"},
+    ),
     "okrs:coach-dismiss (company)": Access(
         get=None,
         post=LEADERS,
@@ -264,6 +304,20 @@ class World:
     unsubscribe_token: str
     uidb64: str
     reset_token: str
+    endpoint: object
+    other_endpoint: object
+    company_endpoint: object
+    delivery: object
+    other_delivery: object
+    company_delivery: object
+
+    @property
+    def other_company_endpoint(self):
+        return self.company_endpoint
+
+    @property
+    def other_company_delivery(self):
+        return self.company_delivery
 
     @property
     def other_cycle(self):
@@ -303,6 +357,7 @@ class World:
         "Payments secret key result",
         "Payments secret obstacle",
         "Payments secret belief",
+        "Payments secret webhook",
     )
 
 
@@ -315,6 +370,8 @@ def build_world(*, team, lead, member, leader) -> World:
     from teams.models import Membership
     from tests.factories import (
         CompanyObjectiveFactory,
+        DeliveryFactory,
+        EndpointFactory,
         ExperimentFactory,
         InvitationFactory,
         KeyResultFactory,
@@ -371,6 +428,11 @@ def build_world(*, team, lead, member, leader) -> World:
         )
 
     invitation = InvitationFactory(team=team, email="invitee@example.com", invited_by=lead)
+    endpoint = EndpointFactory(team=team, created_by=lead)
+    other_endpoint = EndpointFactory(
+        team=other_team, created_by=other_lead, description="Payments secret webhook"
+    )
+    company_endpoint = EndpointFactory(team=None, created_by=leader)
     return World(
         team=team,
         other_team=other_team,
@@ -396,4 +458,10 @@ def build_world(*, team, lead, member, leader) -> World:
         unsubscribe_token=unsubscribe_token(member, "reminder"),
         uidb64="MQ",
         reset_token="set-password",
+        endpoint=endpoint,
+        other_endpoint=other_endpoint,
+        company_endpoint=company_endpoint,
+        delivery=DeliveryFactory(endpoint=endpoint),
+        other_delivery=DeliveryFactory(endpoint=other_endpoint),
+        company_delivery=DeliveryFactory(endpoint=company_endpoint),
     )

@@ -85,7 +85,7 @@ def url_for(entry: str, access: Access, world: World, *, other: bool = False) ->
 def database_state() -> dict[str, list]:
     """Every row of the app's own tables, to prove a refusal changed nothing."""
     state = {}
-    for label in ("teams", "okrs", "checkins"):
+    for label in ("teams", "okrs", "checkins", "webhooks"):
         for model in apps.get_app_config(label).get_models():
             fields = [f.attname for f in model._meta.concrete_fields if f.attname != "last_login"]
             state[model._meta.label] = sorted(

@@ -5,6 +5,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from core.events import Event, emit
 from okrs.models import (
     Cycle,
 )
@@ -71,4 +72,5 @@ def cycle_close(
         subject=f"{cycle.name} ({why})" if why else cycle.name,
         ip_address=ip_address,
     )
+    emit(Event.CYCLE_CLOSED, cycle=cycle)
     return cycle

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Count, F, Max
 from django.utils import timezone
 
+from core.events import Event, emit
 from core.versioning import versioned_update
 from okrs.models import (
     MAX_KEY_RESULTS,
@@ -302,4 +303,5 @@ def key_result_record(
             updated_at=timezone.now(),
             version=F("version") + 1,
         )
+        emit(Event.KEY_RESULT_VALUE_RECORDED, update=update, key_result=key_result)
     return update

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.events import Event, emit
 from core.numbers import plain_number
 from core.versioning import StaleEdit, versioned_update
 from okrs.models import (
@@ -55,6 +56,7 @@ def cycle_review_start(*, cycle: Cycle, review_until: date, today: date | None =
     cycle.status = Cycle.Status.REVIEW
     cycle.review_until = review_until
     cycle.save(update_fields=["status", "review_until"])
+    emit(Event.CYCLE_REVIEW_STARTED, cycle=cycle)
     return cycle
 
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core.events import Event, emit
 from okrs import emails
 from okrs.models import (
     Comment,
@@ -153,6 +154,7 @@ def team_objective_submit(*, objective: Objective, actor: User) -> Objective:
     )
     submission = event_record(objective=objective, actor=actor, verb=ObjectiveEvent.Verb.SUBMITTED)
     outbox_write(emails.objective_submitted_rows(submission))
+    emit(Event.OBJECTIVE_SUBMITTED, objective=objective, actor=actor)
     return objective
 
 
@@ -205,6 +207,7 @@ def team_objective_challenge(
         ip_address=ip_address,
     )
     outbox_write(emails.comment_posted_rows(comment))
+    emit(Event.OBJECTIVE_CHALLENGED, objective=objective, actor=actor, comment=comment)
     return comment
 
 
@@ -241,6 +244,7 @@ def team_objective_commit(
         for kr in objective.key_results.all()
     )
     outbox_write(emails.objective_committed_rows(objective, actor=actor))
+    emit(Event.OBJECTIVE_COMMITTED, objective=objective, actor=actor)
     return objective
 
 

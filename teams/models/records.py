@@ -19,6 +19,8 @@ class AuditEvent(models.Model):
         COMMITTED = "committed", "committed an objective"
         CHALLENGED = "challenged", "challenged an objective"
         CYCLE_CLOSED = "cycle_closed", "closed a cycle"
+        WEBHOOK_ADDED = "webhook_added", "added a webhook"
+        WEBHOOK_REMOVED = "webhook_removed", "removed a webhook"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -66,6 +68,7 @@ class EmailOutbox(models.Model):
         OBJECTIVE_COMMITTED = "objective_committed", "Key results committed"
         HELP_REQUESTED = "help_requested", "Help asked of a team"
         HELP_ANSWERED = "help_answered", "Help request answered"
+        WEBHOOK_PAUSED = "webhook_paused", "Webhook paused"
 
     RHYTHM = (Kind.REMINDER, Kind.NUDGE, Kind.DIGEST)
 

@@ -30,6 +30,7 @@ from tests.factories.teams import (
     TeamFactory,
     UserFactory,
 )
+from tests.factories.webhooks import DeliveryFactory, EndpointFactory
 
 __all__ = [
     "PASSWORD",
@@ -38,7 +39,9 @@ __all__ = [
     "CommentFactory",
     "CompanyObjectiveFactory",
     "CycleFactory",
+    "DeliveryFactory",
     "EmailOutboxFactory",
+    "EndpointFactory",
     "ExperimentFactory",
     "InvitationFactory",
     "KeyResultFactory",
