@@ -267,3 +267,16 @@ def test_a_body_that_cannot_be_built_is_not_left_claimed(receiver, monkeypatch):
     delivery.refresh_from_db()
     assert delivery.status == "pending" and "could not send" in delivery.last_error
     assert receiver.received == []
+
+
+def test_the_paused_email_says_what_happens_to_the_deliveries(receiver, team, lead):
+    from teams.outbox import outbox_message
+
+    receiver.behaviour.status = 500
+    endpoint = EndpointFactory(url=receiver.url, team=team, created_by=lead)
+    deliveries_send([pending(endpoint, retry_until=timezone.now()).pk])
+    message = outbox_message(EmailOutbox.objects.get(kind="webhook_paused"))
+    assert receiver.url in message.body and f"/webhooks/{endpoint.pk}/" in message.body
+    assert "go out when you resume it" in message.body
+    services.endpoint_resume(endpoint=endpoint)  # resumed meanwhile: no longer sent
+    assert outbox_message(EmailOutbox.objects.get(kind="webhook_paused")) is None
