@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "okrs",
     "checkins",
     "dashboard",
+    "api",
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -177,6 +179,10 @@ RATE_LIMITS = {
     "password_reset_email": (3, 60 * 60),
     "invitation_address": (30, 60 * 60),
     "invitation_email": (3, 24 * 60 * 60),
+    # API requests per token, and requests with a token that is no token per address
+    # (api/auth.py): a minute's window, aligned to the clock.
+    "api_token": (env.int("API_RATE_LIMIT_PER_MINUTE", default=600), 60),
+    "api_bad_token_address": (env.int("API_BAD_TOKEN_LIMIT_PER_MINUTE", default=60), 60),
 }
 
 # --- Cache --------------------------------------------------------------------------

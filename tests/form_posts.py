@@ -165,6 +165,15 @@ FORMS = {
     "okrs:cycle-close": lambda w: {"confirm": "yes"},
     "checkins:experiment-create": _experiment_valid,
     "checkins:experiment-edit": _experiment_valid,
+    "tokens:personal": lambda w: {
+        "name": "My script",
+        "expires_on": (timezone.localdate() + timedelta(days=30)).isoformat(),
+        "scope": "read",
+    },
+    "tokens:team": lambda w: {
+        "name": "Nightly import",
+        "expires_on": (timezone.localdate() + timedelta(days=30)).isoformat(),
+    },
 }
 
 POST_ONLY_ACTIONS = {
@@ -176,6 +185,8 @@ POST_ONLY_ACTIONS = {
     "checkins:obstacle-focus",
     "checkins:obstacle-resolve",
     "checkins:unsubscribe",
+    "tokens:personal-revoke",
+    "tokens:team-revoke",
 }
 
 

@@ -99,6 +99,11 @@ def _retrospective(world: "World") -> dict:
     return retro_post(learned="Pre-filled invoices get sent.", keep="Weekly check-ins")
 
 
+def _token(world: "World") -> dict:
+    expires = timezone.localdate() + timedelta(days=30)
+    return {"name": "Nightly import", "expires_on": expires.isoformat(), "scope": "write"}
+
+
 PERMISSIONS: dict[str, Access] = {
     # config
     "home": Access(get=SIGNED_IN, post=None),
@@ -123,6 +128,15 @@ PERMISSIONS: dict[str, Access] = {
     "teams:settings": Access(get=SIGNED_IN, post=SIGNED_IN),
     "teams:audit-log": Access(get=LEADERS, post=None),
     "teams:schedule": Access(get=MANAGERS, post=MANAGERS),
+    # API tokens (the API's endpoints have a table of their own: tests/api/permissions.py)
+    "api-docs": Access(get=SIGNED_IN, post=None),
+    "tokens:personal": Access(get=SIGNED_IN, post=SIGNED_IN, data=_token),
+    # The world's personal token is the member's: anyone else's revoke finds nothing.
+    "tokens:personal-revoke": Access(
+        get=None, post=frozenset({"member"}), objects={"token_id": "personal_token"}
+    ),
+    "tokens:team": Access(get=MANAGERS, post=MANAGERS, data=_token),
+    "tokens:team-revoke": Access(get=None, post=MANAGERS, objects={"token_id": "team_token"}),
     # cycles and the company OKR
     "okrs:cycle-list": Access(get=SIGNED_IN, post=None),
     "okrs:cycle-create": Access(get=LEADERS, post=LEADERS),
@@ -264,6 +278,10 @@ class World:
     unsubscribe_token: str
     uidb64: str
     reset_token: str
+    personal_token: object = None
+    other_personal_token: object = None
+    team_token: object = None
+    other_team_token: object = None
 
     @property
     def other_cycle(self):
@@ -371,6 +389,15 @@ def build_world(*, team, lead, member, leader) -> World:
         )
 
     invitation = InvitationFactory(team=team, email="invitee@example.com", invited_by=lead)
+
+    def token(user, for_team=None):
+        from api.services import token_create
+
+        expires = timezone.localdate() + timedelta(days=30)
+        return token_create(
+            user=user, name="Nightly import", scope="write", expires_on=expires, team=for_team
+        ).token
+
     return World(
         team=team,
         other_team=other_team,
@@ -396,4 +423,8 @@ def build_world(*, team, lead, member, leader) -> World:
         unsubscribe_token=unsubscribe_token(member, "reminder"),
         uidb64="MQ",
         reset_token="set-password",
+        personal_token=token(member),
+        other_personal_token=token(other_lead),
+        team_token=token(lead, team),
+        other_team_token=token(other_lead, other_team),
     )

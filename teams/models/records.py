@@ -19,6 +19,9 @@ class AuditEvent(models.Model):
         COMMITTED = "committed", "committed an objective"
         CHALLENGED = "challenged", "challenged an objective"
         CYCLE_CLOSED = "cycle_closed", "closed a cycle"
+        TOKEN_CREATED = "token_created", "made an API token"
+        TOKEN_REVOKED = "token_revoked", "revoked an API token"
+        API_WRITE = "api_write", "wrote through the API"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -30,6 +33,8 @@ class AuditEvent(models.Model):
     action = models.CharField(max_length=20, choices=Action.choices)
     subject = models.CharField(max_length=300, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    # The API token that made the request, when one did ("“cron” lok_ab12…").
+    via = models.CharField(max_length=120, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
