@@ -4,6 +4,7 @@ team page. A new token's secret is shown once, in the answer to the form that ma
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -45,7 +46,7 @@ def personal_tokens(request: HttpRequest) -> HttpResponse:
                 expires_on=form.cleaned_data["expires_on"],
                 ip_address=client_address(request),
             )
-        except services.ValidationError as error:
+        except ValidationError as error:
             add_errors(form, error)
         else:
             form = PersonalTokenForm()
@@ -88,7 +89,7 @@ def team_tokens(request: HttpRequest, slug: str) -> HttpResponse:
                 team=team,
                 ip_address=client_address(request),
             )
-        except services.ValidationError as error:
+        except ValidationError as error:
             add_errors(form, error)
         else:
             form = TokenForm()

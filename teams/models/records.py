@@ -3,6 +3,7 @@ email outbox."""
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from teams.models.people import Team
 
@@ -19,9 +20,9 @@ class AuditEvent(models.Model):
         COMMITTED = "committed", "committed an objective"
         CHALLENGED = "challenged", "challenged an objective"
         CYCLE_CLOSED = "cycle_closed", "closed a cycle"
-        TOKEN_CREATED = "token_created", "made an API token"
-        TOKEN_REVOKED = "token_revoked", "revoked an API token"
-        API_WRITE = "api_write", "wrote through the API"
+        TOKEN_CREATED = "token_created", _("made an API token")
+        TOKEN_REVOKED = "token_revoked", _("revoked an API token")
+        API_WRITE = "api_write", _("wrote through the API")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
