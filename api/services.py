@@ -24,6 +24,9 @@ from teams.models import AuditEvent, Team, User
 
 MAX_DAYS = 365
 IDEMPOTENCY_KEY_MAX = 200
+# How long a write's answer is kept for a retry with the same Idempotency-Key: a key sent
+# again after that writes again.
+IDEMPOTENCY_KEPT = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,12 @@ def idempotent(
         record.status, record.body = status, body
         record.save(update_fields=["status", "body"])
     return status, body, False
+
+
+def idempotency_keys_forget(*, now: datetime | None = None) -> int:
+    """Forget the answers kept for keys older than IDEMPOTENCY_KEPT; how many."""
+    before = (now or timezone.now()) - IDEMPOTENCY_KEPT
+    return IdempotentWrite.objects.filter(created_at__lt=before).delete()[0]
 
 
 @transaction.atomic

@@ -301,6 +301,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "okrs.tasks.close_reviews_due",
         "schedule": 60 * 60,
     },
+    "forget-old-idempotency-keys": {
+        "task": "api.tasks.forget_old_idempotency_keys",
+        "schedule": 60 * 60,
+    },
     "status-refresh-active": {
         "task": "dashboard.tasks.status_refresh_active",
         "schedule": 60,

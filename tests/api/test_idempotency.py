@@ -113,3 +113,27 @@ def test_two_requests_with_the_same_key_at_once_record_once(api_world, api_token
     assert sorted(a.get("Idempotent-Replayed", "") for a in answers) == ["", "true"]
     assert KeyResultUpdate.objects.filter(key_result=api_world.key_result).count() == 1
     assert IdempotentWrite.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_keys_are_forgotten_after_a_day(api_world, api_tokens):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from api.tasks import forget_old_idempotency_keys
+
+    client = api_tokens.client("team_token")
+    path = values_path(api_world.key_result)
+    assert client.post(path, {"value": 9}, headers={"Idempotency-Key": "old"}).status_code == 201
+    assert client.post(path, {"value": 9}, headers={"Idempotency-Key": "new"}).status_code == 201
+    IdempotentWrite.objects.filter(key="old").update(
+        created_at=timezone.now() - timedelta(days=1, minutes=1)
+    )
+    assert forget_old_idempotency_keys() == 1
+    assert list(IdempotentWrite.objects.values_list("key", flat=True)) == ["new"]
+    # The forgotten key writes again; the kept one still answers without writing.
+    assert client.post(path, {"value": 9}, headers={"Idempotency-Key": "old"}).status_code == 201
+    kept = client.post(path, {"value": 9}, headers={"Idempotency-Key": "new"})
+    assert kept["Idempotent-Replayed"] == "true"
+    assert KeyResultUpdate.objects.count() == 3
