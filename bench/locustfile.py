@@ -58,6 +58,8 @@ class BenchUser(FastHttpUser):
             )
         elif TARGET == "kr_update":
             self.autosave_key_result()
+        elif TARGET == "api_write":
+            api_write(self.client)
 
     def autosave_key_result(self, name: str = "kr_update"):
         autosave(self.client, name)
@@ -89,6 +91,17 @@ def autosave(client, name: str) -> None:
             match = STORED.search(response.text or "")
             stored[kr] = match.group(1) if match else ""
             response.success()
+
+
+def api_write(client) -> None:
+    """A cron job's POST of a key result's new value with its team's token (bench/api.py)."""
+    secret, kr = random.choice(PLAN["api_writers"])
+    client.post(
+        f"/api/v1/key-results/{kr}/values",
+        data=json.dumps({"value": str(random.randint(10, 60)), "confidence": 6}),
+        headers={"Authorization": f"Bearer {secret}", "Content-Type": "application/json"},
+        name="api_write",
+    )
 
 
 # --- the check-in morning: every kind at its own rate, all at once ------------------------

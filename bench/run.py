@@ -12,6 +12,8 @@ override; BENCH_WORKERS is WEB_CONCURRENCY) and drives it with locust, in parts:
 
 - isolated: each page alone, at full speed (its throughput) and at a fixed rate (its
   latency under the target load), BENCH_SECONDS (15) each;
+- api: the API's key-result write with team tokens (bench/api.py), at full speed and at
+  the autosave's target rate (api_write_rps, api_write_p95_ms);
 - storm: the check-in morning, every kind at once at its own rate (STORM_RATES: home
   page 10/s as leaders, members' own team pages 20/s, check-in autosaves 30/s, check-in
   page loads 5/s, by members of CHECKIN_TEAMS teams) for BENCH_STORM_SECONDS (30); and
@@ -64,6 +66,7 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from bench.api import bench_api  # noqa: E402
 from bench.coach import coach_line  # noqa: E402
 from bench.reminders import bench_reminders  # noqa: E402
 from bench.server import Gunicorn, _line, describe_server, first_views, locust, queries  # noqa: E402
@@ -265,11 +268,13 @@ def main() -> None:
         flush=True,
     )
     figures: dict = {}
-    if ONLY & {"isolated", "storm"}:
+    if ONLY & {"isolated", "api", "storm"}:
         plan = seed()
         figures["seed_s"] = plan["seed_s"]
         if "isolated" in ONLY:
             figures.update(bench_http(plan))
+        if "api" in ONLY:
+            figures.update(bench_api(plan))
         if "storm" in ONLY:
             result, cold, _ = storm(plan, f"The check-in morning at {TEAMS} teams")
             figures.update(storm_keys("storm", result))

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "checkins",
     "webhooks",
     "dashboard",
+    "api",
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -178,6 +180,10 @@ RATE_LIMITS = {
     "password_reset_email": (3, 60 * 60),
     "invitation_address": (30, 60 * 60),
     "invitation_email": (3, 24 * 60 * 60),
+    # API requests per token, and requests with a token that is no token per address
+    # (api/auth.py): a minute's window, aligned to the clock.
+    "api_token": (env.int("API_RATE_LIMIT_PER_MINUTE", default=600), 60),
+    "api_bad_token_address": (env.int("API_BAD_TOKEN_LIMIT_PER_MINUTE", default=60), 60),
 }
 
 # --- Cache --------------------------------------------------------------------------
@@ -294,6 +300,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "close-reviews-due": {
         "task": "okrs.tasks.close_reviews_due",
+        "schedule": 60 * 60,
+    },
+    "forget-old-idempotency-keys": {
+        "task": "api.tasks.forget_old_idempotency_keys",
         "schedule": 60 * 60,
     },
     "status-refresh-active": {

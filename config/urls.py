@@ -2,6 +2,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from api import views as api_views
+from api.endpoints import reads, writes  # noqa: F401
+from api.http import api
 from core import views
 from dashboard import views as dashboard_views
 
@@ -15,6 +18,9 @@ urlpatterns = [
     path("", include("teams.auth_urls")),
     # teams before okrs: "teams/new/" must not be read as a team called "new".
     path("", include("teams.urls")),
+    path("api/v1/", api.urls),
+    path("api/docs", api_views.docs, name="api-docs"),
+    path("", include("api.urls")),
     path("", include("okrs.urls")),
     path("", include("checkins.urls")),
     # before dashboard: "teams/<slug>/webhooks/" is not a team page.

@@ -6,6 +6,8 @@ CACHE_URL (Redis in production, so every web process shares the counts).
 """
 
 import hashlib
+import math
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -30,3 +32,23 @@ def rate_limited(**keys: str | None) -> bool:
     True when any of them is over. Every limit counts, so a refusal costs the same."""
     results = [_count(name, key) for name, key in keys.items() if key]
     return any(results)
+
+
+def wait_seconds(name: str, key: str) -> int:
+    """Count one request under limit `name` for `key` in a window aligned to the clock
+    (every client's window of a minute starts on the minute); 0 while within the limit,
+    else the seconds until the window ends (for `Retry-After`)."""
+    limit, window = settings.RATE_LIMITS[name]
+    now = time.time()
+    start = int(now // window) * window
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    cache_key = f"ratelimit:{name}:{digest}:{start}"
+    cache.add(cache_key, 0, timeout=window + 1)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:  # evicted between add and incr
+        cache.set(cache_key, 1, timeout=window + 1)
+        count = 1
+    if count <= limit:
+        return 0
+    return max(1, math.ceil(start + window - now))

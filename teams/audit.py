@@ -16,12 +16,13 @@ def client_address(request: HttpRequest | None) -> str | None:
 
 
 def audit_record(
-    *, actor, action: str, subject: str = "", ip_address: str | None = None
+    *, actor, action: str, subject: str = "", ip_address: str | None = None, via: str = ""
 ) -> AuditEvent:
     """Record one sensitive action. Services call it inside the write's transaction, so
-    the record and the change it describes are saved together or not at all."""
+    the record and the change it describes are saved together or not at all. `via`
+    names the API token that made the request, if one did."""
     return AuditEvent.objects.create(
-        actor=actor, action=action, subject=subject[:300], ip_address=ip_address
+        actor=actor, action=action, subject=subject[:300], ip_address=ip_address, via=via[:120]
     )
 
 

@@ -12,6 +12,7 @@ pytest_plugins = [
     "tests.fixtures.checkins",
     "tests.fixtures.broker",
     "tests.fixtures.webhooks",
+    "tests.fixtures.api",
 ]
 
 

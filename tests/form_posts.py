@@ -178,6 +178,15 @@ FORMS = {
     "webhooks:company-create": _webhook,
     "webhooks:team-create": _webhook,
     "webhooks:endpoint-edit": lambda w: {**_webhook(w), "version": str(w.endpoint.version)},
+    "tokens:personal": lambda w: {
+        "name": "My script",
+        "expires_on": (timezone.localdate() + timedelta(days=30)).isoformat(),
+        "scope": "read",
+    },
+    "tokens:team": lambda w: {
+        "name": "Nightly import",
+        "expires_on": (timezone.localdate() + timedelta(days=30)).isoformat(),
+    },
 }
 
 POST_ONLY_ACTIONS = {
@@ -194,6 +203,8 @@ POST_ONLY_ACTIONS = {
     "webhooks:endpoint-pause",
     "webhooks:endpoint-resume",
     "webhooks:delivery-resend",
+    "tokens:personal-revoke",
+    "tokens:team-revoke",
 }
 
 

@@ -114,6 +114,12 @@ def _retrospective(world: "World") -> dict:
 
 _COMPANY_HOOK = {"endpoint_id": "company_endpoint"}
 
+
+def _token(world: "World") -> dict:
+    expires = timezone.localdate() + timedelta(days=30)
+    return {"name": "Nightly import", "expires_on": expires.isoformat(), "scope": "write"}
+
+
 PERMISSIONS: dict[str, Access] = {
     # config
     "home": Access(get=SIGNED_IN, post=None),
@@ -150,6 +156,15 @@ PERMISSIONS: dict[str, Access] = {
     "webhooks:endpoint-pause": Access(get=None, post=MANAGERS),
     "webhooks:endpoint-resume": Access(get=None, post=MANAGERS),
     "webhooks:delivery-resend": Access(get=None, post=MANAGERS),
+    # API tokens (the API's endpoints have a table of their own: tests/api/permissions.py)
+    "api-docs": Access(get=SIGNED_IN, post=None),
+    "tokens:personal": Access(get=SIGNED_IN, post=SIGNED_IN, data=_token),
+    # The world's personal token is the member's: anyone else's revoke finds nothing.
+    "tokens:personal-revoke": Access(
+        get=None, post=frozenset({"member"}), objects={"token_id": "personal_token"}
+    ),
+    "tokens:team": Access(get=MANAGERS, post=MANAGERS, data=_token),
+    "tokens:team-revoke": Access(get=None, post=MANAGERS, objects={"token_id": "team_token"}),
     # cycles and the company OKR
     "okrs:cycle-list": Access(get=SIGNED_IN, post=None),
     "okrs:cycle-create": Access(get=LEADERS, post=LEADERS),
@@ -319,6 +334,11 @@ class World:
     def other_company_delivery(self):
         return self.company_delivery
 
+    personal_token: object = None
+    other_personal_token: object = None
+    team_token: object = None
+    other_team_token: object = None
+
     @property
     def other_cycle(self):
         return self.cycle
@@ -433,6 +453,15 @@ def build_world(*, team, lead, member, leader) -> World:
         team=other_team, created_by=other_lead, description="Payments secret webhook"
     )
     company_endpoint = EndpointFactory(team=None, created_by=leader)
+
+    def token(user, for_team=None):
+        from api.services import token_create
+
+        expires = timezone.localdate() + timedelta(days=30)
+        return token_create(
+            user=user, name="Nightly import", scope="write", expires_on=expires, team=for_team
+        ).token
+
     return World(
         team=team,
         other_team=other_team,
@@ -464,4 +493,8 @@ def build_world(*, team, lead, member, leader) -> World:
         delivery=DeliveryFactory(endpoint=endpoint),
         other_delivery=DeliveryFactory(endpoint=other_endpoint),
         company_delivery=DeliveryFactory(endpoint=company_endpoint),
+        personal_token=token(member),
+        other_personal_token=token(other_lead),
+        team_token=token(lead, team),
+        other_team_token=token(other_lead, other_team),
     )

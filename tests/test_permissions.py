@@ -19,8 +19,9 @@ from tests.permissions import (
     url_name,
 )
 
-# Django's admin guards itself (its own sign-in page, staff only).
-SELF_GUARDED_NAMESPACES = {"admin"}
+# Django's admin guards itself (its own sign-in page, staff only); the API's endpoints
+# answer tokens, not sessions, and have a table of their own (tests/api/permissions.py).
+SELF_GUARDED_NAMESPACES = {"admin", "api"}
 
 
 def url_names() -> dict[str, URLPattern]:
@@ -85,7 +86,7 @@ def url_for(entry: str, access: Access, world: World, *, other: bool = False) ->
 def database_state() -> dict[str, list]:
     """Every row of the app's own tables, to prove a refusal changed nothing."""
     state = {}
-    for label in ("teams", "okrs", "checkins", "webhooks"):
+    for label in ("teams", "okrs", "checkins", "webhooks", "api"):
         for model in apps.get_app_config(label).get_models():
             fields = [f.attname for f in model._meta.concrete_fields if f.attname != "last_login"]
             state[model._meta.label] = sorted(

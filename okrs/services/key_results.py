@@ -10,7 +10,7 @@ from django.db.models import Count, F, Max
 from django.utils import timezone
 
 from core.events import Event, emit
-from core.versioning import versioned_update
+from core.versioning import StaleEdit, versioned_update
 from okrs.models import (
     MAX_KEY_RESULTS,
     KeyResult,
@@ -264,14 +264,26 @@ def key_result_record(
     comment: str,
     author: User | None,
     week: date | None = None,
+    expected_version: int | None = None,
 ) -> KeyResultUpdate:
     """Record a new value (and confidence) for a key result: a new row in its
     append-only history, which the key result's current value then follows.
 
-    A team's key results are updated once its objective is committed.
+    A team's key results are updated once its objective is committed. With
+    `expected_version` (the API's, which the client last read) the value is recorded only
+    while the key result still has that version: otherwise `StaleEdit` carries it as now
+    stored, and nothing is written.
     """
     with transaction.atomic():
         objective = lock_objective(key_result.objective_id)
+        if expected_version is not None:
+            # Every write to the key result holds the objective's lock: the version read
+            # here cannot move before this write commits.
+            current = KeyResult.objects.select_related("objective__cycle", "owner").get(
+                pk=key_result.pk
+            )
+            if current.version != expected_version:
+                raise StaleEdit(current)
         ensure_open(objective.cycle)
         if not objective.is_company and objective.state != Objective.State.COMMITTED:
             raise ValidationError(

@@ -3,6 +3,7 @@ email outbox."""
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from teams.models.people import Team
 
@@ -21,6 +22,9 @@ class AuditEvent(models.Model):
         CYCLE_CLOSED = "cycle_closed", "closed a cycle"
         WEBHOOK_ADDED = "webhook_added", "added a webhook"
         WEBHOOK_REMOVED = "webhook_removed", "removed a webhook"
+        TOKEN_CREATED = "token_created", _("made an API token")
+        TOKEN_REVOKED = "token_revoked", _("revoked an API token")
+        API_WRITE = "api_write", _("wrote through the API")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -32,6 +36,8 @@ class AuditEvent(models.Model):
     action = models.CharField(max_length=20, choices=Action.choices)
     subject = models.CharField(max_length=300, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    # The API token that made the request, when one did ("“cron” lok_ab12…").
+    via = models.CharField(max_length=120, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

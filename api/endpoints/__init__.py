@@ -1,0 +1,1 @@
+"""The API's endpoints, registered on `api.http.api`: `reads` and `writes`."""
