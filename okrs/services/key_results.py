@@ -301,7 +301,10 @@ def key_result_record(
         if key_result.is_milestone and value not in (Decimal(0), Decimal(1)):
             errors["value"] = ["A milestone is either done (1) or not done (0)."]
         try:
-            update.full_clean(exclude=["key_result"])
+            # The key result and the author are rows already read; the confidence's
+            # range is checked by its validators here and by its constraint on save
+            # (validating them here would ask the database three more questions).
+            update.full_clean(exclude=["key_result", "author"], validate_constraints=False)
         except ValidationError as error:
             for field, messages in error.message_dict.items():
                 errors.setdefault(field, []).extend(messages)
