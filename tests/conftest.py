@@ -11,6 +11,7 @@ pytest_plugins = [
     "tests.fixtures.okrs",
     "tests.fixtures.checkins",
     "tests.fixtures.broker",
+    "tests.fixtures.oidc",
 ]
 
 
