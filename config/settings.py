@@ -180,18 +180,14 @@ OIDC_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
 OIDC_BUTTON_LABEL = env.str("OIDC_BUTTON_LABEL", default="")
 OIDC_SCOPES = env.str("OIDC_SCOPES", default="openid email profile")
 # A first sign-in creates an account only for these email domains (or an invitation).
-OIDC_ALLOWED_DOMAINS = [
-    domain.strip().lower().lstrip("@") for domain in env.list("OIDC_ALLOWED_DOMAINS", default=[])
-]
+OIDC_ALLOWED_DOMAINS = env.list("OIDC_ALLOWED_DOMAINS", default=[])
 # Whom a refused person should ask, shown on the refusal page.
 OIDC_ACCESS_CONTACT = env.str("OIDC_ACCESS_CONTACT", default="")
 OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=10)
 OIDC_ENABLED = bool(OIDC_ISSUER and OIDC_CLIENT_ID)
 # Who keeps the password form when leaders require single sign-on (the way in when the
 # provider is down).
-SSO_BREAK_GLASS_EMAILS = [
-    email.strip().lower() for email in env.list("SSO_BREAK_GLASS_EMAILS", default=[])
-]
+SSO_BREAK_GLASS_EMAILS = env.list("SSO_BREAK_GLASS_EMAILS", default=[])
 
 # Emails anyone can make the app send, limited per client address and per recipient:
 # (attempts, window in seconds). Counted in the cache (CACHE_URL).

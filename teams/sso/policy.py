@@ -16,7 +16,10 @@ def sso_required() -> bool:
 
 
 def is_break_glass(email: str | None) -> bool:
-    return normalize_email(email) in settings.SSO_BREAK_GLASS_EMAILS
+    address = normalize_email(email)
+    return bool(address) and address in {
+        normalize_email(e) for e in settings.SSO_BREAK_GLASS_EMAILS
+    }
 
 
 def password_allowed(email: str | None) -> bool:

@@ -102,7 +102,8 @@ def sso_refusal_record(*, reason: str, detail: str, ip_address: str | None) -> S
 
 def email_domain_allowed(email: str) -> bool:
     domain = email.rpartition("@")[2]
-    return bool(domain) and domain in settings.OIDC_ALLOWED_DOMAINS
+    allowed = {d.strip().lower().lstrip("@") for d in settings.OIDC_ALLOWED_DOMAINS}
+    return bool(domain) and domain in allowed
 
 
 def open_invitations(email: str) -> list[Invitation]:

@@ -141,7 +141,7 @@ def sso_callback(request: HttpRequest) -> HttpResponse:
         )
         if not token.get("userinfo"):
             raise OAuthError(error="missing_id_token", description="no ID token in the answer")
-    except (OAuthError, JoseError, RequestException, ValueError, KeyError) as error:
+    except (OAuthError, JoseError, RequestException, RuntimeError, ValueError, KeyError) as error:
         detail = f"{type(error).__name__}: {error}"[:250]
         logger.warning("Single sign-on refused a token: %s", detail)
         sso_refusal_record(reason="bad_token", detail=detail, ip_address=address)
@@ -175,7 +175,8 @@ def sign_in_policy(request: HttpRequest) -> HttpResponse:
     access.require_leader(request.user, _("Only leaders change how people sign in."))
     current = SignInPolicy.objects.filter(pk=SignInPolicy.ID).first()
     form = SignInPolicyForm(
-        request.POST or None, initial={"sso_required": bool(current and current.sso_required)}
+        request.POST if request.method == "POST" else None,
+        initial={"sso_required": bool(current and current.sso_required)},
     )
     if request.method == "POST" and form.is_valid():
         try:

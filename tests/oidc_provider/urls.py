@@ -41,5 +41,6 @@ def whoami(request):
 urlpatterns = [
     path("login/", sign_in),
     path("whoami/", whoami),
+    path("favicon.ico", lambda request: HttpResponse(status=204)),
     path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
 ]
