@@ -3,6 +3,7 @@ email outbox."""
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from teams.models.people import Team
 
@@ -19,12 +20,12 @@ class AuditEvent(models.Model):
         COMMITTED = "committed", "committed an objective"
         CHALLENGED = "challenged", "challenged an objective"
         CYCLE_CLOSED = "cycle_closed", "closed a cycle"
-        SSO_SIGNED_IN = "sso_signed_in", "signed in with single sign-on"
-        SSO_REFUSED = "sso_refused", "was refused single sign-on"
-        SSO_LINKED = "sso_linked", "linked a single sign-on identity"
-        SSO_ACCOUNT_CREATED = "sso_account_created", "got an account through single sign-on"
-        SIGN_IN_POLICY = "sign_in_policy", "changed how people sign in"
-        DEACTIVATED = "deactivated", "was deactivated"
+        SSO_SIGNED_IN = "sso_signed_in", _("signed in with single sign-on")
+        SSO_REFUSED = "sso_refused", _("was refused single sign-on")
+        SSO_LINKED = "sso_linked", _("linked a single sign-on identity")
+        SSO_ACCOUNT_CREATED = "sso_account_created", _("got an account through single sign-on")
+        SIGN_IN_POLICY = "sign_in_policy", _("changed how people sign in")
+        DEACTIVATED = "deactivated", _("was deactivated")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
