@@ -110,6 +110,7 @@ def test_leaders_require_sso_and_the_password_form_disappears(page, live_server,
     page.locator("summary", has_text="Account menu for").click()
     page.get_by_role("link", name="Sign-in settings").click()
     page.get_by_label("Require single sign-on for everyone").check()
+    snap(page, "sso-sign-in-settings")
     page.get_by_role("button", name="Save sign-in settings").click()
     expect(page.get_by_text("Sign-in settings saved.")).to_be_visible()
     assert SignInPolicy.objects.get().sso_required
