@@ -7,6 +7,7 @@ without the values production needs. `.env.example` documents every variable.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -172,6 +173,24 @@ AXES_USERNAME_CALLABLE = "teams.signin.axes_username"
 AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+# Single sign-on with the company's identity provider (OpenID Connect, Authlib's Django
+# client: teams/sso/). Off unless OIDC_ISSUER and OIDC_CLIENT_ID are set; the README shows
+# the values for Microsoft Entra ID, Google Workspace, Okta and Keycloak.
+OIDC_ISSUER = env.str("OIDC_ISSUER", default="")
+OIDC_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+OIDC_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+OIDC_BUTTON_LABEL = env.str("OIDC_BUTTON_LABEL", default="")
+OIDC_SCOPES = env.str("OIDC_SCOPES", default="openid email profile")
+# A first sign-in creates an account only for these email domains (or an invitation).
+OIDC_ALLOWED_DOMAINS = env.list("OIDC_ALLOWED_DOMAINS", default=[])
+# Whom a refused person should ask, shown on the refusal page.
+OIDC_ACCESS_CONTACT = env.str("OIDC_ACCESS_CONTACT", default="")
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=10)
+OIDC_ENABLED = bool(OIDC_ISSUER and OIDC_CLIENT_ID)
+# Who keeps the password form when leaders require single sign-on (the way in when the
+# provider is down).
+SSO_BREAK_GLASS_EMAILS = env.list("SSO_BREAK_GLASS_EMAILS", default=[])
 
 # Emails anyone can make the app send, limited per client address and per recipient:
 # (attempts, window in seconds). Counted in the cache (CACHE_URL).
@@ -345,17 +364,28 @@ SECURE_CSP = {
     "base-uri": [CSP.NONE],
     "object-src": [CSP.NONE],
 }
+if OIDC_ENABLED:
+    # Signing out posts a form that the app answers with a redirect to the provider's
+    # end_session_endpoint (RP-initiated logout): form-action must allow its origin.
+    _issuer = urlsplit(OIDC_ISSUER)
+    SECURE_CSP["form-action"] = [CSP.SELF, f"{_issuer.scheme}://{_issuer.netloc}"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
-CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
-SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# Secure defaults that follow SITE_URL: a production site (DEBUG off) served at an
+# https:// address gets the HTTPS redirect, HSTS and secure cookies unless the
+# environment says otherwise; an http:// address (docker compose on localhost) keeps
+# them off, or nobody could sign in. `check --deploy --fail-level WARNING` passes with
+# only SECRET_KEY, ALLOWED_HOSTS and an https SITE_URL (tests/test_deploy.py).
+HTTPS_SITE = not DEBUG and SITE_URL.startswith("https://")
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=HTTPS_SITE)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=HTTPS_SITE)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS_SITE)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS_SITE else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=HTTPS_SITE)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=HTTPS_SITE)
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # /healthz is probed over plain HTTP inside the compose network.

@@ -9,6 +9,7 @@ class TeamsConfig(AppConfig):
         from django.db.models.signals import post_migrate, pre_migrate
 
         import teams.audit  # noqa: F401 - connects the sign-in signal receivers
+        import teams.sso.signals  # noqa: F401 - deactivating a person ends their sessions
         from teams import emails, page_version
 
         emails.register()  # the outbox's builders of invitations, resets, ...

@@ -1,17 +1,18 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from teams.forms import EmailAuthenticationForm, QueuedPasswordResetForm
+from teams.forms import QueuedPasswordResetForm
+from teams.sso import views as sso_views
+from teams.sso.urls import urlpatterns as sso_urlpatterns
 
 urlpatterns = [
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(
-            authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True
-        ),
+        sso_views.SignInView.as_view(),
         name="login",
     ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", sso_views.SignOutView.as_view(), name="logout"),
+    *sso_urlpatterns,
     path(
         "accounts/password/change/",
         auth_views.PasswordChangeView.as_view(),

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from teams import views
+from teams.sso import views as sso_views
 
 app_name = "teams"
 
@@ -21,5 +22,6 @@ urlpatterns = [
     path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
     path("settings/", views.profile_settings, name="settings"),
     path("audit/", views.audit_log, name="audit-log"),
+    path("settings/sign-in/", sso_views.sign_in_policy, name="sign-in-policy"),
     path("teams/<slug:slug>/schedule/", views.team_schedule, name="schedule"),
 ]

@@ -26,6 +26,8 @@ from teams.forms import (
 )
 from teams.invitations import InvitationInvalid, invitation_from_token
 from teams.models import AuditEvent, Membership, Team
+from teams.sso.client import button_label
+from teams.sso.policy import password_allowed
 
 
 def _team_page(team: Team) -> str:
@@ -187,6 +189,14 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     # An address with an account joins with one click and signs in with its own password:
     # the link alone never signs anyone in to an existing account.
     existing = services.invitation_account(invitation)
+    if existing is None and not password_allowed(invitation.email):
+        # Leaders require single sign-on: the invitee's first sign-in there honours it.
+        return render(
+            request,
+            "teams/invitation_accept.html",
+            {"invitation": invitation, "sso_only": True, "sso_label": button_label()},
+            status=200 if request.method == "GET" else 403,
+        )
     form = None if existing else AcceptInvitationForm(request.POST or None)
     if request.method == "POST" and (form is None or form.is_valid()):
         data = form.cleaned_data if form else {}

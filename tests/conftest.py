@@ -13,6 +13,7 @@ pytest_plugins = [
     "tests.fixtures.broker",
     "tests.fixtures.webhooks",
     "tests.fixtures.api",
+    "tests.fixtures.oidc",
 ]
 
 

@@ -108,6 +108,7 @@ FORMS = {
         "email_digest": "",
         "email_comments": "on",
     },
+    "teams:sign-in-policy": lambda w: {"sso_required": ""},
     "teams:schedule": lambda w: {
         "checkin_weekday": "2",
         "checkin_time": "09:30",

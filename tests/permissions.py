@@ -128,6 +128,10 @@ PERMISSIONS: dict[str, Access] = {
     # sign-in and passwords
     "login": Access(get=ANYONE, post=ANYONE),
     "logout": Access(get=None, post=ANYONE),
+    # single sign-on: without OIDC_* (as here) both ends send to the sign-in page;
+    # tests/teams/sso/ covers them configured
+    "sso-start": Access(get=ANYONE, post=None),
+    "sso-callback": Access(get=ANYONE, post=None),
     "password_change": Access(get=SIGNED_IN, post=SIGNED_IN),
     "password_change_done": Access(get=SIGNED_IN, post=None),
     "password_reset": Access(get=ANYONE, post=ANYONE, data=lambda w: {"email": "x@example.com"}),
@@ -143,6 +147,7 @@ PERMISSIONS: dict[str, Access] = {
     "teams:invitation-accept": Access(get=ANYONE, post=ANYONE),
     "teams:settings": Access(get=SIGNED_IN, post=SIGNED_IN),
     "teams:audit-log": Access(get=LEADERS, post=None),
+    "teams:sign-in-policy": Access(get=LEADERS, post=LEADERS),
     "teams:schedule": Access(get=MANAGERS, post=MANAGERS),
     # webhooks: the company's (leaders) and each team's (its leads and leaders)
     "webhooks:company": Access(get=LEADERS, post=None),

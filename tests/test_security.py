@@ -11,6 +11,8 @@ from tests.helpers import HX, ROOT, signed_in
 # Pages anyone may open without signing in (their own tests check what they allow).
 PUBLIC = {
     "login",
+    "sso-start",
+    "sso-callback",
     "password_reset",
     "password_reset_done",
     "password_reset_confirm",

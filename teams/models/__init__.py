@@ -18,15 +18,18 @@ from teams.models.people import (
     validate_time_zone,
 )
 from teams.models.records import AuditEvent, EmailOutbox
+from teams.models.sso import ExternalIdentity, SignInPolicy
 
 __all__ = [
     "RESERVED_TEAM_SLUGS",
     "SLUG_RULE",
     "AuditEvent",
     "EmailOutbox",
+    "ExternalIdentity",
     "Invitation",
     "Membership",
     "PageEpoch",
+    "SignInPolicy",
     "Team",
     "User",
     "UserManager",

@@ -25,6 +25,12 @@ class AuditEvent(models.Model):
         TOKEN_CREATED = "token_created", _("made an API token")
         TOKEN_REVOKED = "token_revoked", _("revoked an API token")
         API_WRITE = "api_write", _("wrote through the API")
+        SSO_SIGNED_IN = "sso_signed_in", _("signed in with single sign-on")
+        SSO_REFUSED = "sso_refused", _("was refused single sign-on")
+        SSO_LINKED = "sso_linked", _("linked a single sign-on identity")
+        SSO_ACCOUNT_CREATED = "sso_account_created", _("got an account through single sign-on")
+        SIGN_IN_POLICY = "sign_in_policy", _("changed how people sign in")
+        DEACTIVATED = "deactivated", _("was deactivated")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
