@@ -58,9 +58,12 @@ MIDDLEWARE = [
     "core.middleware.UnreadableBodyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After sign-in is known: a person's own language wins over the browser's.
+    "core.middleware.PersonLanguageMiddleware",
     "core.middleware.PrivatePagesMiddleware",
     "core.middleware.DatabaseUnavailableMiddleware",
     "core.middleware.FriendlyNotFoundMiddleware",
@@ -84,6 +87,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -192,7 +196,18 @@ if CACHES["pages"]["BACKEND"].endswith("LocMemCache"):
 
 # --- Internationalisation -----------------------------------------------------
 
-LANGUAGE_CODE = "en"
+# The company default language: a person's own choice (Settings and emails) wins, then
+# the browser's Accept-Language (or the sign-in page's switch), then this.
+LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en")
+# Names as each language calls itself (Nederlands, Deutsch): core/i18n.py shows them so.
+LANGUAGES = [("en", "English"), ("nl", "Nederlands"), ("de", "Deutsch")]
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    raise ImproperlyConfigured(f"LANGUAGE_CODE must be one of {', '.join(dict(LANGUAGES))}.")
+# Translations live in locale/<lang>/LC_MESSAGES/django.po; the .mo files are built by
+# `make install` (and the Dockerfile), never committed (docs/translations.md).
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# 1.234,5 in Dutch and German, 1,234.5 in English.
+USE_THOUSAND_SEPARATOR = False  # numbers are grouped where people read them: core/numbers.py
 TIME_ZONE = env.str("DEFAULT_TIME_ZONE", default="Europe/Amsterdam")
 DEFAULT_TIME_ZONE = TIME_ZONE
 USE_I18N = True

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from django.core.cache import caches
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from checkins.selectors import Signal, signals_for_objectives
 from core.text import search_text
@@ -215,6 +215,7 @@ def dashboard_get(*, cycle: Cycle, now: datetime, user, filters: Filters) -> Das
         status_fingerprint(cycle), page_version.epoch(),
         timezone.localtime(now).strftime("%Y-%m-%dT%H:%M"),
         filters.query(kr=filters.kr, page=filters.page), user.pk if filters.mine else "",
+        translation.get_language(),  # its signals' words are in the reader's language
     ):  # fmt: skip
         digest.update(f"{part}|".encode())
     key = f"home:{digest.hexdigest()}"

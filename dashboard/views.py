@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_htmx.http import push_url
 
@@ -57,7 +58,7 @@ def cycle_overview(request: HttpRequest, cycle_id: int) -> HttpResponse:
     """For leaders: the check-in cadence per team and week, the spread of confidence and
     the objectives waiting for review."""
     cycle = okr_access.get_cycle_for_leader(
-        request.user, cycle_id, "The cycle overview is for leaders."
+        request.user, cycle_id, _("The cycle overview is for leaders.")
     )
     try:
         page_number = max(1, int(request.GET.get("page", "1")))

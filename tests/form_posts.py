@@ -165,6 +165,7 @@ FORMS = {
     "okrs:cycle-close": lambda w: {"confirm": "yes"},
     "checkins:experiment-create": _experiment_valid,
     "checkins:experiment-edit": _experiment_valid,
+    "set_language": lambda w: {"language": "nl", "next": "/"},
 }
 
 POST_ONLY_ACTIONS = {
