@@ -82,7 +82,7 @@ lock: install
 # untranslated. Needs GNU gettext (apt-get install gettext).
 MESSAGES_IGNORE := --ignore=.venv --ignore=tests --ignore=bench --ignore=staticfiles --ignore=var --ignore=node_modules
 messages: install
-	$(VPY) manage.py makemessages --locale=nl --locale=de --no-obsolete --no-location --keyword=N_ $(MESSAGES_IGNORE)
+	$(VPY) manage.py makemessages --locale=nl --locale=de --no-obsolete --no-location $(MESSAGES_IGNORE)
 	$(VPY) manage.py compilemessages --locale=nl --locale=de $(MESSAGES_IGNORE)
 
 clean:
