@@ -24,8 +24,8 @@ class Cadence:
 
     LABELS = {
         ON_TIME: gettext_lazy("on time"),
-        LATE: "late",
-        MISSED: "missed",
+        LATE: gettext_lazy("late"),
+        MISSED: gettext_lazy("missed"),
         OPEN: gettext_lazy("still open"),
         NOT_DUE: gettext_lazy("not due"),
     }

@@ -178,7 +178,7 @@ class RecordForm(forms.Form):
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
     )
     confidence = forms.IntegerField(
-        label="Confidence (0–10)",
+        label=gettext_lazy("Confidence (0–10)"),
         min_value=0,
         max_value=10,
         required=False,

@@ -60,8 +60,10 @@ class TeamForm(forms.ModelForm):
         labels = {"slug": gettext_lazy("Address")}
         help_texts = {
             "purpose": gettext_lazy("What the team is there for, in a sentence or two."),
-            "slug": "Lowercase letters, digits and hyphens, as in /teams/payments-emea/. "
-            "Left empty, it is made from the name.",
+            "slug": gettext_lazy(
+                "Lowercase letters, digits and hyphens, as in /teams/payments-emea/. "
+                "Left empty, it is made from the name."
+            ),
         }
         widgets = {"purpose": forms.Textarea(attrs={"rows": 3})}
 
@@ -100,7 +102,7 @@ class AcceptInvitationForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     password = forms.CharField(
-        label="Choose a password",
+        label=gettext_lazy("Choose a password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=gettext_lazy("At least 8 characters; not only numbers, not a common password."),

@@ -36,9 +36,9 @@ class Cycle(models.Model):
         REVIEW = "review", gettext_lazy("In review")
         CLOSED = "closed", gettext_lazy("Closed")
 
-    name = models.CharField(max_length=100)
-    start_date = models.DateField()
-    end_date = models.DateField()
+    name = models.CharField(gettext_lazy("name"), max_length=100)
+    start_date = models.DateField(gettext_lazy("start date"))
+    end_date = models.DateField(gettext_lazy("end date"))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNING)
     review_until = models.DateField(
         null=True,
@@ -216,13 +216,16 @@ class KeyResult(models.Model):
 
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="key_results")
     title = models.CharField(max_length=TITLE_MAX_LENGTH)
-    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.INCREASE)
+    kind = models.CharField(
+        gettext_lazy("kind"), max_length=12, choices=Kind.choices, default=Kind.INCREASE
+    )
     start_value = models.DecimalField(max_digits=16, decimal_places=4, default=Decimal(0))
     target_value = models.DecimalField(max_digits=16, decimal_places=4, default=Decimal(0))
     current_value = models.DecimalField(max_digits=16, decimal_places=4, default=Decimal(0))
-    unit = models.CharField(max_length=30, blank=True)
+    unit = models.CharField(gettext_lazy("unit"), max_length=30, blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("owner"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

@@ -60,7 +60,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """
 
     email = models.EmailField(gettext_lazy("email address"), unique=True)
-    name = models.CharField(max_length=150, blank=True)
+    name = models.CharField(gettext_lazy("name"), max_length=150, blank=True)
     time_zone = models.CharField(
         max_length=64, default=default_time_zone, validators=[validate_time_zone]
     )
@@ -143,7 +143,7 @@ def validate_team_slug(value: str) -> None:
 class Team(models.Model):
     """A team that works towards one objective per cycle."""
 
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(gettext_lazy("name"), max_length=100, unique=True)
     slug = models.SlugField(
         max_length=60,
         unique=True,
@@ -152,7 +152,7 @@ class Team(models.Model):
             "Used in the team's address: lowercase letters, digits and hyphens."
         ),
     )
-    purpose = models.TextField(max_length=2000, blank=True)
+    purpose = models.TextField(gettext_lazy("purpose"), max_length=2000, blank=True)
     # The weekly check-in: weekday (0 = Monday) and local time in the team's time zone.
     checkin_weekday = models.PositiveSmallIntegerField(
         gettext_lazy("check-in day"),
