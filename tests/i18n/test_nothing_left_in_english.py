@@ -39,10 +39,13 @@ def test_the_walk_covers_the_pages():
 @pytest.mark.parametrize("entry", PAGES)
 def test_every_page_is_translated(entry, world, users_by_role):
     access = PERMISSIONS[entry]
-    role = next(role for role in READERS if role in access.get)
     path = url_for(entry, access, world)
-    client = signed_in(users_by_role[role])
-    english = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
+    for role in (role for role in READERS if role in access.get):
+        # The first reader shown a page (a signed-in person is sent on from sign-in).
+        client = signed_in(users_by_role[role])
+        english = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
+        if english.status_code == 200:
+            break
     if english.status_code != 200 or english.streaming:
         pytest.skip(f"{path} answers {english.status_code} without a page to read")
     if english["Content-Type"].startswith("application/json"):
