@@ -148,7 +148,7 @@ def test_every_email_is_translated(world, leader, member, lead):
         english = render_email(name, context, "en")
         for language in OTHER_LANGUAGES:
             translated = render_email(name, context, language)
-            assert f'<html lang="{language}">' in translated["body.html"]
+            assert f'<html lang="{language}" dir="ltr">' in translated["body.html"]
             for part in english:
                 html = part.endswith(".html")
                 left = left_in_english(

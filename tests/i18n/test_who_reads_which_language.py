@@ -113,7 +113,7 @@ def test_each_email_goes_out_in_its_recipients_language(rhythm):  # noqa: F811
         for message in (batched[email], single[email]):
             assert message.subject == SUBJECTS[language]
             html = message.alternatives[0][0]
-            assert f'<html lang="{language}">' in html
+            assert f'<html lang="{language}" dir="ltr">' in html
     assert "nu 1.234,5 %" in batched["member@example.com"].body
     assert "jetzt 1.234,5 %" in batched["de@example.com"].body
     assert "now 1,234.5 %" in batched["lead@example.com"].body
