@@ -207,6 +207,9 @@ if LANGUAGE_CODE not in dict(LANGUAGES):
 # `make install` (and the Dockerfile), never committed (docs/translations.md).
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # 1.234,5 in Dutch and German, 1,234.5 in English.
+# Dates as each language writes them ("30 Nov 2026", German "30. Nov 2026"): the
+# templates name DATE_FORMAT, DATETIME_FORMAT, MONTH_DAY_FORMAT, SHORT_DATETIME_FORMAT.
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_THOUSAND_SEPARATOR = False  # numbers are grouped where people read them: core/numbers.py
 TIME_ZONE = env.str("DEFAULT_TIME_ZONE", default="Europe/Amsterdam")
 DEFAULT_TIME_ZONE = TIME_ZONE

@@ -153,7 +153,7 @@ def cycle_review_start(request: HttpRequest, cycle_id: int) -> HttpResponse:
                         "(%(date)s).",
                         early,
                     )
-                    % {"weeks": early, "date": date_format(cycle.end_date, "j M Y")}
+                    % {"weeks": early, "date": date_format(cycle.end_date, "DATE_FORMAT")}
                     if early
                     else ""
                 ),
