@@ -16,7 +16,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bi
 export DEBUG ?= true
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help install run worker test test-fast lint format bench lock clean
+.PHONY: help install run worker test test-fast lint format bench lock clean messages
 
 help:
 	@echo "make run     install, migrate, seed the demo and serve web + Celery worker + beat on http://$(HOST):$(PORT)"
@@ -25,6 +25,7 @@ help:
 	@echo "make bench   run the benchmarks and print their figures"
 	@echo "make install create $(VENV) and install the locked dependencies"
 	@echo "make lock    re-lock requirements*.lock from pyproject.toml"
+	@echo "make messages  collect new strings into locale/*/django.po and compile the .mo files"
 
 $(STAMP): requirements-dev.lock
 	@if [ -z "$(PYTHON)" ]; then \
@@ -74,6 +75,15 @@ bench: install
 lock: install
 	$(VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.12 --generate-hashes -o requirements.lock
 	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --universal --python-version 3.12 --generate-hashes -o requirements-dev.lock
+
+# Translations (docs/translations.md): collect every marked string into the .po files,
+# then compile them. The compiled .mo files are committed (a fresh clone runs without
+# GNU gettext); tests/i18n checks that they match the .po files and that nothing is left
+# untranslated. Needs GNU gettext (apt-get install gettext).
+MESSAGES_IGNORE := --ignore=.venv --ignore=tests --ignore=bench --ignore=staticfiles --ignore=var --ignore=node_modules
+messages: install
+	$(VPY) manage.py makemessages --locale=nl --locale=de --no-obsolete --no-location $(MESSAGES_IGNORE)
+	$(VPY) manage.py compilemessages --locale=nl --locale=de $(MESSAGES_IGNORE)
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

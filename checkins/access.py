@@ -6,12 +6,13 @@ or 403 (not the user's to change). Everyone signed in reads a team's check-ins.
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy
 
 from checkins.models import Experiment, Obstacle
 from teams.access import AnyUser, get_team_for_member, is_team_member
 from teams.models import Team
 
-CHECKIN_MEMBERS = "Only the team's members fill in its check-in."
+CHECKIN_MEMBERS = gettext_lazy("Only the team's members fill in its check-in.")
 
 
 def get_team_for_checkin(user: AnyUser, slug: str) -> Team:

@@ -5,6 +5,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from checkins.models import CheckIn
 from checkins.reminders import NUDGE_AFTER
@@ -22,11 +23,11 @@ class Cadence:
     NOT_DUE = "not_due"
 
     LABELS = {
-        ON_TIME: "on time",
-        LATE: "late",
-        MISSED: "missed",
-        OPEN: "still open",
-        NOT_DUE: "not due",
+        ON_TIME: gettext_lazy("on time"),
+        LATE: gettext_lazy("late"),
+        MISSED: gettext_lazy("missed"),
+        OPEN: gettext_lazy("still open"),
+        NOT_DUE: gettext_lazy("not due"),
     }
 
 

@@ -1,5 +1,7 @@
 from django import forms
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from checkins.models import Experiment, Obstacle
 from okrs.models import KeyResult, Objective
@@ -13,18 +15,18 @@ class ObstacleForm(forms.ModelForm):
     every team of the company (ten thousand options, seconds to render), with up to
     HELP_TEAM_SUGGESTIONS suggestions fetched as one types (`checkins:help-teams`)."""
 
-    focus = forms.BooleanField(label="This is the one we work on now", required=False)
+    focus = forms.BooleanField(label=gettext_lazy("This is the one we work on now"), required=False)
     help_team = forms.CharField(
-        label="Team whose help we need (optional)",
+        label=gettext_lazy("Team whose help we need (optional)"),
         required=False,
         max_length=100,
-        help_text="Type a few letters of its name to see matching teams.",
+        help_text=gettext_lazy("Type a few letters of its name to see matching teams."),
     )
 
     class Meta:
         model = Obstacle
         fields = ["description", "help_team"]
-        labels = {"description": "Obstacle"}
+        labels = {"description": gettext_lazy("Obstacle")}
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, team: Team, **kwargs):
@@ -72,7 +74,9 @@ def help_team_suggestions(team: Team, typed: str) -> list[str]:
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(
-        label="Your team's answer", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("Your team's answer"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -93,14 +97,14 @@ class ExperimentForm(forms.ModelForm):
             "learning",
         ]
         labels = {
-            "key_result": "Key result it should move",
-            "belief": "We believe that…",
-            "outcome": "…will result in…",
-            "signal": "We will know when…",
-            "started_on": "Started",
-            "ended_on": "Ended",
-            "result": "Result",
-            "learning": "What we learned",
+            "key_result": gettext_lazy("Key result it should move"),
+            "belief": gettext_lazy("We believe that…"),
+            "outcome": gettext_lazy("…will result in…"),
+            "signal": gettext_lazy("We will know when…"),
+            "started_on": gettext_lazy("Started"),
+            "ended_on": gettext_lazy("Ended"),
+            "result": gettext_lazy("Result"),
+            "learning": gettext_lazy("What we learned"),
         }
         widgets = {
             "started_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -117,7 +121,7 @@ class ExperimentForm(forms.ModelForm):
             .order_by("position", "id")
         )
         self.fields["key_result"].label_from_instance = lambda kr: kr.title
-        self.fields["key_result"].empty_label = "Choose a key result"
+        self.fields["key_result"].empty_label = _("Choose a key result")
         if self.instance.pk is None:
             # A new experiment has no result and nothing learned yet: those come when
             # it is updated.
@@ -127,5 +131,5 @@ class ExperimentForm(forms.ModelForm):
         cleaned = super().clean()
         started, ended = cleaned.get("started_on"), cleaned.get("ended_on")
         if started and ended and ended < started:
-            self.add_error("ended_on", "An experiment ends on or after the day it started.")
+            self.add_error("ended_on", _("An experiment ends on or after the day it started."))
         return cleaned

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 TEXT = 5000
 
@@ -12,21 +13,25 @@ class CheckIn(models.Model):
     """A team's weekly plan-do-check-act record for one ISO week."""
 
     class State(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted"
+        DRAFT = "draft", gettext_lazy("Draft")
+        SUBMITTED = "submitted", gettext_lazy("Submitted")
 
     team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="checkins")
     objective = models.ForeignKey(
         "okrs.Objective", on_delete=models.CASCADE, related_name="checkins"
     )
-    week_start = models.DateField(help_text="The Monday of the ISO week.")
+    week_start = models.DateField(help_text=gettext_lazy("The Monday of the ISO week."))
     state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
     happened = models.TextField(
-        "what happened compared with what we expected", max_length=TEXT, blank=True
+        gettext_lazy("what happened compared with what we expected"), max_length=TEXT, blank=True
     )
-    next_step = models.TextField("our next step", max_length=TEXT, blank=True)
-    expectation = models.TextField("what we expect it to bring", max_length=TEXT, blank=True)
-    learn_by = models.TextField("when we can see what we learned", max_length=TEXT, blank=True)
+    next_step = models.TextField(gettext_lazy("our next step"), max_length=TEXT, blank=True)
+    expectation = models.TextField(
+        gettext_lazy("what we expect it to bring"), max_length=TEXT, blank=True
+    )
+    learn_by = models.TextField(
+        gettext_lazy("when we can see what we learned"), max_length=TEXT, blank=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -111,14 +116,14 @@ class Obstacle(models.Model):
 
     team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="obstacles")
     description = models.TextField(max_length=2000)
-    is_focus = models.BooleanField("the one we work on now", default=False)
+    is_focus = models.BooleanField(gettext_lazy("the one we work on now"), default=False)
     help_team = models.ForeignKey(
         "teams.Team",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="help_requests",
-        verbose_name="team whose help we need",
+        verbose_name=gettext_lazy("team whose help we need"),
     )
     help_answer = models.TextField(max_length=2000, blank=True)
     answered_by = models.ForeignKey(
@@ -151,24 +156,24 @@ class Experiment(models.Model):
     """A hypothesis tied to a key result: we believe that … will result in …"""
 
     class Status(models.TextChoices):
-        PLANNED = "planned", "Planned"
-        RUNNING = "running", "Running"
-        VALIDATED = "validated", "Validated"
-        INVALIDATED = "invalidated", "Invalidated"
-        ABANDONED = "abandoned", "Abandoned"
+        PLANNED = "planned", gettext_lazy("Planned")
+        RUNNING = "running", gettext_lazy("Running")
+        VALIDATED = "validated", gettext_lazy("Validated")
+        INVALIDATED = "invalidated", gettext_lazy("Invalidated")
+        ABANDONED = "abandoned", gettext_lazy("Abandoned")
 
     team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="experiments")
     key_result = models.ForeignKey(
         "okrs.KeyResult", on_delete=models.CASCADE, related_name="experiments"
     )
-    belief = models.CharField("we believe that", max_length=300)
-    outcome = models.CharField("will result in", max_length=300)
-    signal = models.CharField("we will know when", max_length=300)
+    belief = models.CharField(gettext_lazy("we believe that"), max_length=300)
+    outcome = models.CharField(gettext_lazy("will result in"), max_length=300)
+    signal = models.CharField(gettext_lazy("we will know when"), max_length=300)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLANNED)
     started_on = models.DateField(null=True, blank=True)
     ended_on = models.DateField(null=True, blank=True)
     result = models.TextField(max_length=TEXT, blank=True)
-    learning = models.TextField("what we learned", max_length=TEXT, blank=True)
+    learning = models.TextField(gettext_lazy("what we learned"), max_length=TEXT, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

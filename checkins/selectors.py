@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from checkins.cadence import check_in_missing
 from checkins.models import CheckIn, CheckInEntry, Experiment, Obstacle
@@ -40,7 +41,9 @@ def key_result_signals(
         if before and all(p.value == before[-1].value for p in series if p.week >= before[-1].week):
             signals.append(
                 Signal(
-                    "stalled", f"“{key_result.title}” has not moved for three weeks.", key_result
+                    "stalled",
+                    _("“%(title)s” has not moved for three weeks.") % {"title": key_result.title},
+                    key_result,
                 )
             )
         confidences = [p.confidence for p in series if p.confidence is not None]
@@ -48,8 +51,12 @@ def key_result_signals(
             signals.append(
                 Signal(
                     "confidence_drop",
-                    f"Confidence in “{key_result.title}” fell from {confidences[-2]} "
-                    f"to {confidences[-1]}.",
+                    _("Confidence in “%(title)s” fell from %(before)s to %(now)s.")
+                    % {
+                        "title": key_result.title,
+                        "before": confidences[-2],
+                        "now": confidences[-1],
+                    },
                     key_result,
                 )
             )
@@ -59,8 +66,16 @@ def key_result_signals(
             signals.append(
                 Signal(
                     "overconfident",
-                    f"“{key_result.title}”: confidence {key_result.confidence}/10 while "
-                    f"{key_result.progress} % is far behind the pace of {pace} %.",
+                    _(
+                        "“%(title)s”: confidence %(confidence)s/10 while %(progress)s %% is far "
+                        "behind the pace of %(pace)s %%."
+                    )
+                    % {
+                        "title": key_result.title,
+                        "confidence": key_result.confidence,
+                        "progress": key_result.progress,
+                        "pace": pace,
+                    },
                     key_result,
                 )
             )
@@ -78,7 +93,7 @@ def objective_signals(
     """`missing`: this week's check-in is (checkins.cadence.check_in_missing)."""
     signals = []
     if missing:
-        signals.append(Signal("missing", "This week's check-in is missing."))
+        signals.append(Signal("missing", _("This week's check-in is missing.")))
     for kr in key_results:
         signals += key_result_signals(kr, series.get(kr.pk, []), today=today)
     return signals

@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from checkins import emails
 from checkins.models import CheckIn, CheckInChange, CheckInEntry, Experiment, Obstacle
@@ -45,7 +46,9 @@ def this_week() -> date:
 def checkin_objective(*, team: Team, week: date) -> Objective:
     """The committed team objective a check-in for `week` is about, or a clear refusal."""
     if week > this_week():
-        raise ValidationError("That week has not started yet: check in on weeks that have begun.")
+        raise ValidationError(
+            _("That week has not started yet: check in on weeks that have begun.")
+        )
     objective = (
         Objective.objects.filter(
             team=team, level=Objective.Level.TEAM, cycle__status=Cycle.Status.ACTIVE
@@ -55,14 +58,18 @@ def checkin_objective(*, team: Team, week: date) -> Objective:
         .first()
     )
     if objective is None:
-        raise ValidationError(f"{team.name} has no objective in the active cycle.")
+        raise ValidationError(
+            _("%(team)s has no objective in the active cycle.") % {"team": team.name}
+        )
     if objective.state != Objective.State.COMMITTED:
         raise ValidationError(
-            "Check-ins start once the leaders have committed the team's key results."
+            _("Check-ins start once the leaders have committed the team's key results.")
         )
     cycle = objective.cycle
     if week + timedelta(days=6) < cycle.start_date or week > cycle.end_date:
-        raise ValidationError(f"That week is outside the cycle {cycle.name}.")
+        raise ValidationError(
+            _("That week is outside the cycle %(cycle)s.") % {"cycle": cycle.name}
+        )
     return objective
 
 
@@ -78,7 +85,7 @@ def checkin_get_or_create(*, team: Team, week: date, author: User) -> CheckIn:
     objective = checkin_objective(team=team, week=week)
     # The check-in and its lines together: never a check-in without its key results.
     with transaction.atomic():
-        checkin, _ = CheckIn.objects.get_or_create(
+        checkin, _created = CheckIn.objects.get_or_create(
             team=team, week_start=week, defaults={"objective": objective, "created_by": author}
         )
         CheckInEntry.objects.bulk_create(
@@ -99,7 +106,7 @@ def _ensure_cycle_open(checkin: CheckIn) -> None:
         .first()
     )
     if status != Cycle.Status.ACTIVE:
-        raise ValidationError("This check-in's cycle is over: it can no longer be changed.")
+        raise ValidationError(_("This check-in's cycle is over: it can no longer be changed."))
 
 
 def is_editable(checkin: CheckIn | None, *, week: date, cycle: Cycle) -> bool:
@@ -117,24 +124,24 @@ def same_text(a: str, b: str) -> bool:
 
 def _ensure_editable(checkin: CheckIn) -> None:
     if checkin.is_submitted and checkin.week_start != this_week():
-        raise ValidationError("That week is over: its check-in can no longer be corrected.")
+        raise ValidationError(_("That week is over: its check-in can no longer be corrected."))
     _ensure_cycle_open(checkin)
 
 
 def _clean_entry_value(field: str, raw: str) -> Decimal | int | str | None:
     raw = raw.strip()
     if "\x00" in raw:
-        raise ValidationError("Null characters are not allowed.")
+        raise ValidationError(_("Null characters are not allowed."))
     if field == "comment":
         if len(raw) > 500:
-            raise ValidationError("Keep the comment under 500 characters.")
+            raise ValidationError(_("Keep the comment under 500 characters."))
         return raw
     if raw == "":
         return None
     if field == "confidence":
         # ASCII digits only: "²" or "①" pass str.isdigit() but are no confidence.
         if not CONFIDENCE.fullmatch(raw) or not 0 <= int(raw) <= 10:
-            raise ValidationError("Confidence is a whole number from 0 to 10.")
+            raise ValidationError(_("Confidence is a whole number from 0 to 10."))
         return int(raw)
     try:
         value = Decimal(raw.replace(",", "."))
@@ -145,7 +152,7 @@ def _clean_entry_value(field: str, raw: str) -> Decimal | int | str | None:
     except InvalidOperation:
         raise ValidationError("Enter a number.") from None
     if not value.is_finite() or abs(value) >= VALUE_LIMIT:
-        raise ValidationError("Enter a number below a trillion (1,000,000,000,000).")
+        raise ValidationError(_("Enter a number below a trillion (1,000,000,000,000)."))
     return value
 
 
@@ -182,20 +189,20 @@ def checkin_save_field(
         _ensure_editable(checkin)
         if field in CheckIn.TEXT_FIELDS:
             if "\x00" in value:
-                raise ValidationError("Null characters are not allowed.")
+                raise ValidationError(_("Null characters are not allowed."))
             if len(value) > 5000:
-                raise ValidationError("Keep it under 5,000 characters.")
+                raise ValidationError(_("Keep it under 5,000 characters."))
             target, attribute, new = checkin, field, value
         else:
             try:
-                _, kr_id, attribute = field.split("-", 2)
+                _entry, kr_id, attribute = field.split("-", 2)
                 target = CheckInEntry.objects.select_for_update(no_key=True).get(
                     checkin=checkin, key_result_id=int(kr_id)
                 )
             except (ValueError, CheckInEntry.DoesNotExist):
-                raise ValidationError("That is not a field of this check-in.") from None
+                raise ValidationError(_("That is not a field of this check-in.")) from None
             if attribute not in ENTRY_FIELDS:
-                raise ValidationError("That is not a field of this check-in.")
+                raise ValidationError(_("That is not a field of this check-in."))
             new = _clean_entry_value(attribute, value)
         stored = _as_text(getattr(target, attribute))
         if not same_text(stored, base) and not same_text(stored, _as_text(new)):
@@ -234,7 +241,7 @@ def checkin_submit(*, checkin: CheckIn, author: User) -> CheckIn:
         checkin = CheckIn.objects.select_for_update(no_key=True).get(pk=checkin.pk)
         if checkin.is_submitted:
             raise ValidationError(
-                "This check-in is already submitted; corrections save as you type."
+                _("This check-in is already submitted; corrections save as you type.")
             )
         _ensure_cycle_open(checkin)
         entries = list(
@@ -243,7 +250,7 @@ def checkin_submit(*, checkin: CheckIn, author: User) -> CheckIn:
         missing = [e.key_result.title for e in entries if e.value is None or e.confidence is None]
         if missing:
             raise ValidationError(
-                "Give a value and a confidence for every key result first: " + ", ".join(missing)
+                _("Give a value and a confidence for every key result first: ") + ", ".join(missing)
             )
         for entry in entries:
             _record_entry(entry, author=author, week=checkin.week_start)
@@ -264,7 +271,7 @@ def obstacle_add(
 ) -> Obstacle:
     """Name an obstacle; it may ask another team for help."""
     if help_team is not None and help_team.pk == team.pk:
-        raise ValidationError({"help_team": ["Ask another team for help, not your own."]})
+        raise ValidationError({"help_team": [_("Ask another team for help, not your own.")]})
     obstacle = Obstacle(team=team, description=description, help_team=help_team, raised_by=author)
     obstacle.full_clean()
     obstacle.save()
@@ -280,7 +287,7 @@ def obstacle_add(
 def obstacle_focus(*, obstacle: Obstacle) -> Obstacle:
     """The one obstacle the team works on now (the others wait)."""
     if not obstacle.is_open:
-        raise ValidationError("That obstacle is already resolved.")
+        raise ValidationError(_("That obstacle is already resolved."))
     Obstacle.objects.filter(team_id=obstacle.team_id, is_focus=True).update(is_focus=False)
     Obstacle.objects.filter(pk=obstacle.pk).update(is_focus=True)
     obstacle.is_focus = True
@@ -293,7 +300,7 @@ def obstacle_resolve(*, obstacle: Obstacle) -> Obstacle:
         resolved_at=timezone.now(), is_focus=False
     )
     if not resolved:
-        raise ValidationError("That obstacle is already resolved.")
+        raise ValidationError(_("That obstacle is already resolved."))
     obstacle.refresh_from_db()
     return obstacle
 
@@ -303,9 +310,11 @@ def obstacle_answer(*, obstacle: Obstacle, answer: str, author: User) -> Obstacl
     """The asked team answers a help request; both teams then see it resolved."""
     answer = answer.strip()
     if not answer:
-        raise ValidationError({"answer": ["Write how your team helps."]})
+        raise ValidationError({"answer": [_("Write how your team helps.")]})
     if "\x00" in answer or len(answer) > 2000:
-        raise ValidationError({"answer": ["Keep the answer under 2,000 characters, plain text."]})
+        raise ValidationError(
+            {"answer": [_("Keep the answer under 2,000 characters, plain text.")]}
+        )
     now = timezone.now()
     answered = Obstacle.objects.filter(
         pk=obstacle.pk, help_team__isnull=False, resolved_at__isnull=True
@@ -313,7 +322,7 @@ def obstacle_answer(*, obstacle: Obstacle, answer: str, author: User) -> Obstacl
         help_answer=answer, answered_by=author, answered_at=now, resolved_at=now, is_focus=False
     )
     if not answered:
-        raise ValidationError("That request is already resolved.")
+        raise ValidationError(_("That request is already resolved."))
     obstacle.refresh_from_db()
     outbox_write(emails.help_rows(obstacle, kind=EmailOutbox.Kind.HELP_ANSWERED))
     emit(Event.HELP_ANSWERED, obstacle=obstacle)
@@ -339,7 +348,7 @@ class ExperimentData:
 def _experiment_rules(team: Team, data: ExperimentData) -> None:
     objective = data.key_result.objective
     if objective.team_id != team.pk or objective.state == Objective.State.ARCHIVED:
-        raise ValidationError({"key_result": ["Choose one of your team's key results."]})
+        raise ValidationError({"key_result": [_("Choose one of your team's key results.")]})
     # Results and learnings may still be written in the review; a closed cycle is kept.
     okr_services.ensure_not_closed(objective.cycle)
 

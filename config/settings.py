@@ -62,9 +62,12 @@ MIDDLEWARE = [
     "core.middleware.UnreadableBodyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After sign-in is known: a person's own language wins over the browser's.
+    "core.middleware.PersonLanguageMiddleware",
     "core.middleware.PrivatePagesMiddleware",
     "core.middleware.DatabaseUnavailableMiddleware",
     "core.middleware.FriendlyNotFoundMiddleware",
@@ -88,6 +91,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -156,41 +160,10 @@ LOGOUT_REDIRECT_URL = "login"
 # 0 (the default) ignores the header: anyone could write it. See core/client_ip.py.
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 
-# Lock sign-in after repeated failures (django-axes), separately per email address and
-# per client address: guessing one account's password and trying one password on many
-# accounts are both stopped. The client address comes from core.client_ip, which
-# reads X-Forwarded-For only as far as NUM_PROXIES trusts it; behind a proxy without
-# NUM_PROXIES every visitor would share the proxy's address.
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
-AXES_USERNAME_FORM_FIELD = "username"
-# Failures count per address as stored (lower-case), whatever spelling was typed.
-AXES_USERNAME_CALLABLE = "teams.signin.axes_username"
-# A success does not wipe the failures: with the per-address count, anyone could
-# otherwise clear their address's count by signing in to their own account between guesses.
-AXES_RESET_ON_SUCCESS = False
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_VERBOSE = False
-
-# Single sign-on with the company's identity provider (OpenID Connect, Authlib's Django
-# client: teams/sso/). Off unless OIDC_ISSUER and OIDC_CLIENT_ID are set; the README shows
-# the values for Microsoft Entra ID, Google Workspace, Okta and Keycloak.
-OIDC_ISSUER = env.str("OIDC_ISSUER", default="")
-OIDC_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
-OIDC_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
-OIDC_BUTTON_LABEL = env.str("OIDC_BUTTON_LABEL", default="")
-OIDC_SCOPES = env.str("OIDC_SCOPES", default="openid email profile")
-# A first sign-in creates an account only for these email domains (or an invitation).
-OIDC_ALLOWED_DOMAINS = env.list("OIDC_ALLOWED_DOMAINS", default=[])
-# Whom a refused person should ask, shown on the refusal page.
-OIDC_ACCESS_CONTACT = env.str("OIDC_ACCESS_CONTACT", default="")
-OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=10)
-OIDC_ENABLED = bool(OIDC_ISSUER and OIDC_CLIENT_ID)
-# Who keeps the password form when leaders require single sign-on (the way in when the
-# provider is down).
-SSO_BREAK_GLASS_EMAILS = env.list("SSO_BREAK_GLASS_EMAILS", default=[])
+# Sign-in protection (AXES_*), single sign-on (OIDC_*, SSO_*) and webhooks (WEBHOOK_*):
+# config/integrations.py.
+from config.integrations import *  # noqa: E402, F403
+from config.integrations import OIDC_ENABLED, OIDC_ISSUER  # noqa: E402
 
 # Emails anyone can make the app send, limited per client address and per recipient:
 # (attempts, window in seconds). Counted in the cache (CACHE_URL).
@@ -218,7 +191,21 @@ if CACHES["pages"]["BACKEND"].endswith("LocMemCache"):
 
 # --- Internationalisation -----------------------------------------------------
 
-LANGUAGE_CODE = "en"
+# The company default language: a person's own choice (Settings and emails) wins, then
+# the browser's Accept-Language (or the sign-in page's switch), then this.
+LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en")
+# Names as each language calls itself (Nederlands, Deutsch): core/i18n.py shows them so.
+LANGUAGES = [("en", "English"), ("nl", "Nederlands"), ("de", "Deutsch")]
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    raise ImproperlyConfigured(f"LANGUAGE_CODE must be one of {', '.join(dict(LANGUAGES))}.")
+# Translations live in locale/<lang>/LC_MESSAGES/django.po; the .mo files are built by
+# `make install` (and the Dockerfile), never committed (docs/translations.md).
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# 1.234,5 in Dutch and German, 1,234.5 in English.
+# Dates as each language writes them ("30 Nov 2026", German "30. Nov 2026"): the
+# templates name DATE_FORMAT, DATETIME_FORMAT, MONTH_DAY_FORMAT, SHORT_DATETIME_FORMAT.
+FORMAT_MODULE_PATH = ["config.formats"]
+USE_THOUSAND_SEPARATOR = False  # numbers are grouped where people read them: core/numbers.py
 TIME_ZONE = env.str("DEFAULT_TIME_ZONE", default="Europe/Amsterdam")
 DEFAULT_TIME_ZONE = TIME_ZONE
 USE_I18N = True
@@ -308,47 +295,18 @@ CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT",
 REMINDER_CLAIM_TIMEOUT = env.int("REMINDER_CLAIM_TIMEOUT", default=600)
 REMINDER_REENQUEUE_AFTER = env.int("REMINDER_REENQUEUE_AFTER", default=900)
 REMINDER_RETRY_MAX_DELAY = env.int("REMINDER_RETRY_MAX_DELAY", default=900)
+# Beat's schedule: each task and how often it runs, in seconds.
 CELERY_BEAT_SCHEDULE = {
-    "dispatch-reminders": {
-        "task": "checkins.tasks.dispatch_reminders",
-        "schedule": 5 * 60,
-    },
-    "clear-expired-sessions": {
-        "task": "teams.tasks.clear_expired_sessions",
-        "schedule": 6 * 60 * 60,
-    },
-    "close-reviews-due": {
-        "task": "okrs.tasks.close_reviews_due",
-        "schedule": 60 * 60,
-    },
-    "forget-old-idempotency-keys": {
-        "task": "api.tasks.forget_old_idempotency_keys",
-        "schedule": 60 * 60,
-    },
-    "status-refresh-active": {
-        "task": "dashboard.tasks.status_refresh_active",
-        "schedule": 60,
-    },
-    "webhooks-sweep": {
-        "task": "webhooks.sweep",
-        "schedule": 30,
-    },
+    name: {"task": task, "schedule": seconds}
+    for name, task, seconds in [
+        ("dispatch-reminders", "checkins.tasks.dispatch_reminders", 5 * 60),
+        ("clear-expired-sessions", "teams.tasks.clear_expired_sessions", 6 * 60 * 60),
+        ("close-reviews-due", "okrs.tasks.close_reviews_due", 60 * 60),
+        ("forget-old-idempotency-keys", "api.tasks.forget_old_idempotency_keys", 60 * 60),
+        ("status-refresh-active", "dashboard.tasks.status_refresh_active", 60),
+        ("webhooks-sweep", "webhooks.sweep", 30),
+    ]
 }
-
-# --- Webhooks (webhooks/, docs/architecture.md) -------------------------------------
-# Hosts a webhook may reach although they are private or loopback, and over plain http
-# (development and tests only, e.g. "127.0.0.1,localhost"); production leaves it empty.
-WEBHOOK_ALLOWED_HOSTS = env.list("WEBHOOK_ALLOWED_HOSTS", default=[])
-WEBHOOK_CONNECT_TIMEOUT = env.float("WEBHOOK_CONNECT_TIMEOUT", default=5.0)
-WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=10.0)
-# Retries stop this long after an event (then failed; the endpoint paused if nothing
-# reached it meanwhile), each at most WEBHOOK_RETRY_MAX_DELAY after the one before.
-WEBHOOK_RETRY_FOR = env.int("WEBHOOK_RETRY_FOR", default=24 * 60 * 60)
-WEBHOOK_RETRY_MAX_DELAY = env.int("WEBHOOK_RETRY_MAX_DELAY", default=60 * 60)
-# A claim older than this belonged to a worker that died: the sweep gives it back. Over
-# a send batch's worst case (20 deliveries x the timeouts).
-WEBHOOK_CLAIM_TIMEOUT = env.int("WEBHOOK_CLAIM_TIMEOUT", default=600)
-WEBHOOK_REENQUEUE_AFTER = env.int("WEBHOOK_REENQUEUE_AFTER", default=900)
 
 # --- Security ---------------------------------------------------------------------
 

@@ -14,6 +14,8 @@ admin.site.site_title = "Lean OKRs admin"
 urlpatterns = [
     path("", dashboard_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # The sign-in page's language switch (Django's set_language: a cookie, then back).
+    path("i18n/", include("django.conf.urls.i18n")),
     path("dev/mailbox/", views.dev_mailbox, name="dev-mailbox"),
     path("", include("teams.auth_urls")),
     # teams before okrs: "teams/new/" must not be read as a team called "new".

@@ -4,7 +4,7 @@ printable page. Everyone signed in reads them."""
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
@@ -26,7 +26,7 @@ def _download(stream, *, cycle: Cycle, extension: str, content_type: str):
 def cycle_export_csv(request: HttpRequest, cycle_id: int) -> StreamingHttpResponse:
     cycle = access.get_cycle(cycle_id)
     return _download(
-        exports.cycle_csv(cycle),
+        exports.cycle_csv(cycle, language=translation.get_language()),
         cycle=cycle,
         extension="csv",
         content_type="text/csv; charset=utf-8",

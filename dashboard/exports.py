@@ -9,26 +9,32 @@ import csv
 import json
 from collections.abc import Iterator
 
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
+
 from checkins import exports as checkin_exports
 from core.numbers import json_number, plain_number
 from okrs import review_selectors
 from okrs.models import Cycle, KeyResult, Objective
 from okrs.progress import objective_progress
 
+# The CSV's header row, in the reader's language (English keeps the names scripts read).
 CSV_COLUMNS = [
-    "team",
-    "objective",
-    "objective_state",
-    "key_result",
-    "kind",
-    "unit",
-    "start",
-    "target",
-    "current",
-    "progress",
-    "confidence",
-    "score",
-    "score_reason",
+    pgettext_lazy("CSV column", "team"),
+    pgettext_lazy("CSV column", "objective"),
+    pgettext_lazy("CSV column", "objective_state"),
+    pgettext_lazy("CSV column", "key_result"),
+    pgettext_lazy("CSV column", "kind"),
+    pgettext_lazy("CSV column", "unit"),
+    pgettext_lazy("CSV column", "start"),
+    pgettext_lazy("CSV column", "target"),
+    pgettext_lazy("CSV column", "current"),
+    pgettext_lazy("CSV column", "progress"),
+    pgettext_lazy("CSV column", "confidence"),
+    pgettext_lazy("CSV column", "score"),
+    pgettext_lazy("CSV column", "score_reason"),
 ]
 
 # A cell that starts with one of these is a formula to a spreadsheet (CSV injection).
@@ -50,7 +56,7 @@ class _Echo:
 
 def _csv_row(kr: KeyResult) -> list[str]:
     objective = kr.objective
-    team = objective.team.name if objective.team_id else "Company"
+    team = objective.team.name if objective.team_id else _("Company")
     return [
         safe_cell(team),
         safe_cell(objective.title),
@@ -68,12 +74,14 @@ def _csv_row(kr: KeyResult) -> list[str]:
     ]
 
 
-def cycle_csv(cycle: Cycle) -> Iterator[str]:
+def cycle_csv(cycle: Cycle, *, language: str | None = None) -> Iterator[str]:
     """The cycle's key results as CSV lines (UTF-8 with a BOM, so spreadsheets read it)."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(CSV_COLUMNS)
-    for kr in review_selectors.export_key_results(cycle):
-        yield writer.writerow(_csv_row(kr))
+    # Streamed after the view returned: the rows keep the language of the request.
+    with translation.override(language or settings.LANGUAGE_CODE):
+        writer = csv.writer(_Echo())
+        yield "\ufeff" + writer.writerow([str(column) for column in CSV_COLUMNS])
+        for kr in review_selectors.export_key_results(cycle):
+            yield writer.writerow(_csv_row(kr))
 
 
 def _person(user) -> str | None:

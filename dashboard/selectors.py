@@ -9,7 +9,7 @@ from datetime import date, datetime
 from django.core.cache import caches
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from checkins.selectors import Signal, signals_for_objectives
 from core.text import search_text
@@ -209,6 +209,7 @@ def dashboard_key(*, cycle: Cycle, now: datetime, user, filters: Filters) -> str
         status_fingerprint(cycle), page_version.epoch(),
         timezone.localtime(now).strftime("%Y-%m-%dT%H:%M"),
         filters.query(kr=filters.kr, page=filters.page), user.pk if filters.mine else "",
+        translation.get_language(),  # its signals' words are in the reader's language
     ):  # fmt: skip
         digest.update(f"{part}|".encode())
     return f"home:{digest.hexdigest()}"

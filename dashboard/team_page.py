@@ -36,7 +36,7 @@ from django.core.cache import caches
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
 from checkins.cadence import check_in_overdue
@@ -88,7 +88,7 @@ def cache_key(team: Team, role: str, section: str) -> str:
     digest = hashlib.blake2b(digest_size=16)
     digest.update(
         f"{code_version()}|{timezone.localdate(now)}|{overdue}|{role}|{section}|{version}"
-        f"|{epoch}".encode()
+        f"|{epoch}|{translation.get_language()}".encode()
     )
     for field in Team._meta.concrete_fields:
         if field.attname not in page_version.VERSION_COLUMNS:

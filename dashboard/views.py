@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_htmx.http import push_url
 
@@ -77,7 +78,7 @@ def cycle_overview(request: HttpRequest, cycle_id: int) -> HttpResponse:
     """For leaders: the check-in cadence per team and week, the spread of confidence and
     the objectives waiting for review."""
     cycle = okr_access.get_cycle_for_leader(
-        request.user, cycle_id, "The cycle overview is for leaders."
+        request.user, cycle_id, _("The cycle overview is for leaders.")
     )
     try:
         page_number = max(1, int(request.GET.get("page", "1")))

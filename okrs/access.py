@@ -8,12 +8,14 @@ themselves (leader, member, lead) live in `teams.access`.
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from okrs import review_selectors
 from okrs.models import Cycle, KeyResult, Objective
 from teams.access import AnyUser, is_leader, is_team_member, require_leader, speaks_for_team
 
-KEY_RESULT_EDITORS = "Only the team and leaders can change these key results."
+KEY_RESULT_EDITORS = gettext_lazy("Only the team and leaders can change these key results.")
 
 
 def may_edit_key_results(user: AnyUser, objective: Objective) -> bool:
@@ -31,7 +33,7 @@ def get_cycle(cycle_id: int) -> Cycle:
 
 def get_cycle_for_leader(user: AnyUser, cycle_id: int, refusal: str = "") -> Cycle:
     cycle = get_cycle(cycle_id)
-    require_leader(user, refusal or "Only leaders can do this.")
+    require_leader(user, refusal or _("Only leaders can do this."))
     return cycle
 
 
@@ -94,7 +96,7 @@ def get_team_objective(objective_id: int) -> Objective:
 
 def get_team_objective_for_leader(user: AnyUser, objective_id: int) -> Objective:
     objective = get_team_objective(objective_id)
-    require_leader(user, "Only leaders define, challenge or commit a team's objective.")
+    require_leader(user, _("Only leaders define, challenge or commit a team's objective."))
     return objective
 
 

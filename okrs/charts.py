@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from core.numbers import plain_number
+from core.numbers import local_number
 from okrs.models import Cycle, KeyResult, KeyResultUpdate
 from okrs.weeks import cycle_fraction, iso_week_label, pace_value
 
@@ -98,8 +98,8 @@ def key_result_chart(
         rows.append(
             {
                 "week": iso_week_label(point.week),
-                "value": plain_number(point.value),
-                "pace": plain_number(pace.quantize(Decimal("0.01"))) if pace is not None else "—",
+                "value": local_number(point.value),
+                "pace": local_number(pace.quantize(Decimal("0.01"))) if pace is not None else "—",
                 "confidence": "—" if point.confidence is None else point.confidence,
             }
         )
@@ -109,8 +109,8 @@ def key_result_chart(
         value_points=_points(value_line),
         pace_points=_points(pace_line),
         confidence_points=_points(confidence_line),
-        y_top=plain_number(max(bounds)),
-        y_bottom=plain_number(min(bounds)),
+        y_top=local_number(max(bounds)),
+        y_bottom=local_number(min(bounds)),
         rows=rows,
     )
 

@@ -1,5 +1,6 @@
 from django import forms
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.numbers import plain_number
 from okrs.models import Comment, Cycle, KeyResult, Objective, Retrospective
@@ -21,7 +22,7 @@ class CycleForm(forms.ModelForm):
         cleaned = super().clean()
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end <= start:
-            self.add_error("end_date", "The end date must be after the start date.")
+            self.add_error("end_date", _("The end date must be after the start date."))
         return cleaned
 
 
@@ -35,11 +36,13 @@ class ObjectiveForm(VersionedForm):
     class Meta:
         model = Objective
         fields = ["title", "context"]
-        labels = {"title": "Objective", "context": "Why this, why now"}
+        labels = {"title": gettext_lazy("Objective"), "context": gettext_lazy("Why this, why now")}
         widgets = {"context": forms.Textarea(attrs={"rows": 4})}
         help_texts = {
-            "title": "Qualitative and inspiring: what we want to achieve this cycle.",
-            "context": "The strategic context every team needs to make its own choices.",
+            "title": gettext_lazy("Qualitative and inspiring: what we want to achieve this cycle."),
+            "context": gettext_lazy(
+                "The strategic context every team needs to make its own choices."
+            ),
         }
 
 
@@ -48,14 +51,14 @@ class KeyResultForm(VersionedForm):
         model = KeyResult
         fields = KEY_RESULT_FIELDS
         labels = {
-            "title": "Key result",
-            "start_value": "Start",
-            "target_value": "Target",
-            "current_value": "Current",
+            "title": gettext_lazy("Key result"),
+            "start_value": gettext_lazy("Start"),
+            "target_value": gettext_lazy("Target"),
+            "current_value": gettext_lazy("Current"),
         }
         help_texts = {
-            "title": "A measurable outcome, not a task.",
-            "kind": "Milestones are done (1) or not done (0).",
+            "title": gettext_lazy("A measurable outcome, not a task."),
+            "kind": gettext_lazy("Milestones are done (1) or not done (0)."),
         }
 
     def __init__(self, *args, team=None, **kwargs):
@@ -74,7 +77,7 @@ class KeyResultForm(VersionedForm):
             )
             owners = owners.filter(pk__in=ids)
         self.fields["owner"].queryset = owners.order_by("name", "email")
-        self.fields["owner"].empty_label = "No owner"
+        self.fields["owner"].empty_label = _("No owner")
         for name in ("start_value", "target_value", "current_value"):
             self.fields[name].widget.attrs.update({"inputmode": "decimal", "step": "any"})
             if not self.is_bound and self.instance.pk:
@@ -92,11 +95,11 @@ class NewKeyResultForm(KeyResultForm):
 
 class ReasonMixin(forms.Form):
     reason = forms.CharField(
-        label="Why change committed key results?",
+        label=gettext_lazy("Why change committed key results?"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Kept in the objective's history.",
+        help_text=gettext_lazy("Kept in the objective's history."),
     )
 
 
@@ -113,13 +116,15 @@ class TeamObjectiveForm(VersionedForm):
         model = Objective
         fields = ["title", "context", "aligned_to"]
         labels = {
-            "title": "Team objective",
-            "context": "Why: the outcome or hard problem, and the strategic context",
-            "aligned_to": "Company key result it moves",
+            "title": gettext_lazy("Team objective"),
+            "context": gettext_lazy("Why: the outcome or hard problem, and the strategic context"),
+            "aligned_to": gettext_lazy("Company key result it moves"),
         }
         widgets = {"context": forms.Textarea(attrs={"rows": 4})}
         help_texts = {
-            "title": "An outcome or a hard problem to crack, never the solution to build.",
+            "title": gettext_lazy(
+                "An outcome or a hard problem to crack, never the solution to build."
+            ),
         }
 
     def __init__(self, *args, cycle: Cycle, **kwargs):
@@ -129,7 +134,7 @@ class TeamObjectiveForm(VersionedForm):
         field.queryset = KeyResult.objects.filter(
             objective__cycle=cycle, objective__level=Objective.Level.COMPANY
         ).order_by("position", "id")
-        field.empty_label = "Choose a company key result"
+        field.empty_label = _("Choose a company key result")
         field.label_from_instance = lambda kr: kr.title
 
 
@@ -139,45 +144,47 @@ class NewTeamObjectiveForm(TeamObjectiveForm):
 
 class ChallengeForm(forms.Form):
     aspects = forms.MultipleChoiceField(
-        label="What do you challenge?",
+        label=gettext_lazy("What do you challenge?"),
         choices=Comment.Aspect.choices,
         widget=forms.CheckboxSelectMultiple,
     )
     body = forms.CharField(
-        label="Your challenge",
+        label=gettext_lazy("Your challenge"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Ask for more ambition or clarity; the team revises and resubmits.",
+        help_text=gettext_lazy("Ask for more ambition or clarity; the team revises and resubmits."),
     )
 
 
 class CommentForm(forms.Form):
     body = forms.CharField(
-        label="Comment", max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
 class DeclineForm(forms.Form):
     reason = forms.CharField(
-        label="Why decline?", max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("Why decline?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class RecordForm(forms.Form):
     value = forms.DecimalField(
-        label="New value",
+        label=gettext_lazy("New value"),
         max_digits=16,
         decimal_places=4,
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
     )
     confidence = forms.IntegerField(
-        label="Confidence (0–10)",
+        label=gettext_lazy("Confidence (0–10)"),
         min_value=0,
         max_value=10,
         required=False,
-        help_text="How sure are you that the key result will be reached?",
+        help_text=gettext_lazy("How sure are you that the key result will be reached?"),
     )
-    comment = forms.CharField(label="Comment", max_length=500, required=False)
+    comment = forms.CharField(label=gettext_lazy("Comment"), max_length=500, required=False)
 
 
 # --- the end of a cycle -------------------------------------------------------------
@@ -185,9 +192,9 @@ class RecordForm(forms.Form):
 
 class ReviewStartForm(forms.Form):
     review_until = forms.DateField(
-        label="Scoring and retrospectives until",
+        label=gettext_lazy("Scoring and retrospectives until"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="The OKRs freeze now; the cycle closes after this day.",
+        help_text=gettext_lazy("The OKRs freeze now; the cycle closes after this day."),
     )
 
 
@@ -196,14 +203,14 @@ class ScoreForm(forms.Form):
         label="Score (0.0–1.0)",
         max_length=10,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 5}),
-        help_text="Prefilled from progress.",
+        help_text=gettext_lazy("Prefilled from progress."),
     )
     reason = forms.CharField(
-        label="Why this score?",
+        label=gettext_lazy("Why this score?"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Needed when the score differs from what progress suggests.",
+        help_text=gettext_lazy("Needed when the score differs from what progress suggests."),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
@@ -215,19 +222,19 @@ class RetrospectiveForm(forms.ModelForm):
         model = Retrospective
         fields = ["learned", "keep", "change", "try_next"]
         labels = {
-            "learned": "What we learned",
-            "keep": "What we keep doing",
-            "change": "What we change",
-            "try_next": "What we try next",
+            "learned": gettext_lazy("What we learned"),
+            "keep": gettext_lazy("What we keep doing"),
+            "change": gettext_lazy("What we change"),
+            "try_next": gettext_lazy("What we try next"),
         }
         widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields}
 
 
 class CarryForwardForm(forms.Form):
     aligned_to = forms.ModelChoiceField(
-        label="Company key result it moves now",
+        label=gettext_lazy("Company key result it moves now"),
         queryset=KeyResult.objects.none(),
-        empty_label="Choose a company key result",
+        empty_label=gettext_lazy("Choose a company key result"),
     )
 
     def __init__(self, *args, cycle: Cycle, **kwargs):

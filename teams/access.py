@@ -6,6 +6,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Subquery
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from teams.models import Membership, PageEpoch, Team, User
 from teams.page_version import EPOCH_ID
@@ -47,7 +48,7 @@ def speaks_for_team(user: AnyUser, team: Team) -> bool:
 can_manage_members = speaks_for_team
 
 
-def require_leader(user: AnyUser, refusal: str = "Only leaders can do this.") -> None:
+def require_leader(user: AnyUser, refusal: str = _("Only leaders can do this.")) -> None:
     """403 unless the user is a leader."""
     if not is_leader(user):
         raise PermissionDenied(refusal)
@@ -71,7 +72,9 @@ def get_team_for_leader(user: AnyUser, slug: str, refusal: str) -> Team:
 
 def get_team_for_manager(user: AnyUser, slug: str) -> Team:
     """The team, if the user may manage its members (a leader or one of its leads)."""
-    return get_team_for_spokesperson(user, slug, "Leaders and the team's leads manage its members.")
+    return get_team_for_spokesperson(
+        user, slug, _("Leaders and the team's leads manage its members.")
+    )
 
 
 def get_team_for_spokesperson(user: AnyUser, slug: str, refusal: str) -> Team:

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.translation import gettext_lazy
 
 from teams.models import Membership, Team, User
 
@@ -27,9 +28,9 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["email", "name"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Profile", {"fields": ("name", "time_zone")}),
-        ("Roles", {"fields": ("is_leader", "is_active", "is_staff", "is_superuser")}),
-        ("Dates", {"fields": ("last_login", "date_joined")}),
+        (gettext_lazy("Profile"), {"fields": ("name", "time_zone")}),
+        (gettext_lazy("Roles"), {"fields": ("is_leader", "is_active", "is_staff", "is_superuser")}),
+        (gettext_lazy("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
         (

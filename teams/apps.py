@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class TeamsConfig(AppConfig):
     name = "teams"
-    verbose_name = "People and teams"
+    verbose_name = gettext_lazy("People and teams")
 
     def ready(self) -> None:
         from django.db.models.signals import post_migrate, pre_migrate

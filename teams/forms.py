@@ -1,8 +1,11 @@
 import logging
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.client_ip import client_ip
 from core.ratelimit import rate_limited
@@ -15,13 +18,15 @@ logger = logging.getLogger(__name__)
 
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
-        label="Email",
+        label=gettext_lazy("Email"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": "That email and password do not match. Check both and try again.",
+        "invalid_login": gettext_lazy(
+            "That email and password do not match. Check both and try again."
+        ),
     }
 
     def clean_username(self) -> str:
@@ -52,11 +57,13 @@ class TeamForm(forms.ModelForm):
     class Meta:
         model = Team
         fields = ["name", "slug", "purpose"]
-        labels = {"slug": "Address"}
+        labels = {"slug": gettext_lazy("Address")}
         help_texts = {
-            "purpose": "What the team is there for, in a sentence or two.",
-            "slug": "Lowercase letters, digits and hyphens, as in /teams/payments-emea/. "
-            "Left empty, it is made from the name.",
+            "purpose": gettext_lazy("What the team is there for, in a sentence or two."),
+            "slug": gettext_lazy(
+                "Lowercase letters, digits and hyphens, as in /teams/payments-emea/. "
+                "Left empty, it is made from the name."
+            ),
         }
         widgets = {"purpose": forms.Textarea(attrs={"rows": 3})}
 
@@ -77,10 +84,10 @@ class TeamForm(forms.ModelForm):
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(
-        label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "off"})
+        label=gettext_lazy("Email address"), widget=forms.EmailInput(attrs={"autocomplete": "off"})
     )
     role = forms.ChoiceField(
-        choices=Membership.Role.choices, initial=Membership.Role.MEMBER, label="Role"
+        choices=Membership.Role.choices, initial=Membership.Role.MEMBER, label=gettext_lazy("Role")
     )
 
 
@@ -90,16 +97,18 @@ class RoleForm(forms.Form):
 
 class AcceptInvitationForm(forms.Form):
     name = forms.CharField(
-        label="Your name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+        label=gettext_lazy("Your name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     password = forms.CharField(
-        label="Choose a password",
+        label=gettext_lazy("Choose a password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 8 characters; not only numbers, not a common password.",
+        help_text=gettext_lazy("At least 8 characters; not only numbers, not a common password."),
     )
     password_again = forms.CharField(
-        label="Password again",
+        label=gettext_lazy("Password again"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
@@ -111,7 +120,7 @@ class AcceptInvitationForm(forms.Form):
             and cleaned.get("password_again")
             and cleaned["password"] != cleaned["password_again"]
         ):
-            self.add_error("password_again", "The two passwords differ.")
+            self.add_error("password_again", _("The two passwords differ."))
         return cleaned
 
 
@@ -121,27 +130,45 @@ def time_zone_choices() -> list[tuple[str, str]]:
     return [(zone, zone.replace("_", " ")) for zone in sorted(zoneinfo.available_timezones())]
 
 
+def language_choices() -> list[tuple[str, str]]:
+    return [("", _("The browser's language")), *settings.LANGUAGES]
+
+
 class ProfileForm(forms.Form):
-    name = forms.CharField(label="Your name", max_length=150)
-    time_zone = forms.ChoiceField(label="Your time zone", choices=time_zone_choices)
-    email_reminders = forms.BooleanField(label="Check-in reminders for my teams", required=False)
-    email_nudges = forms.BooleanField(
-        label="Nudges when my team's check-in is late (team leads)", required=False
+    name = forms.CharField(label=gettext_lazy("Your name"), max_length=150)
+    time_zone = forms.ChoiceField(label=gettext_lazy("Your time zone"), choices=time_zone_choices)
+    language = forms.ChoiceField(
+        label=gettext_lazy("Your language"),
+        choices=language_choices,
+        required=False,
+        help_text=gettext_lazy(
+            "For pages and emails. The browser's language decides when none is chosen."
+        ),
     )
-    email_digest = forms.BooleanField(label="The weekly digest (leaders)", required=False)
+    email_reminders = forms.BooleanField(
+        label=gettext_lazy("Check-in reminders for my teams"), required=False
+    )
+    email_nudges = forms.BooleanField(
+        label=gettext_lazy("Nudges when my team's check-in is late (team leads)"), required=False
+    )
+    email_digest = forms.BooleanField(
+        label=gettext_lazy("The weekly digest (leaders)"), required=False
+    )
     email_comments = forms.BooleanField(
-        label="Comments and challenges on my teams' objectives", required=False
+        label=gettext_lazy("Comments and challenges on my teams' objectives"), required=False
     )
 
 
 class ScheduleForm(forms.ModelForm):
-    time_zone = forms.ChoiceField(label="Time zone", choices=time_zone_choices)
+    time_zone = forms.ChoiceField(label=gettext_lazy("Time zone"), choices=time_zone_choices)
 
     class Meta:
         model = Team
         fields = ["checkin_weekday", "checkin_time", "time_zone"]
         widgets = {"checkin_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
         help_texts = {
-            "checkin_time": "Members get a reminder at this time; team leads a nudge a day "
-            "later if the check-in is still open.",
+            "checkin_time": gettext_lazy(
+                "Members get a reminder at this time; team leads a nudge a day "
+                "later if the check-in is still open."
+            ),
         }

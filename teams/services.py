@@ -7,6 +7,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from teams import emails
 from teams.audit import audit_record
@@ -37,10 +38,10 @@ def team_update(*, team: Team, name: str, slug: str, purpose: str) -> Team:
 def membership_add(*, team: Team, user: User, role: str = Membership.Role.MEMBER) -> Membership:
     """Put a person in a team (idempotent: an existing membership keeps its role)."""
     if role not in Membership.Role.values:
-        raise ValidationError("Choose team lead or member.")
+        raise ValidationError(_("Choose team lead or member."))
     try:
         with transaction.atomic():
-            membership, _ = Membership.objects.get_or_create(
+            membership, _created = Membership.objects.get_or_create(
                 team=team, user=user, defaults={"role": role}
             )
     except IntegrityError:
@@ -62,7 +63,7 @@ def membership_remove(
         leads = [m for m in locked if m.role == Membership.Role.LEAD]
         if len(leads) <= 1:
             raise ValidationError(
-                "A team needs at least one team lead. Make someone else lead first."
+                _("A team needs at least one team lead. Make someone else lead first.")
             )
     Membership.objects.filter(pk=membership.pk).delete()
     audit_record(
@@ -83,7 +84,7 @@ def membership_set_role(
 ) -> Membership:
     """Make a member a team lead or the other way round; a team keeps one lead."""
     if role not in Membership.Role.values:
-        raise ValidationError("Choose team lead or member.")
+        raise ValidationError(_("Choose team lead or member."))
     locked = list(
         Membership.objects.select_for_update(no_key=True)
         .filter(team_id=membership.team_id)
@@ -91,7 +92,7 @@ def membership_set_role(
     )
     demoting = role == Membership.Role.MEMBER and membership.role == Membership.Role.LEAD
     if demoting and sum(m.role == Membership.Role.LEAD for m in locked) <= 1:
-        raise ValidationError("A team needs at least one team lead.")
+        raise ValidationError(_("A team needs at least one team lead."))
     Membership.objects.filter(pk=membership.pk).update(role=role)
     membership.role = role
     audit_record(
@@ -123,7 +124,7 @@ def invitation_create(
     """
     email = normalize_email(email)
     if role not in Membership.Role.values:
-        raise ValidationError("Choose team lead or member.")
+        raise ValidationError(_("Choose team lead or member."))
     with transaction.atomic():
         audit_record(
             actor=invited_by,
@@ -134,7 +135,9 @@ def invitation_create(
         existing = User.objects.filter(email__iexact=email, is_active=True).first()
         if existing is not None:
             if Membership.objects.filter(team=team, user=existing).exists():
-                raise ValidationError(f"{email} is already in {team.name}.")
+                raise ValidationError(
+                    _("%(email)s is already in %(team)s.") % {"email": email, "team": team.name}
+                )
             membership = membership_add(team=team, user=existing, role=role)
             outbox_write(emails.added_to_team_rows(membership))
             return InvitationOutcome(invitation=None, membership=membership)
@@ -219,14 +222,23 @@ PREFERENCE_FIELDS = ("email_reminders", "email_nudges", "email_digest", "email_c
 
 
 @transaction.atomic
-def profile_update(*, user: User, name: str, time_zone: str, preferences: dict[str, bool]) -> User:
-    """A person's name, time zone and which emails they want."""
+def profile_update(
+    *,
+    user: User,
+    name: str,
+    time_zone: str,
+    preferences: dict[str, bool],
+    language: str | None = None,
+) -> User:
+    """A person's name, time zone, language (None keeps it) and which emails they want."""
     moved = time_zone != user.time_zone
     user.name, user.time_zone = name.strip(), time_zone
+    if language is not None:
+        user.language = language
     for field in PREFERENCE_FIELDS:
         setattr(user, field, bool(preferences.get(field)))
     if moved:
         user.next_digest_at = None  # the tick schedules it again in the new time zone
     user.full_clean(exclude=["password"])
-    user.save(update_fields=["name", "time_zone", "next_digest_at", *PREFERENCE_FIELDS])
+    user.save(update_fields=["name", "time_zone", "language", "next_digest_at", *PREFERENCE_FIELDS])
     return user

@@ -8,6 +8,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import get_language_from_request, gettext_lazy
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.client_ip import client_ip
@@ -37,7 +40,7 @@ def _team_page(team: Team) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def team_create(request: HttpRequest) -> HttpResponse:
-    access.require_leader(request.user, "Only leaders create teams.")
+    access.require_leader(request.user, _("Only leaders create teams."))
     form = TeamForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -45,7 +48,9 @@ def team_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"{team.name} is created. Invite its team lead next.")
+            messages.success(
+                request, _("%(team)s is created. Invite its team lead next.") % {"team": team.name}
+            )
             return redirect("teams:members", slug=team.slug)
     return render(
         request,
@@ -58,7 +63,7 @@ def team_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def team_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    team = access.get_team_for_leader(request.user, slug, "Only leaders rename teams.")
+    team = access.get_team_for_leader(request.user, slug, _("Only leaders rename teams."))
     form = TeamForm(request.POST or None, instance=team)
     if request.method == "POST" and form.is_valid():
         try:
@@ -66,7 +71,7 @@ def team_edit(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Team saved.")
+            messages.success(request, _("Team saved."))
             return redirect(_team_page(team))
     return render(
         request,
@@ -76,7 +81,7 @@ def team_edit(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-INVITATIONS_LIMITED = (
+INVITATIONS_LIMITED = gettext_lazy(
     "Too many invitations in a short time, from here or to this address: nothing was sent. "
     "Try again in an hour (for the same address, tomorrow)."
 )
@@ -112,11 +117,15 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
             else:
                 if outcome.added_existing_account:
                     messages.success(
-                        request, f"{email} already had an account and is now in {team}."
+                        request,
+                        _("%(email)s already had an account and is now in %(team)s.")
+                        % {"email": email, "team": team},
                     )
                 else:
                     messages.success(
-                        request, f"Invitation sent to {email}. The link works for 7 days."
+                        request,
+                        _("Invitation sent to %(email)s. The link works for 7 days.")
+                        % {"email": email},
                     )
                 return redirect("teams:members", slug=team.slug)
     if form.errors and status == 200:
@@ -148,7 +157,10 @@ def membership_remove(request: HttpRequest, slug: str, membership_id: int) -> Ht
     except ValidationError as error:
         messages.error(request, error_text(error))
     else:
-        messages.success(request, f"{membership.user} is no longer in {team}.")
+        messages.success(
+            request,
+            _("%(person)s is no longer in %(team)s.") % {"person": membership.user, "team": team},
+        )
     return redirect("teams:members", slug=team.slug)
 
 
@@ -158,7 +170,7 @@ def membership_role(request: HttpRequest, slug: str, membership_id: int) -> Http
     team, membership = access.get_membership_for_manager(request.user, slug, membership_id)
     form = RoleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose team lead or member.")
+        messages.error(request, _("Choose team lead or member."))
         return redirect("teams:members", slug=team.slug)
     try:
         services.membership_set_role(
@@ -170,7 +182,11 @@ def membership_role(request: HttpRequest, slug: str, membership_id: int) -> Http
     except ValidationError as error:
         messages.error(request, error_text(error))
     else:
-        messages.success(request, f"{membership.user} is now {membership.get_role_display()}.")
+        messages.success(
+            request,
+            _("%(person)s is now %(role)s.")
+            % {"person": membership.user, "role": membership.get_role_display()},
+        )
     return redirect("teams:members", slug=team.slug)
 
 
@@ -215,11 +231,12 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             if not created and request.user != user:
                 messages.success(
                     request,
-                    f"You are in {invitation.team} now. Sign in as {user.email} to open it.",
+                    _("You are in %(team)s now. Sign in as %(email)s to open it.")
+                    % {"team": invitation.team, "email": user.email},
                 )
                 return redirect_to_login(_team_page(invitation.team))
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, f"Welcome to {invitation.team}!")
+            messages.success(request, _("Welcome to %(team)s!") % {"team": invitation.team})
             return redirect(_team_page(invitation.team))
     return render(
         request,
@@ -239,6 +256,7 @@ def profile_settings(request: HttpRequest) -> HttpResponse:
         initial={
             "name": user.name,
             "time_zone": user.time_zone,
+            "language": user.language,
             **{field: getattr(user, field) for field in services.PREFERENCE_FIELDS},
         },
     )
@@ -246,12 +264,18 @@ def profile_settings(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.profile_update(
-                user=user, name=data["name"], time_zone=data["time_zone"], preferences=data
+                user=user,
+                name=data["name"],
+                time_zone=data["time_zone"],
+                language=data["language"],
+                preferences=data,
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Settings saved.")
+            # The page that says so is already in the new language.
+            translation.activate(user.language or get_language_from_request(request))
+            messages.success(request, _("Settings saved."))
             return redirect("teams:settings")
     return render(
         request,
@@ -279,7 +303,7 @@ def team_schedule(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Check-in schedule saved.")
+            messages.success(request, _("Check-in schedule saved."))
             return redirect(_team_page(team))
     return render(
         request,
@@ -293,6 +317,6 @@ def team_schedule(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET"])
 def audit_log(request: HttpRequest) -> HttpResponse:
     """Sign-ins, invitations, role changes, commits, challenges and closes (leaders)."""
-    access.require_leader(request.user, "Only leaders read the audit log.")
+    access.require_leader(request.user, _("Only leaders read the audit log."))
     events = AuditEvent.objects.select_related("actor")[:200]
     return render(request, "teams/audit_log.html", {"events": events})

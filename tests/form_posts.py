@@ -188,6 +188,7 @@ FORMS = {
         "name": "Nightly import",
         "expires_on": (timezone.localdate() + timedelta(days=30)).isoformat(),
     },
+    "set_language": lambda w: {"language": "nl", "next": "/"},
 }
 
 POST_ONLY_ACTIONS = {

@@ -124,6 +124,7 @@ PERMISSIONS: dict[str, Access] = {
     # config
     "home": Access(get=SIGNED_IN, post=None),
     "healthz": Access(get=ANYONE, post=None),
+    "set_language": Access(get=ANYONE, post=ANYONE, data=lambda w: {"language": "nl", "next": "/"}),
     "dev-mailbox": Access(get=NOBODY, post=None),
     # sign-in and passwords
     "login": Access(get=ANYONE, post=ANYONE),

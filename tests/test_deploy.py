@@ -37,7 +37,10 @@ _ENV_LINE_RE = re.compile(r"^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$")
 
 
 def settings_env_vars() -> set[str]:
-    return set(_SETTINGS_ENV_RE.findall(SETTINGS.read_text()))
+    """What the settings read from the environment (config/settings.py and the
+    integrations' settings it imports)."""
+    texts = (SETTINGS.read_text(), (SETTINGS.parent / "integrations.py").read_text())
+    return {name for text in texts for name in _SETTINGS_ENV_RE.findall(text)}
 
 
 def parse_env_file(path: Path) -> dict[str, str]:

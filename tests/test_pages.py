@@ -27,7 +27,7 @@ def test_the_page_frame_is_accessible(client_for, leader):
     for landmark in ("<header", '<nav aria-label="Main"', '<main id="main"', "<footer"):
         assert landmark in html
     assert 'href="#main"' in html  # skip link
-    assert '<html lang="en">' in html
+    assert '<html lang="en" dir="ltr">' in html
 
 
 @pytest.mark.django_db

@@ -20,6 +20,7 @@ PUBLIC = {
     "teams:invitation-accept",
     "checkins:unsubscribe",
     "healthz",
+    "set_language",
 }
 # Django's admin guards itself (it redirects to its own sign-in page).
 SELF_GUARDED_NAMESPACES = {"admin"}

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html_join
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from checkins import access, services
@@ -50,16 +51,16 @@ def obstacle_create(request: HttpRequest, slug: str) -> HttpResponse:
             help_team = form.cleaned_data["help_team"]
             messages.success(
                 request,
-                f"Obstacle noted; {help_team} sees your request."
+                _("Obstacle noted; %(team)s sees your request.") % {"team": help_team}
                 if help_team
-                else "Obstacle noted.",
+                else _("Obstacle noted."),
             )
     else:
         again = _checkin_page_with(request, team, form)
         if again is not None:
             return again
-        problems = [error for errors in form.errors.values() for error in errors]
-        messages.error(request, f"{' '.join(problems)} Nothing was saved.")
+        problems = [str(error) for errors in form.errors.values() for error in errors]
+        messages.error(request, " ".join([*problems, _("Nothing was saved.")]))
     return _back(request, team)
 
 
@@ -109,7 +110,7 @@ def obstacle_resolve(request: HttpRequest, obstacle_id: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, error_text(error))
     else:
-        messages.success(request, "Obstacle resolved.")
+        messages.success(request, _("Obstacle resolved."))
     return _back(request, obstacle.team)
 
 
@@ -120,7 +121,7 @@ def obstacle_answer(request: HttpRequest, obstacle_id: int) -> HttpResponse:
     obstacle = access.get_obstacle_for_helper(request.user, obstacle_id)
     form = AnswerForm(request.POST, prefix=f"answer{obstacle.pk}")
     if not form.is_valid():
-        messages.error(request, "Write your answer (up to 2,000 characters); nothing was saved.")
+        messages.error(request, _("Write your answer (up to 2,000 characters); nothing was saved."))
         return _back(request, obstacle.help_team)
     try:
         services.obstacle_answer(
@@ -129,7 +130,9 @@ def obstacle_answer(request: HttpRequest, obstacle_id: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, error_text(error))
     else:
-        messages.success(request, f"Answer sent: {obstacle.team} sees it resolved.")
+        messages.success(
+            request, _("Answer sent: %(team)s sees it resolved.") % {"team": obstacle.team}
+        )
     return _back(request, obstacle.help_team)
 
 
@@ -162,7 +165,7 @@ def experiment_create(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Experiment recorded.")
+            messages.success(request, _("Experiment recorded."))
             return redirect("dashboard:team-detail", slug=team.slug)
     return render(
         request,
@@ -197,7 +200,7 @@ def experiment_edit(request: HttpRequest, experiment_id: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Experiment saved.")
+            messages.success(request, _("Experiment saved."))
             return redirect("dashboard:team-detail", slug=team.slug)
     if form.errors:
         status = UNPROCESSABLE

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -70,16 +71,20 @@ def _read_only_reason(member: bool, team: Team, checkin, week: date, cycle: Cycl
     """Why this viewer cannot change the check-in ("" when they can): the cycle's status
     first, as it holds for everyone, then the week, then who fills it in."""
     if cycle.status == Cycle.Status.REVIEW:
-        return (
-            f"{cycle.name} is in review: its check-ins are kept as they were, read-only. "
+        return _(
+            "%(cycle)s is in review: its check-ins are kept as they were, read-only. "
             "Score the key results and write the retrospective instead."
-        )
+        ) % {"cycle": cycle.name}
     if cycle.status != Cycle.Status.ACTIVE:
-        return f"{cycle.name} is closed: its check-ins are kept as they were, read-only."
+        return _("%(cycle)s is closed: its check-ins are kept as they were, read-only.") % {
+            "cycle": cycle.name
+        }
     if not services.is_editable(checkin, week=week, cycle=cycle):
-        return "That week is over: its check-in is kept as submitted."
+        return _("That week is over: its check-in is kept as submitted.")
     if not member:
-        return f"Only {team.name}'s members fill in this check-in; you can read it."
+        return _("Only %(team)s's members fill in this check-in; you can read it.") % {
+            "team": team.name
+        }
     return ""
 
 
@@ -158,7 +163,7 @@ def checkin_save(request: HttpRequest, slug: str, week: str) -> HttpResponse:
 
     # Without JavaScript: the whole form at once, each field against its own base.
     if _save_posted_fields(request, checkin):
-        messages.success(request, "Check-in saved.")
+        messages.success(request, _("Check-in saved."))
     return redirect(_checkin_url(team, monday))
 
 
@@ -183,8 +188,10 @@ def _save_posted_fields(request: HttpRequest, checkin: CheckIn) -> bool:
     if conflicts:
         messages.warning(
             request,
-            "Someone else changed some of these fields while you wrote: their text is shown; "
-            "yours was not saved for those fields.",
+            _(
+                "Someone else changed some of these fields while you wrote: their text is shown; "
+                "yours was not saved for those fields."
+            ),
         )
     for error in errors:
         messages.error(request, error)
@@ -215,10 +222,10 @@ def checkin_submit(request: HttpRequest, slug: str, week: str) -> HttpResponse:
         except ValidationError as error:
             return _unavailable(request, team, monday, error)
     if checkin is None:
-        messages.error(request, "Fill in the check-in before submitting it.")
+        messages.error(request, _("Fill in the check-in before submitting it."))
         return redirect(_checkin_url(team, monday))
     if not _save_posted_fields(request, checkin):
-        messages.error(request, "Nothing was submitted: check the fields, then submit again.")
+        messages.error(request, _("Nothing was submitted: check the fields, then submit again."))
         return redirect(_checkin_url(team, monday))
     try:
         services.checkin_submit(checkin=checkin, author=request.user)
@@ -226,7 +233,7 @@ def checkin_submit(request: HttpRequest, slug: str, week: str) -> HttpResponse:
         messages.error(request, error_text(error))
     else:
         messages.success(
-            request, "Check-in submitted. You can still correct it this week; changes are kept."
+            request, _("Check-in submitted. You can still correct it this week; changes are kept.")
         )
     return redirect(_checkin_url(team, monday))
 
@@ -252,10 +259,10 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     except (signing.BadSignature, User.DoesNotExist, KeyError, TypeError):
         return render(request, "checkins/unsubscribe.html", {"invalid": True}, status=404)
     labels = {
-        "reminder": "check-in reminders",
-        "nudge": "nudges about missed check-ins",
-        "digest": "the weekly digest",
-        "comment": "comment and challenge emails",
+        "reminder": _("check-in reminders"),
+        "nudge": _("nudges about missed check-ins"),
+        "digest": _("the weekly digest"),
+        "comment": _("comment and challenge emails"),
     }
     done = False
     if request.method == "POST":

@@ -114,6 +114,7 @@ OBJECTIVE_NUMBER = _rule(
     N_("The objective says where to go and why it matters; the numbers belong in its key "
        "results."),
     N_("Make paying an invoice effortless for our customers"),
+    # xgettext:no-python-format
     N_("Reach 95 % on-time payments"),
     "measurability",
 )  # fmt: skip

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from okrs.models.plan import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, KeyResult, Objective
 
@@ -13,23 +14,23 @@ class ObjectiveEvent(models.Model):
     """One change to an objective or its key results: who, when, what, before and after."""
 
     class Verb(models.TextChoices):
-        DEFINED = "defined", "defined the objective"
-        PROPOSED = "proposed", "proposed the objective"
-        ACCEPTED = "accepted", "accepted the proposal"
-        REWORDED = "reworded", "reworded the objective"
-        KEY_RESULT_ADDED = "kr_added", "added a key result"
-        KEY_RESULT_CHANGED = "kr_changed", "changed a key result"
-        KEY_RESULT_REMOVED = "kr_removed", "removed a key result"
-        KEY_RESULTS_REORDERED = "kr_reordered", "reordered the key results"
-        SUBMITTED = "submitted", "submitted the key results for review"
-        CHALLENGED = "challenged", "challenged the key results"
-        COMMITTED = "committed", "committed the objective"
-        DECLINED = "declined", "declined the proposal"
-        SCORED = "scored", "scored a key result"
-        RETROSPECTIVE = "retrospective", "wrote the retrospective"
-        CARRIED_FORWARD = "carried", "carried the objective forward"
+        DEFINED = "defined", gettext_lazy("defined the objective")
+        PROPOSED = "proposed", gettext_lazy("proposed the objective")
+        ACCEPTED = "accepted", gettext_lazy("accepted the proposal")
+        REWORDED = "reworded", gettext_lazy("reworded the objective")
+        KEY_RESULT_ADDED = "kr_added", gettext_lazy("added a key result")
+        KEY_RESULT_CHANGED = "kr_changed", gettext_lazy("changed a key result")
+        KEY_RESULT_REMOVED = "kr_removed", gettext_lazy("removed a key result")
+        KEY_RESULTS_REORDERED = "kr_reordered", gettext_lazy("reordered the key results")
+        SUBMITTED = "submitted", gettext_lazy("submitted the key results for review")
+        CHALLENGED = "challenged", gettext_lazy("challenged the key results")
+        COMMITTED = "committed", gettext_lazy("committed the objective")
+        DECLINED = "declined", gettext_lazy("declined the proposal")
+        SCORED = "scored", gettext_lazy("scored a key result")
+        RETROSPECTIVE = "retrospective", gettext_lazy("wrote the retrospective")
+        CARRIED_FORWARD = "carried", gettext_lazy("carried the objective forward")
         # `changes` holds {"coach": the finding's key} (okrs.coaching.dismissed_keys).
-        COACH_DISMISSED = "coach_dismissed", "dismissed the coach's finding"
+        COACH_DISMISSED = "coach_dismissed", gettext_lazy("dismissed the coach's finding")
 
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="events")
     key_result = models.ForeignKey(
@@ -55,14 +56,14 @@ class Comment(models.Model):
     """Discussion on a team objective; a leader's challenge is a comment too."""
 
     class Kind(models.TextChoices):
-        COMMENT = "comment", "Comment"
-        CHALLENGE = "challenge", "Challenge"
+        COMMENT = "comment", gettext_lazy("Comment")
+        CHALLENGE = "challenge", gettext_lazy("Challenge")
 
     class Aspect(models.TextChoices):
-        AMBITION = "ambition", "Ambition"
-        MEASURABILITY = "measurability", "Measurability"
-        ALIGNMENT = "alignment", "Alignment"
-        OUTCOME = "outcome", "Outcome rather than output"
+        AMBITION = "ambition", gettext_lazy("Ambition")
+        MEASURABILITY = "measurability", gettext_lazy("Measurability")
+        ALIGNMENT = "alignment", gettext_lazy("Alignment")
+        OUTCOME = "outcome", gettext_lazy("Outcome rather than output")
 
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(
@@ -82,7 +83,7 @@ class Comment(models.Model):
     @property
     def aspect_labels(self) -> list[str]:
         labels = dict(self.Aspect.choices)
-        return [labels.get(aspect, aspect) for aspect in self.aspects]
+        return [str(labels.get(aspect, aspect)) for aspect in self.aspects]
 
 
 class KeyResultUpdate(models.Model):
@@ -122,10 +123,16 @@ class Retrospective(models.Model):
     objective = models.OneToOneField(
         Objective, on_delete=models.CASCADE, related_name="retrospective"
     )
-    learned = models.TextField("what we learned", max_length=TEXT_MAX_LENGTH, blank=True)
-    keep = models.TextField("what we keep", max_length=TEXT_MAX_LENGTH, blank=True)
-    change = models.TextField("what we change", max_length=TEXT_MAX_LENGTH, blank=True)
-    try_next = models.TextField("what we try next", max_length=TEXT_MAX_LENGTH, blank=True)
+    learned = models.TextField(
+        gettext_lazy("what we learned"), max_length=TEXT_MAX_LENGTH, blank=True
+    )
+    keep = models.TextField(gettext_lazy("what we keep"), max_length=TEXT_MAX_LENGTH, blank=True)
+    change = models.TextField(
+        gettext_lazy("what we change"), max_length=TEXT_MAX_LENGTH, blank=True
+    )
+    try_next = models.TextField(
+        gettext_lazy("what we try next"), max_length=TEXT_MAX_LENGTH, blank=True
+    )
     version = models.PositiveIntegerField(default=1)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

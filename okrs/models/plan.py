@@ -8,6 +8,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from okrs.progress import key_result_progress
 
@@ -29,19 +31,21 @@ class Cycle(models.Model):
     """
 
     class Status(models.TextChoices):
-        PLANNING = "planning", "Planning"
-        ACTIVE = "active", "Active"
-        REVIEW = "review", "In review"
-        CLOSED = "closed", "Closed"
+        PLANNING = "planning", gettext_lazy("Planning")
+        ACTIVE = "active", gettext_lazy("Active")
+        REVIEW = "review", gettext_lazy("In review")
+        CLOSED = "closed", gettext_lazy("Closed")
 
-    name = models.CharField(max_length=100)
-    start_date = models.DateField()
-    end_date = models.DateField()
+    name = models.CharField(gettext_lazy("name"), max_length=100)
+    start_date = models.DateField(gettext_lazy("start date"))
+    end_date = models.DateField(gettext_lazy("end date"))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNING)
     review_until = models.DateField(
         null=True,
         blank=True,
-        help_text="The last day of scoring and retrospectives; the cycle closes after it.",
+        help_text=gettext_lazy(
+            "The last day of scoring and retrospectives; the cycle closes after it."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -78,13 +82,14 @@ class Cycle(models.Model):
         errors: dict[str, list[str]] = {}
         if abs((self.start_date - today).days) > MAX_YEARS_AWAY * 366:
             errors["start_date"] = [
-                f"Start within {MAX_YEARS_AWAY} years of today: is the year right?"
+                _("Start within %(years)s years of today: is the year right?")
+                % {"years": MAX_YEARS_AWAY}
             ]
         if self.end_date > self.start_date and (
             (self.end_date - self.start_date).days > MAX_CYCLE_DAYS
         ):
             errors["end_date"] = [
-                "A cycle lasts a year at most: OKRs work in quarters, sometimes half-years."
+                _("A cycle lasts a year at most: OKRs work in quarters, sometimes half-years.")
             ]
         if errors:
             raise ValidationError(errors)
@@ -113,16 +118,16 @@ class Objective(models.Model):
     """The company objective of a cycle, or a team's objective aligned to it."""
 
     class Level(models.TextChoices):
-        COMPANY = "company", "Company"
-        TEAM = "team", "Team"
+        COMPANY = "company", gettext_lazy("Company")
+        TEAM = "team", gettext_lazy("Team")
 
     class State(models.TextChoices):
-        PROPOSED = "proposed", "Proposed by the team"
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted"
-        CHALLENGED = "challenged", "Challenged"
-        COMMITTED = "committed", "Committed"
-        ARCHIVED = "archived", "Archived"
+        PROPOSED = "proposed", gettext_lazy("Proposed by the team")
+        DRAFT = "draft", gettext_lazy("Draft")
+        SUBMITTED = "submitted", gettext_lazy("Submitted")
+        CHALLENGED = "challenged", gettext_lazy("Challenged")
+        COMMITTED = "committed", gettext_lazy("Committed")
+        ARCHIVED = "archived", gettext_lazy("Archived")
 
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="objectives")
     level = models.CharField(max_length=10, choices=Level.choices)
@@ -131,10 +136,10 @@ class Objective(models.Model):
     )
     title = models.CharField(max_length=TITLE_MAX_LENGTH)
     context = models.TextField(
-        "why this, why now",
+        gettext_lazy("why this, why now"),
         max_length=TEXT_MAX_LENGTH,
         blank=True,
-        help_text="The strategic context: why this objective, why now.",
+        help_text=gettext_lazy("The strategic context: why this objective, why now."),
     )
     aligned_to = models.ForeignKey(
         "KeyResult",
@@ -144,7 +149,7 @@ class Objective(models.Model):
         # (see key_result_delete); archived ones just lose the link.
         on_delete=models.SET_NULL,
         related_name="aligned_objectives",
-        verbose_name="company key result it moves",
+        verbose_name=gettext_lazy("company key result it moves"),
     )
     state = models.CharField(max_length=12, choices=State.choices, default=State.DRAFT)
     carried_from = models.ForeignKey(
@@ -153,7 +158,7 @@ class Objective(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="carried_to",
-        help_text="The last cycle's objective this one continues.",
+        help_text=gettext_lazy("The last cycle's objective this one continues."),
     )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -203,21 +208,24 @@ class KeyResult(models.Model):
     """A measurable outcome of an objective."""
 
     class Kind(models.TextChoices):
-        INCREASE = "increase", "Increase to"
-        DECREASE = "decrease", "Decrease to"
-        STAY_ABOVE = "stay_above", "Stay above"
-        STAY_BELOW = "stay_below", "Stay below"
-        MILESTONE = "milestone", "Milestone"
+        INCREASE = "increase", gettext_lazy("Increase to")
+        DECREASE = "decrease", gettext_lazy("Decrease to")
+        STAY_ABOVE = "stay_above", gettext_lazy("Stay above")
+        STAY_BELOW = "stay_below", gettext_lazy("Stay below")
+        MILESTONE = "milestone", gettext_lazy("Milestone")
 
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="key_results")
     title = models.CharField(max_length=TITLE_MAX_LENGTH)
-    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.INCREASE)
+    kind = models.CharField(
+        gettext_lazy("kind"), max_length=12, choices=Kind.choices, default=Kind.INCREASE
+    )
     start_value = models.DecimalField(max_digits=16, decimal_places=4, default=Decimal(0))
     target_value = models.DecimalField(max_digits=16, decimal_places=4, default=Decimal(0))
     current_value = models.DecimalField(max_digits=16, decimal_places=4, default=Decimal(0))
-    unit = models.CharField(max_length=30, blank=True)
+    unit = models.CharField(gettext_lazy("unit"), max_length=30, blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("owner"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -227,7 +235,9 @@ class KeyResult(models.Model):
         null=True,
         blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(10)],
-        help_text="The team's belief, 0–10, that the key result will be reached.",
+        help_text=gettext_lazy(
+            "The team's belief, 0–10, that the key result will be reached.",
+        ),
     )
     position = models.PositiveIntegerField(default=0)
     # The end-of-cycle score, 0.0–1.0: prefilled from progress, a reason when it differs.

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from okrs.coach import KEY_RESULT, RULES_BY_ID
 from okrs.coaching import dismissed_keys, objective_findings
@@ -24,30 +25,30 @@ def coach_finding_dismiss(
         raise ValidationError(
             {
                 "reason": [
-                    "Say in a few words why the finding does not apply (up to 1,000 characters)."
+                    _("Say in a few words why the finding does not apply (up to 1,000 characters).")
                 ]
             }
         )
-    rule_id, _, ref = key.partition(":")
+    rule_id, _colon, ref = key.partition(":")
     rule = RULES_BY_ID.get(rule_id)
     if rule is None or (rule.about == KEY_RESULT) != bool(ref):
-        raise ValidationError("The coach has no such finding.")
+        raise ValidationError(_("The coach has no such finding."))
     objective = lock_objective(objective.pk)
     ensure_not_closed(objective.cycle)
     key_result = None
     if ref:
         key_result = objective.key_results.filter(pk=int(ref) if ref.isdecimal() else 0).first()
         if key_result is None:
-            raise ValidationError("That key result is no longer part of this objective.")
+            raise ValidationError(_("That key result is no longer part of this objective."))
     if key in dismissed_keys([objective.pk])[objective.pk]:
-        raise ValidationError("This finding was dismissed already.")
+        raise ValidationError(_("This finding was dismissed already."))
     # Only what the coach says now: a finding dismissed before it shows would never show.
     key_results = list(objective.key_results.order_by("position", "id"))
     aligned = objective.aligned_to.title if objective.aligned_to_id else ""
     if key not in {
         f.key for f in objective_findings(objective, key_results, aligned_title=aligned)
     }:
-        raise ValidationError("The coach does not say that about this objective now.")
+        raise ValidationError(_("The coach does not say that about this objective now."))
     return event_record(
         objective=objective,
         actor=actor,

@@ -4,6 +4,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from core.events import Event, emit
 from okrs.models import (
@@ -28,7 +29,7 @@ def cycle_update(*, cycle: Cycle, name: str, start_date: date, end_date: date) -
     """Rename a cycle or move its dates; a closed cycle stays as it was."""
     cycle = Cycle.objects.select_for_update(no_key=True).get(pk=cycle.pk)
     if cycle.is_closed:
-        raise ValidationError("This cycle is closed and can no longer be changed.")
+        raise ValidationError(_("This cycle is closed and can no longer be changed."))
     cycle.name, cycle.start_date, cycle.end_date = name, start_date, end_date
     full_clean(cycle)
     cycle.save()
@@ -41,14 +42,14 @@ def cycle_activate(*, cycle: Cycle) -> Cycle:
         with transaction.atomic():
             cycle = Cycle.objects.select_for_update(no_key=True).get(pk=cycle.pk)
             if cycle.status != Cycle.Status.PLANNING:
-                raise ValidationError("Only a cycle in planning can be made active.")
+                raise ValidationError(_("Only a cycle in planning can be made active."))
             if Cycle.objects.filter(status=Cycle.Status.ACTIVE).exists():
-                raise ValidationError("Another cycle is already active. Close it first.")
+                raise ValidationError(_("Another cycle is already active. Close it first."))
             cycle.status = Cycle.Status.ACTIVE
             cycle.save(update_fields=["status"])
     except IntegrityError as error:
         # Two leaders activating two cycles at once: the database keeps one.
-        raise ValidationError("Another cycle is already active. Close it first.") from error
+        raise ValidationError(_("Another cycle is already active. Close it first.")) from error
     return cycle
 
 
@@ -63,7 +64,7 @@ def cycle_close(
     """Close the active cycle or one in review: it becomes read-only for everyone."""
     cycle = Cycle.objects.select_for_update(no_key=True).get(pk=cycle.pk)
     if cycle.status not in (Cycle.Status.ACTIVE, Cycle.Status.REVIEW):
-        raise ValidationError("Only the active cycle or one in review can be closed.")
+        raise ValidationError(_("Only the active cycle or one in review can be closed."))
     cycle.status = Cycle.Status.CLOSED
     cycle.save(update_fields=["status"])
     audit_record(

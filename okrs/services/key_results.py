@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.events import Event, emit
 from core.versioning import StaleEdit, versioned_update
@@ -50,25 +51,27 @@ def ensure_key_results_editable(
 ) -> None:
     """The workflow's rules for changing a team's key results."""
     if "\x00" in reason or len(reason) > 1000:
-        raise ValidationError({"reason": ["Say why in plain text, up to 1,000 characters."]})
+        raise ValidationError({"reason": [_("Say why in plain text, up to 1,000 characters.")]})
     ensure_open(objective.cycle)
     if objective.is_company:
         return
     state = objective.state
     if state == Objective.State.PROPOSED:
         raise ValidationError(
-            "A leader first accepts the proposed objective; then draft its key results."
+            _("A leader first accepts the proposed objective; then draft its key results.")
         )
     if state == Objective.State.SUBMITTED:
         raise ValidationError(
-            "The key results are with the leaders for review. Wait for their challenge "
-            "or commitment before changing them."
+            _(
+                "The key results are with the leaders for review. Wait for their challenge "
+                "or commitment before changing them."
+            )
         )
     if state == Objective.State.ARCHIVED:
-        raise ValidationError("This objective is archived.")
+        raise ValidationError(_("This objective is archived."))
     if state == Objective.State.COMMITTED and changes_commitment and not reason.strip():
         raise ValidationError(
-            {"reason": ["The key results are committed: say why you change them."]}
+            {"reason": [_("The key results are committed: say why you change them.")]}
         )
 
 
@@ -78,23 +81,27 @@ def validate_key_result(key_result: KeyResult) -> None:
         # A milestone is done (1) or not (0).
         key_result.start_value, key_result.target_value = Decimal(0), Decimal(1)
         if key_result.current_value not in (Decimal(0), Decimal(1)):
-            errors["current_value"] = ["A milestone is either done (1) or not done (0)."]
+            errors["current_value"] = [_("A milestone is either done (1) or not done (0).")]
     else:
         start, target = key_result.start_value, key_result.target_value
         if key_result.kind in (KeyResult.Kind.INCREASE, KeyResult.Kind.DECREASE):
             if target == start:
                 errors["target_value"] = [
-                    "The target must differ from the start: there is nothing to move."
+                    _("The target must differ from the start: there is nothing to move.")
                 ]
             elif key_result.kind == KeyResult.Kind.INCREASE and target < start:
                 errors["target_value"] = [
-                    "To increase, the target must be above the start value "
-                    "(or choose “Decrease to”)."
+                    _(
+                        "To increase, the target must be above the start value "
+                        "(or choose “Decrease to”)."
+                    )
                 ]
             elif key_result.kind == KeyResult.Kind.DECREASE and target > start:
                 errors["target_value"] = [
-                    "To decrease, the target must be below the start value "
-                    "(or choose “Increase to”)."
+                    _(
+                        "To decrease, the target must be below the start value "
+                        "(or choose “Increase to”)."
+                    )
                 ]
     try:
         key_result.full_clean(exclude=["objective", "position", "version"])
@@ -120,7 +127,8 @@ def key_result_create(
         existing = objective.key_results.aggregate(n=Count("id"), last=Max("position"))
         if existing["n"] >= MAX_KEY_RESULTS:
             raise ValidationError(
-                f"An objective has at most {MAX_KEY_RESULTS} key results: focus beats breadth."
+                _("An objective has at most %(count)s key results: focus beats breadth.")
+                % {"count": MAX_KEY_RESULTS}
             )
         key_result = KeyResult(
             objective=objective,
@@ -234,7 +242,7 @@ def key_result_delete(
 def key_result_move(*, key_result: KeyResult, direction: str, actor: User | None = None) -> None:
     """Swap a key result with its neighbour above ("up") or below ("down")."""
     if direction not in ("up", "down"):
-        raise ValidationError("Move a key result up or down.")
+        raise ValidationError(_("Move a key result up or down."))
     objective = lock_objective(key_result.objective_id)
     ensure_key_results_editable(objective, changes_commitment=False, reason="")
     ordered = list(objective.key_results.order_by("position", "id"))
@@ -287,7 +295,7 @@ def key_result_record(
         ensure_open(objective.cycle)
         if not objective.is_company and objective.state != Objective.State.COMMITTED:
             raise ValidationError(
-                "Key results are updated once the leaders have committed the objective."
+                _("Key results are updated once the leaders have committed the objective.")
             )
         update = KeyResultUpdate(
             key_result_id=key_result.pk,
@@ -299,7 +307,7 @@ def key_result_record(
         )
         errors: dict[str, list[str]] = {}
         if key_result.is_milestone and value not in (Decimal(0), Decimal(1)):
-            errors["value"] = ["A milestone is either done (1) or not done (0)."]
+            errors["value"] = [_("A milestone is either done (1) or not done (0).")]
         try:
             # The key result and the author are rows already read; the confidence's
             # range is checked by its validators here and by its constraint on save

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from core.versioning import versioned_update
 from okrs.models import (
@@ -34,7 +35,7 @@ def company_objective_create(
     except IntegrityError as error:
         # The check above and the insert race with a second leader; the
         # database's unique constraint has the last word.
-        raise ValidationError("This cycle already has its company objective.") from error
+        raise ValidationError(_("This cycle already has its company objective.")) from error
     event_record(objective=objective, actor=actor, verb=ObjectiveEvent.Verb.DEFINED, subject=title)
     return objective
 
@@ -72,10 +73,10 @@ def objective_update(
     state = Objective.objects.values_list("state", flat=True).get(pk=objective.pk)
     if state == Objective.State.PROPOSED:
         raise ValidationError(
-            "A proposed objective is accepted (reworded as you see fit) or declined, not edited."
+            _("A proposed objective is accepted (reworded as you see fit) or declined, not edited.")
         )
     if state == Objective.State.ARCHIVED:
-        raise ValidationError("An archived objective no longer changes.")
+        raise ValidationError(_("An archived objective no longer changes."))
     if objective.is_company:
         aligned_to = None
     elif aligned_to is None:

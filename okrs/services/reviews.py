@@ -13,9 +13,12 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.events import Event, emit
-from core.numbers import plain_number
+from core.numbers import local_number
 from core.versioning import StaleEdit, versioned_update
 from okrs.models import (
     TEXT_MAX_LENGTH,
@@ -32,7 +35,7 @@ from okrs.services.rules import CLOSED_MESSAGE, lock_objective
 from okrs.services.team_objective import team_objective_create
 from teams.models import Team, User
 
-SCORE_RANGE_MESSAGE = "A score is between 0.0 and 1.0, for example 0.7."
+SCORE_RANGE_MESSAGE = gettext_lazy("A score is between 0.0 and 1.0, for example 0.7.")
 MAX_REVIEW_DAYS = 90
 
 
@@ -42,14 +45,15 @@ def cycle_review_start(*, cycle: Cycle, review_until: date, today: date | None =
     today = today or timezone.localdate()
     cycle = Cycle.objects.select_for_update(no_key=True).get(pk=cycle.pk)
     if cycle.status != Cycle.Status.ACTIVE:
-        raise ValidationError("Only the active cycle can go into review.")
+        raise ValidationError(_("Only the active cycle can go into review."))
     if review_until < today:
-        raise ValidationError({"review_until": ["The review ends today or later."]})
+        raise ValidationError({"review_until": [_("The review ends today or later.")]})
     if (review_until - today).days > MAX_REVIEW_DAYS:
         raise ValidationError(
             {
                 "review_until": [
-                    f"Keep the review under {MAX_REVIEW_DAYS} days: learn while it is fresh."
+                    _("Keep the review under %(days)s days: learn while it is fresh.")
+                    % {"days": MAX_REVIEW_DAYS}
                 ]
             }
         )
@@ -79,9 +83,9 @@ def _ensure_scorable(objective: Objective) -> None:
     if cycle.is_closed:
         raise ValidationError(CLOSED_MESSAGE)
     if not cycle.is_scorable:
-        raise ValidationError("Scores and retrospectives are written at the end of the cycle.")
+        raise ValidationError(_("Scores and retrospectives are written at the end of the cycle."))
     if objective.state != Objective.State.COMMITTED:
-        raise ValidationError("Only a committed objective is scored.")
+        raise ValidationError(_("Only a committed objective is scored."))
 
 
 def parse_score(raw) -> Decimal:
@@ -93,7 +97,7 @@ def parse_score(raw) -> Decimal:
     if not score.is_finite() or not Decimal(0) <= score <= Decimal(1):
         raise ValidationError({"score": [SCORE_RANGE_MESSAGE]})
     if score != score.quantize(Decimal("0.01")):
-        raise ValidationError({"score": ["Use at most two decimals, for example 0.75."]})
+        raise ValidationError({"score": [_("Use at most two decimals, for example 0.75.")]})
     return score.quantize(Decimal("0.01"))
 
 
@@ -115,10 +119,17 @@ def key_result_score(
     suggested = before.suggested_score
     if score != suggested and not reason:
         raise ValidationError(
-            {"reason": [f"Progress suggests {plain_number(suggested)}: say why the score differs."]}
+            {
+                "reason": [
+                    _("Progress suggests %(score)s: say why the score differs.")
+                    % {"score": local_number(suggested)}
+                ]
+            }
         )
     if len(reason) > TEXT_MAX_LENGTH or "\x00" in reason:
-        raise ValidationError({"reason": ["Keep the reason under 5,000 characters, plain text."]})
+        raise ValidationError(
+            {"reason": [_("Keep the reason under 5,000 characters, plain text.")]}
+        )
     # A score has its own version: a value recorded while someone scores is no conflict.
     current = versioned_update(
         KeyResult.objects.select_related("objective__cycle", "scored_by"),
@@ -167,18 +178,21 @@ def retrospective_save(
         _ensure_scorable(objective)
         texts = {name: texts.get(name, "").strip() for name in Retrospective.FIELDS}
         errors = {
-            name: [f"Keep it under {TEXT_MAX_LENGTH:,} characters."]
+            name: [
+                _("Keep it under %(count)s characters.")
+                % {"count": number_format(TEXT_MAX_LENGTH, force_grouping=True)}
+            ]
             for name, text in texts.items()
             if len(text) > TEXT_MAX_LENGTH
         }
         if errors:
             raise ValidationError(errors)
         if any("\x00" in text for text in texts.values()):
-            raise ValidationError("Write plain text.")
+            raise ValidationError(_("Write plain text."))
         before = Retrospective.objects.filter(objective=objective).first()
         if before is None:
             if expected_version != 0:
-                raise ValidationError("The retrospective could not be found; reload the page.")
+                raise ValidationError(_("The retrospective could not be found; reload the page."))
             try:
                 with transaction.atomic():
                     current = Retrospective.objects.create(
@@ -238,20 +252,22 @@ def objective_carry_forward(
     with transaction.atomic():
         source = lock_objective(objective.pk)
         if source.is_company:
-            raise ValidationError("Leaders write each cycle's company objective anew.")
+            raise ValidationError(_("Leaders write each cycle's company objective anew."))
         if source.cycle.is_open:
-            raise ValidationError("An objective is carried forward once its cycle is over.")
+            raise ValidationError(_("An objective is carried forward once its cycle is over."))
         if source.state != Objective.State.COMMITTED:
-            raise ValidationError("Only a committed objective is carried forward.")
+            raise ValidationError(_("Only a committed objective is carried forward."))
         target = carry_forward_target(source)
         if target is None:
             raise ValidationError(
-                "There is no active cycle to carry it into yet. The leaders open the next "
-                "cycle first."
+                _(
+                    "There is no active cycle to carry it into yet. The leaders open the next "
+                    "cycle first."
+                )
             )
         if aligned_to is None:
             raise ValidationError(
-                {"aligned_to": ["Choose the company key result this objective moves now."]}
+                {"aligned_to": [_("Choose the company key result this objective moves now.")]}
             )
         carried = team_objective_create(
             cycle=target,

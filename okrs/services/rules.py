@@ -2,6 +2,8 @@
 which row to lock."""
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from okrs.models import (
     Cycle,
@@ -14,8 +16,8 @@ def full_clean(instance, *, exclude: list[str] | None = None) -> None:
     instance.full_clean(exclude=exclude, validate_constraints=True)
 
 
-CLOSED_MESSAGE = "This cycle is closed and can no longer be changed."
-REVIEW_MESSAGE = (
+CLOSED_MESSAGE = gettext_lazy("This cycle is closed and can no longer be changed.")
+REVIEW_MESSAGE = gettext_lazy(
     "This cycle is in review: its OKRs are frozen; only scores and retrospectives can still change."
 )
 
@@ -55,5 +57,5 @@ def ensure_aligns_within_cycle(key_result: KeyResult, cycle: Cycle) -> None:
     objective = key_result.objective
     if objective.level != Objective.Level.COMPANY or objective.cycle_id != cycle.pk:
         raise ValidationError(
-            {"aligned_to": ["Choose a key result of this cycle's company objective."]}
+            {"aligned_to": [_("Choose a key result of this cycle's company objective.")]}
         )

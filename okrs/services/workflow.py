@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.events import Event, emit
 from okrs import emails
@@ -102,7 +103,7 @@ def team_objective_accept(
         objective,
         allowed_from=(State.PROPOSED,),
         to=State.DRAFT,
-        refusal="Only a proposed objective can be accepted.",
+        refusal=_("Only a proposed objective can be accepted."),
     )
     Objective.objects.filter(pk=objective.pk).update(
         title=title, context=context, aligned_to=aligned_to
@@ -116,12 +117,12 @@ def team_objective_accept(
 def team_objective_decline(*, objective: Objective, actor: User, reason: str) -> Objective:
     """A leader declines a proposal: it is archived, and the team may propose again."""
     if not reason.strip():
-        raise ValidationError({"reason": ["Tell the team why, so the next proposal fits."]})
+        raise ValidationError({"reason": [_("Tell the team why, so the next proposal fits.")]})
     objective = _transition(
         objective,
         allowed_from=(State.PROPOSED,),
         to=State.ARCHIVED,
-        refusal="Only a proposed objective can be declined.",
+        refusal=_("Only a proposed objective can be declined."),
     )
     event_record(
         objective=objective,
@@ -138,7 +139,7 @@ def team_objective_submit(*, objective: Objective, actor: User) -> Objective:
     """The team submits its drafted (or revised) key results for the leaders' review."""
     key_results = list(objective.key_results.all())
     if not key_results:
-        raise ValidationError("Draft at least one key result before submitting.")
+        raise ValidationError(_("Draft at least one key result before submitting."))
     for kr in key_results:
         # The same rules as editing one (a carried-forward key result may start at its
         # target already).
@@ -150,7 +151,7 @@ def team_objective_submit(*, objective: Objective, actor: User) -> Objective:
         objective,
         allowed_from=(State.DRAFT, State.CHALLENGED),
         to=State.SUBMITTED,
-        refusal="Only a draft or a challenged objective can be submitted.",
+        refusal=_("Only a draft or a challenged objective can be submitted."),
     )
     submission = event_record(objective=objective, actor=actor, verb=ObjectiveEvent.Verb.SUBMITTED)
     outbox_write(emails.objective_submitted_rows(submission))
@@ -170,11 +171,11 @@ def team_objective_challenge(
     """A leader challenges the submitted key results, saying what and why."""
     errors = {}
     if not body.strip():
-        errors["body"] = ["Write what the team should reconsider."]
+        errors["body"] = [_("Write what the team should reconsider.")]
     valid = set(Comment.Aspect.values)
     if not aspects or not set(aspects) <= valid:
         errors["aspects"] = [
-            "Mark what you challenge: ambition, measurability, alignment or outcome."
+            _("Mark what you challenge: ambition, measurability, alignment or outcome.")
         ]
     if errors:
         raise ValidationError(errors)
@@ -182,7 +183,7 @@ def team_objective_challenge(
         objective,
         allowed_from=(State.SUBMITTED,),
         to=State.CHALLENGED,
-        refusal="Only submitted key results can be challenged.",
+        refusal=_("Only submitted key results can be challenged."),
     )
     comment = Comment(
         objective=objective,
@@ -220,7 +221,7 @@ def team_objective_commit(
         objective,
         allowed_from=(State.SUBMITTED,),
         to=State.COMMITTED,
-        refusal="Only submitted key results can be committed. The team submits them first.",
+        refusal=_("Only submitted key results can be committed. The team submits them first."),
     )
     event_record(objective=objective, actor=actor, verb=ObjectiveEvent.Verb.COMMITTED)
     audit_record(

@@ -1,13 +1,16 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
+from django.utils.translation import gettext_lazy
 
-from core.numbers import plain_number
+from core.numbers import local_number, plain_number
 
 register = template.Library()
 
 
-register.filter("number", plain_number)
+# "number" as the reader's language writes it (1.234,5 in Dutch); "plain" for form values.
+register.filter("number", local_number)
+register.filter("plain", plain_number)
 
 
 def _decimals(value: Decimal) -> int:
@@ -24,14 +27,14 @@ def kr_number(value, key_result) -> str:
     own = (key_result.start_value, key_result.target_value, key_result.current_value)
     places = max(_decimals(Decimal(n)) for n in own if n is not None)
     rounded = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return plain_number(rounded)
+    return local_number(rounded)
 
 
 FIELD_NAMES = {
     "start_value": "start",
     "target_value": "target",
     "current_value": "current",
-    "aligned_to": "company key result",
+    "aligned_to": gettext_lazy("company key result"),
     "context": "why",
 }
 

@@ -1,10 +1,13 @@
 """The coach: findings beside the forms as people type, dismissing one with a reason,
 and the help page that lists the rules."""
 
+from dataclasses import replace
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -83,7 +86,16 @@ def writing_help(request: HttpRequest) -> HttpResponse:
         request,
         "okrs/writing_help.html",
         {
-            "rules": RULES,
+            "rules": [
+                replace(
+                    rule,
+                    title=gettext(rule.title),
+                    why=gettext(rule.why),
+                    example=gettext(rule.example),
+                    poor=gettext(rule.poor),
+                )
+                for rule in RULES
+            ],
             "thresholds": THRESHOLDS,
             "stretch_percent": int(THRESHOLDS.min_stretch * 100),
         },

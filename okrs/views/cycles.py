@@ -5,6 +5,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.client_ip import client_ip
@@ -41,7 +44,9 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"Cycle “{cycle.name}” is open for planning.")
+            messages.success(
+                request, _("Cycle “%(cycle)s” is open for planning.") % {"cycle": cycle.name}
+            )
             return redirect("okrs:cycle-detail", cycle_id=cycle.pk)
     status = UNPROCESSABLE if form.errors else 200
     return render(request, "okrs/cycle_form.html", {"form": form}, status=status)
@@ -58,7 +63,7 @@ def cycle_edit(request: HttpRequest, cycle_id: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Cycle saved.")
+            messages.success(request, _("Cycle saved."))
             return redirect("okrs:cycle-detail", cycle_id=cycle.pk)
     status = UNPROCESSABLE if form.errors else 200
     return render(request, "okrs/cycle_form.html", {"form": form, "cycle": cycle}, status=status)
@@ -85,7 +90,7 @@ def cycle_activate(request: HttpRequest, cycle_id: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, error_text(error))
     else:
-        messages.success(request, f"“{cycle.name}” is now the active cycle.")
+        messages.success(request, _("“%(cycle)s” is now the active cycle.") % {"cycle": cycle.name})
     return redirect("okrs:cycle-detail", cycle_id=cycle.pk)
 
 
@@ -110,7 +115,7 @@ def cycle_close(request: HttpRequest, cycle_id: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, error_text(error))
         else:
-            messages.success(request, f"“{cycle.name}” is closed.")
+            messages.success(request, _("“%(cycle)s” is closed.") % {"cycle": cycle.name})
         return redirect("okrs:cycle-detail", cycle_id=cycle.pk)
     return render(
         request,
@@ -125,7 +130,7 @@ def cycle_review_start(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle = access.get_cycle_for_leader(request.user, cycle_id)
     form = ReviewStartForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose the last day of the review (a date).")
+        messages.error(request, _("Choose the last day of the review (a date)."))
     else:
         try:
             reviews.cycle_review_start(cycle=cycle, review_until=form.cleaned_data["review_until"])
@@ -135,11 +140,20 @@ def cycle_review_start(request: HttpRequest, cycle_id: int) -> HttpResponse:
             early = review_weeks_early(cycle)
             messages.success(
                 request,
-                f"“{cycle.name}” is in review: its OKRs are frozen. Teams score their key "
-                "results and write their retrospectives."
+                _(
+                    "“%(cycle)s” is in review: its OKRs are frozen. Teams score their key "
+                    "results and write their retrospectives."
+                )
+                % {"cycle": cycle.name}
                 + (
-                    f" The review started {early} weeks before the cycle's last day "
-                    f"({cycle.end_date.day} {cycle.end_date:%b %Y})."
+                    " "
+                    + ngettext(
+                        "The review started %(weeks)s week before the cycle's last day (%(date)s).",
+                        "The review started %(weeks)s weeks before the cycle's last day "
+                        "(%(date)s).",
+                        early,
+                    )
+                    % {"weeks": early, "date": date_format(cycle.end_date, "DATE_FORMAT")}
                     if early
                     else ""
                 ),

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.forms import rebase_form
@@ -41,7 +42,7 @@ def key_result_create(request: HttpRequest, objective_id: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return okr_changed(request, objective, "Key result added.")
+            return okr_changed(request, objective, _("Key result added."))
     status = UNPROCESSABLE if form.errors else 200
     return render_page_or_fragment(
         request,
@@ -97,7 +98,7 @@ def key_result_edit(request: HttpRequest, key_result_id: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return okr_changed(request, objective, "Key result saved.")
+            return okr_changed(request, objective, _("Key result saved."))
     if form.errors:
         status = UNPROCESSABLE
     context = {
@@ -143,7 +144,11 @@ def key_result_delete(request: HttpRequest, key_result_id: int) -> HttpResponse:
             if not needs_reason:
                 return okr_changed(request, objective, "", error=error)
         else:
-            return okr_changed(request, objective, f"Key result “{key_result.title}” removed.")
+            return okr_changed(
+                request,
+                objective,
+                _("Key result “%(title)s” removed.") % {"title": key_result.title},
+            )
     return render(
         request,
         "okrs/key_result_delete.html",
@@ -169,7 +174,7 @@ def key_result_move(request: HttpRequest, key_result_id: int) -> HttpResponse:
         )
     except ValidationError as error:
         return okr_changed(request, objective, "", error=error_text(error))
-    return okr_changed(request, objective, "Key results reordered.")
+    return okr_changed(request, objective, _("Key results reordered."))
 
 
 @login_required
@@ -194,7 +199,9 @@ def key_result_record(request: HttpRequest, key_result_id: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return okr_changed(request, objective, f"“{key_result.title}” updated.")
+            return okr_changed(
+                request, objective, _("“%(title)s” updated.") % {"title": key_result.title}
+            )
     return render_page_or_fragment(
         request,
         "okrs/key_result_record.html",

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.forms import rebase_form
@@ -40,7 +41,7 @@ def company_objective_create(request: HttpRequest, cycle_id: int) -> HttpRespons
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return okr_changed(request, objective, "Company objective saved.")
+            return okr_changed(request, objective, _("Company objective saved."))
     status = UNPROCESSABLE if form.errors else 200
     return render_page_or_fragment(
         request,
@@ -94,7 +95,7 @@ def objective_edit(request: HttpRequest, objective_id: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return okr_changed(request, objective, "Objective saved.")
+            return okr_changed(request, objective, _("Objective saved."))
     if form.errors:
         status = UNPROCESSABLE
     return render_page_or_fragment(

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.forms import add_errors, rebase_form
@@ -15,7 +17,7 @@ from core.htmx import (
     UNPROCESSABLE,
     is_fragment_request,
 )
-from core.numbers import plain_number
+from core.numbers import local_number, plain_number
 from core.versioning import StaleEdit
 from okrs import access, review_selectors
 from okrs.forms import (
@@ -108,7 +110,7 @@ def _review_page(request: HttpRequest, objective: Objective, *, status: int, **e
 @require_POST
 def key_result_score(request: HttpRequest, key_result_id: int) -> HttpResponse:
     key_result = access.get_key_result_for_editor(
-        request.user, key_result_id, "Only the team and leaders score these key results."
+        request.user, key_result_id, _("Only the team and leaders score these key results.")
     )
     objective = key_result.objective
     form = ScoreForm(request.POST, prefix=f"score{key_result.pk}")
@@ -128,14 +130,22 @@ def key_result_score(request: HttpRequest, key_result_id: int) -> HttpResponse:
             form.is_valid()
             form.add_error(
                 None,
-                f"{stale.current.scored_by or 'Someone'} saved this key result first "
-                f"(score {plain_number(stale.current.score) or 'not given'}). "
-                "Save again to keep yours.",
+                _(
+                    "%(person)s saved this key result first (score %(score)s). "
+                    "Save again to keep yours."
+                )
+                % {
+                    "person": stale.current.scored_by or _("Someone"),
+                    "score": local_number(stale.current.score) or _("not given"),
+                },
             )
         except ValidationError as error:
             add_errors(form, error)
         else:
-            message = f"Score {plain_number(current.score)} saved for “{current.title}”."
+            message = _("Score %(score)s saved for “%(title)s”.") % {
+                "score": local_number(current.score),
+                "title": current.title,
+            }
             if is_fragment_request(request):
                 return _score_row(request, objective.pk, current.pk, message=message)
             messages.success(request, message)
@@ -169,7 +179,7 @@ def _score_row(
 @require_POST
 def retrospective_edit(request: HttpRequest, objective_id: int) -> HttpResponse:
     objective = access.get_objective_for_editor(
-        request.user, objective_id, "Only the team and leaders write this retrospective."
+        request.user, objective_id, _("Only the team and leaders write this retrospective.")
     )
     form = RetrospectiveForm(request.POST, prefix="retro")
     status = UNPROCESSABLE
@@ -188,14 +198,17 @@ def retrospective_edit(request: HttpRequest, objective_id: int) -> HttpResponse:
             form.is_valid()
             form.add_error(
                 None,
-                f"{stale.current.updated_by or 'Someone'} saved the retrospective first; "
-                "their text is shown below yours. Save again to keep yours.",
+                _(
+                    "%(person)s saved the retrospective first; their text is shown below "
+                    "yours. Save again to keep yours."
+                )
+                % {"person": stale.current.updated_by or _("Someone")},
             )
             form.current = stale.current
         except ValidationError as error:
             add_errors(form, error)
         else:
-            messages.success(request, "Retrospective saved.")
+            messages.success(request, _("Retrospective saved."))
             return redirect("okrs:objective-review", objective_id=objective.pk)
     return _review_page(request, objective, status=status, retro_form=form)
 
@@ -215,20 +228,28 @@ def objective_carry_forward(request: HttpRequest, objective_id: int) -> HttpResp
         except ValidationError as error:
             add_errors(form, error)
         else:
-            message = f"“{carried.title}” is a draft in {carried.cycle.name}."
+            message = _("“%(title)s” is a draft in %(cycle)s.") % {
+                "title": carried.title,
+                "cycle": carried.cycle.name,
+            }
             reached = reviews.reached_targets(carried)
             if reached:
-                message += (
-                    f" {len(reached)} key result{'s' if len(reached) != 1 else ''} already "
-                    "start at the target: raise the bar before you submit."
-                )
+                message += " " + ngettext(
+                    "%(count)s key result already starts at the target: raise the bar before "
+                    "you submit.",
+                    "%(count)s key results already start at the target: raise the bar before "
+                    "you submit.",
+                    len(reached),
+                ) % {"count": len(reached)}
             messages.success(request, message)
             return redirect("dashboard:team-detail", slug=objective.team.slug)
     elif request.method == "POST" and form is None:
         messages.error(
             request,
-            "There is no active cycle to carry it into yet, or this objective's cycle is "
-            "still running.",
+            _(
+                "There is no active cycle to carry it into yet, or this objective's cycle is "
+                "still running."
+            ),
         )
     return render(
         request,

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.client_ip import client_ip
@@ -64,12 +65,12 @@ def team_list(request: HttpRequest) -> HttpResponse:
 def team_objective_create(request: HttpRequest, slug: str) -> HttpResponse:
     """Leaders define a team's objective; a team lead may propose one when none exists."""
     team = team_access.get_team_for_spokesperson(
-        request.user, slug, "Leaders define a team's objective; team leads may propose one."
+        request.user, slug, _("Leaders define a team's objective; team leads may propose one.")
     )
     leader = is_leader(request.user)
     cycle = selectors.cycle_get_active()
     if cycle is None:
-        messages.error(request, "There is no active cycle yet.")
+        messages.error(request, _("There is no active cycle yet."))
         return redirect("dashboard:team-detail", slug=team.slug)
     form = NewTeamObjectiveForm(request.POST or None, cycle=cycle, prefix="objective")
     if request.method == "POST" and form.is_valid():
@@ -86,9 +87,9 @@ def team_objective_create(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            done = "Objective defined: the team can draft its key results now."
+            done = _("Objective defined: the team can draft its key results now.")
             if not leader:
-                done = "Objective proposed: the leaders have been told."
+                done = _("Objective proposed: the leaders have been told.")
             messages.success(request, done)
             return redirect("dashboard:team-detail", slug=team.slug)
     return render(
@@ -132,7 +133,7 @@ def team_objective_accept(request: HttpRequest, objective_id: int) -> HttpRespon
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Proposal accepted: the team can draft its key results.")
+            messages.success(request, _("Proposal accepted: the team can draft its key results."))
             return redirect("dashboard:team-detail", slug=objective.team.slug)
     return render(
         request,
@@ -179,13 +180,13 @@ def team_objective_decline(request: HttpRequest, objective_id: int) -> HttpRespo
             objective.team,
             status=UNPROCESSABLE,
             decline_form=form,
-            okr_error="Say why you decline the proposal.",
+            okr_error=_("Say why you decline the proposal."),
         )
     return _workflow_step(
         request,
         objective,
         workflow.team_objective_decline,
-        "Proposal declined; the team can propose again.",
+        _("Proposal declined; the team can propose again."),
         reason=form.cleaned_data["reason"],
     )
 
@@ -198,7 +199,7 @@ def team_objective_submit(request: HttpRequest, objective_id: int) -> HttpRespon
         request,
         objective,
         workflow.team_objective_submit,
-        "Submitted for review: the leaders have been told.",
+        _("Submitted for review: the leaders have been told."),
     )
 
 
@@ -221,13 +222,13 @@ def team_objective_challenge(request: HttpRequest, objective_id: int) -> HttpRes
             objective.team,
             status=UNPROCESSABLE,
             challenge_form=form,
-            okr_error="Mark what you challenge and say why (up to 5,000 characters).",
+            okr_error=_("Mark what you challenge and say why (up to 5,000 characters)."),
         )
     return _workflow_step(
         request,
         objective,
         workflow.team_objective_challenge,
-        "Challenge sent to the team.",
+        _("Challenge sent to the team."),
         ip_address=client_ip(request),
         body=form.cleaned_data["body"],
         aspects=form.cleaned_data["aspects"],
@@ -258,7 +259,7 @@ def team_objective_commit(request: HttpRequest, objective_id: int) -> HttpRespon
         request,
         objective,
         workflow.team_objective_commit,
-        "Committed. Off you go!",
+        _("Committed. Off you go!"),
         ip_address=client_ip(request),
     )
 
@@ -279,5 +280,5 @@ def comment_create(request: HttpRequest, objective_id: int) -> HttpResponse:
         return _render_team_page(request, objective.team, status=UNPROCESSABLE, comment_form=form)
     if is_fragment_request(request):
         return okr_changed(request, objective, "")
-    messages.success(request, "Comment posted.")
+    messages.success(request, _("Comment posted."))
     return redirect("dashboard:team-detail", slug=objective.team.slug)

@@ -52,7 +52,9 @@
     const failed = unsaved[index];
     const status = document.getElementById(`status-${failed.name}`);
     if (status && statuses[index] !== 409 && statuses[index] !== 422) {
-      status.textContent = "Not saved: no answer from the server. Try again in a moment.";
+      // The words come from the page, in the reader's language.
+      const form = document.getElementById("checkin-form");
+      status.textContent = (form && form.dataset.noAnswer) || "Not saved.";
     }
     failed.focus();
   };

@@ -11,6 +11,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from teams.page_version import EPOCH_ID, VERSION_COLUMNS, random_version
 from teams.signin import normalize_email
@@ -58,26 +59,35 @@ class User(AbstractBaseUser, PermissionsMixin):
     define team objectives and challenge their ambition.
     """
 
-    email = models.EmailField("email address", unique=True)
-    name = models.CharField(max_length=150, blank=True)
+    email = models.EmailField(gettext_lazy("email address"), unique=True)
+    name = models.CharField(gettext_lazy("name"), max_length=150, blank=True)
     time_zone = models.CharField(
         max_length=64, default=default_time_zone, validators=[validate_time_zone]
     )
     is_leader = models.BooleanField(
         "leader",
         default=False,
-        help_text="Leaders set the company OKR, define team objectives and challenge them.",
+        help_text=gettext_lazy(
+            "Leaders set the company OKR, define team objectives and challenge them."
+        ),
     )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(
-        "staff status", default=False, help_text="May sign in to the admin site."
+        gettext_lazy("staff status"),
+        default=False,
+        help_text=gettext_lazy("May sign in to the admin site."),
     )
     date_joined = models.DateTimeField(default=timezone.now)
     # Which emails the person wants; every email has a one-click unsubscribe link.
-    email_reminders = models.BooleanField("check-in reminders", default=True)
-    email_nudges = models.BooleanField("nudges about missed check-ins", default=True)
-    email_digest = models.BooleanField("weekly digest (leaders)", default=True)
-    email_comments = models.BooleanField("comments and challenges", default=True)
+    email_reminders = models.BooleanField(gettext_lazy("check-in reminders"), default=True)
+    email_nudges = models.BooleanField(gettext_lazy("nudges about missed check-ins"), default=True)
+    email_digest = models.BooleanField(gettext_lazy("weekly digest (leaders)"), default=True)
+    email_comments = models.BooleanField(gettext_lazy("comments and challenges"), default=True)
+    # The language the person reads pages and emails in; empty: the browser's language
+    # on pages, the company default (LANGUAGE_CODE) in emails.
+    language = models.CharField(
+        gettext_lazy("language"), max_length=8, blank=True, default="", choices=settings.LANGUAGES
+    )
     # When the next weekly digest is due (UTC), kept by the reminder tick.
     next_digest_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
@@ -117,7 +127,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 RESERVED_TEAM_SLUGS = frozenset({"new", "edit", "members", "invitations"})
 
 
-SLUG_RULE = (
+SLUG_RULE = gettext_lazy(
     "Use lowercase letters, digits and hyphens (for example “payments-emea”): it is the "
     "team's address."
 )
@@ -133,29 +143,31 @@ def validate_team_slug(value: str) -> None:
 class Team(models.Model):
     """A team that works towards one objective per cycle."""
 
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(gettext_lazy("name"), max_length=100, unique=True)
     slug = models.SlugField(
         max_length=60,
         unique=True,
         validators=[validate_team_slug],
-        help_text="Used in the team's address: lowercase letters, digits and hyphens.",
+        help_text=gettext_lazy(
+            "Used in the team's address: lowercase letters, digits and hyphens."
+        ),
     )
-    purpose = models.TextField(max_length=2000, blank=True)
+    purpose = models.TextField(gettext_lazy("purpose"), max_length=2000, blank=True)
     # The weekly check-in: weekday (0 = Monday) and local time in the team's time zone.
     checkin_weekday = models.PositiveSmallIntegerField(
-        "check-in day",
+        gettext_lazy("check-in day"),
         default=0,
         choices=[
-            (0, "Monday"),
-            (1, "Tuesday"),
-            (2, "Wednesday"),
-            (3, "Thursday"),
-            (4, "Friday"),
-            (5, "Saturday"),
-            (6, "Sunday"),
+            (0, gettext_lazy("Monday")),
+            (1, gettext_lazy("Tuesday")),
+            (2, gettext_lazy("Wednesday")),
+            (3, gettext_lazy("Thursday")),
+            (4, gettext_lazy("Friday")),
+            (5, gettext_lazy("Saturday")),
+            (6, gettext_lazy("Sunday")),
         ],
     )
-    checkin_time = models.TimeField("check-in time", default=datetime.time(10, 0))
+    checkin_time = models.TimeField(gettext_lazy("check-in time"), default=datetime.time(10, 0))
     time_zone = models.CharField(
         max_length=64, default=default_time_zone, validators=[validate_time_zone]
     )
@@ -200,8 +212,8 @@ class PageEpoch(models.Model):
 
 class Membership(models.Model):
     class Role(models.TextChoices):
-        LEAD = "lead", "Team lead"
-        MEMBER = "member", "Member"
+        LEAD = "lead", gettext_lazy("Team lead")
+        MEMBER = "member", gettext_lazy("Member")
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(

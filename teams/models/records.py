@@ -3,6 +3,7 @@ email outbox."""
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from teams.models.people import Team
@@ -12,16 +13,16 @@ class AuditEvent(models.Model):
     """Who did what sensitive thing, when and from where; leaders read the log."""
 
     class Action(models.TextChoices):
-        SIGNED_IN = "signed_in", "signed in"
-        SIGN_IN_FAILED = "sign_in_failed", "failed to sign in"
-        INVITED = "invited", "invited"
-        ROLE_CHANGED = "role_changed", "changed a role"
-        MEMBER_REMOVED = "member_removed", "removed a member"
-        COMMITTED = "committed", "committed an objective"
-        CHALLENGED = "challenged", "challenged an objective"
-        CYCLE_CLOSED = "cycle_closed", "closed a cycle"
-        WEBHOOK_ADDED = "webhook_added", "added a webhook"
-        WEBHOOK_REMOVED = "webhook_removed", "removed a webhook"
+        SIGNED_IN = "signed_in", _("signed in")
+        SIGN_IN_FAILED = "sign_in_failed", _("failed to sign in")
+        INVITED = "invited", _("invited")
+        ROLE_CHANGED = "role_changed", _("changed a role")
+        MEMBER_REMOVED = "member_removed", _("removed a member")
+        COMMITTED = "committed", _("committed an objective")
+        CHALLENGED = "challenged", _("challenged an objective")
+        CYCLE_CLOSED = "cycle_closed", _("closed a cycle")
+        WEBHOOK_ADDED = "webhook_added", _("added a webhook")
+        WEBHOOK_REMOVED = "webhook_removed", _("removed a webhook")
         TOKEN_CREATED = "token_created", _("made an API token")
         TOKEN_REVOKED = "token_revoked", _("revoked an API token")
         API_WRITE = "api_write", _("wrote through the API")
@@ -67,28 +68,28 @@ class EmailOutbox(models.Model):
     """
 
     class Kind(models.TextChoices):
-        REMINDER = "reminder", "Check-in reminder"
-        NUDGE = "nudge", "Missed check-in nudge"
-        DIGEST = "digest", "Weekly digest"
-        OBJECTIVE_PROPOSED = "objective_proposed", "Objective proposed"
-        OBJECTIVE_SUBMITTED = "objective_submitted", "Key results submitted"
-        COMMENT_POSTED = "comment_posted", "Comment or challenge"
-        INVITATION = "invitation", "Invitation"
-        ADDED_TO_TEAM = "added_to_team", "Added to a team"
-        PASSWORD_RESET = "password_reset", "Password reset"
-        OBJECTIVE_DEFINED = "objective_defined", "Objective defined for the team"
-        OBJECTIVE_COMMITTED = "objective_committed", "Key results committed"
-        HELP_REQUESTED = "help_requested", "Help asked of a team"
-        HELP_ANSWERED = "help_answered", "Help request answered"
-        WEBHOOK_PAUSED = "webhook_paused", "Webhook paused"
+        REMINDER = "reminder", gettext_lazy("Check-in reminder")
+        NUDGE = "nudge", gettext_lazy("Missed check-in nudge")
+        DIGEST = "digest", gettext_lazy("Weekly digest")
+        OBJECTIVE_PROPOSED = "objective_proposed", gettext_lazy("Objective proposed")
+        OBJECTIVE_SUBMITTED = "objective_submitted", gettext_lazy("Key results submitted")
+        COMMENT_POSTED = "comment_posted", gettext_lazy("Comment or challenge")
+        INVITATION = "invitation", gettext_lazy("Invitation")
+        ADDED_TO_TEAM = "added_to_team", gettext_lazy("Added to a team")
+        PASSWORD_RESET = "password_reset", gettext_lazy("Password reset")
+        OBJECTIVE_DEFINED = "objective_defined", gettext_lazy("Objective defined for the team")
+        OBJECTIVE_COMMITTED = "objective_committed", gettext_lazy("Key results committed")
+        HELP_REQUESTED = "help_requested", gettext_lazy("Help asked of a team")
+        HELP_ANSWERED = "help_answered", gettext_lazy("Help request answered")
+        WEBHOOK_PAUSED = "webhook_paused", gettext_lazy("Webhook paused")
 
     RHYTHM = (Kind.REMINDER, Kind.NUDGE, Kind.DIGEST)
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        SKIPPED = "skipped", "Skipped"
+        PENDING = "pending", gettext_lazy("Pending")
+        SENDING = "sending", gettext_lazy("Sending")
+        SENT = "sent", gettext_lazy("Sent")
+        SKIPPED = "skipped", gettext_lazy("Skipped")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     # What the email is about, for all but the rhythm's ("" there): "comment:17".
@@ -106,7 +107,9 @@ class EmailOutbox(models.Model):
         Team, null=True, blank=True, on_delete=models.CASCADE, related_name="outbox"
     )
     period = models.DateField(
-        null=True, blank=True, help_text="The Monday of the week a rhythm email is about."
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("The Monday of the week a rhythm email is about."),
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -1,9 +1,19 @@
 """The coach's rules against a corpus of OKRs written the way teams write them: every
 rule fires where it should and keeps quiet on its near-misses."""
 
+from decimal import Decimal as D
+
 import pytest
 
-from okrs.coach import RULES, THRESHOLDS, ObjectiveDraft, Thresholds, check, words_for
+from okrs.coach import (
+    RULES,
+    THRESHOLDS,
+    KeyResultDraft,
+    ObjectiveDraft,
+    Thresholds,
+    check,
+    words_for,
+)
 from okrs.models import MAX_KEY_RESULTS
 from tests.okrs.coach.corpus import GOOD, KEY_RESULTS
 from tests.okrs.coach.corpus_objectives import OBJECTIVES, SETS, draft_of
@@ -77,9 +87,42 @@ def test_thresholds_can_be_tuned():
 
 
 def test_a_language_without_word_lists_uses_english():
-    assert words_for("nl") is words_for("en") is words_for("en-GB")
+    assert words_for("fr") is words_for("en") is words_for("en-GB")
     draft = ObjectiveDraft("Keep it up", ())
-    assert check(draft, language="de") == check(draft, language="en")
+    assert check(draft, language="fr") == check(draft, language="en")
+
+
+@pytest.mark.parametrize(
+    ("language", "objective", "activity", "outcome"),
+    [
+        (
+            "nl",
+            "Behoud onze klanttevredenheid",
+            "Lanceer de nieuwe onboarding",
+            "Aandeel klanten dat in week één factureert",
+        ),
+        (
+            "de",
+            "Bleiben wir die Nummer eins",
+            "Wir starten den neuen Onboarding-Ablauf",
+            "Anteil der Kunden, die in Woche eins abrechnen",
+        ),
+    ],
+)
+def test_dutch_and_german_have_their_own_words(language, objective, activity, outcome):
+    assert words_for(language) is not words_for("en")
+    assert words_for(f"{language}-{language.upper()}") is words_for(language)
+    draft = ObjectiveDraft(
+        objective,
+        (
+            KeyResultDraft(activity, start=D(10), target=D(20), ref=1),
+            KeyResultDraft(outcome, start=D(10), target=D(20), ref=2),
+        ),
+    )
+    found = {(finding.rule.id, finding.ref) for finding in check(draft, language=language)}
+    assert ("activity", 1) in found and ("activity", 2) not in found
+    keeps = [f for f in check(draft, language=language) if f.rule.id == "objective_keep"]
+    assert keeps, f"{objective!r} keeps things as they are"
 
 
 def test_the_rules_module_imports_no_django():
