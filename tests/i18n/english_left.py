@@ -60,10 +60,22 @@ SAME_IN_EVERY_LANGUAGE = frozenset(
         "nov",
         "dec",
         "w",
+        # the integrations' words, the same in Dutch and German software
+        "api",
+        "token",
+        "tokens",
+        "webhook",
+        "webhooks",
+        "slack",
+        "microsoft",
+        "https",
+        "format",  # German's word too
     ]
 )
 # People's names for their own language, shown in the language switch and choice.
 LANGUAGE_NAMES = {name for _, name in settings.LANGUAGES}
+# Not prose: scripts, styles, and code shown to be copied (commands, headers, event names).
+CODE_TAGS = ("script", "style", "code", "pre")
 READ_ATTRIBUTES = {"aria-label", "title", "placeholder", "alt", "data-no-answer"}
 WORD = re.compile(r"[^\W\d_]{2,}")
 
@@ -75,14 +87,14 @@ class _Texts(HTMLParser):
         self._skip = 0
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style"):
+        if tag in CODE_TAGS:
             self._skip += 1
         for name, value in attrs:
             if name in READ_ATTRIBUTES and value:
                 self.texts.append(value)
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style") and self._skip:
+        if tag in CODE_TAGS and self._skip:
             self._skip -= 1
 
     def handle_data(self, data):
@@ -106,7 +118,7 @@ def user_texts() -> list[str]:
     time zones' names: longest first, so a name is taken out before a word of it."""
     zones = zoneinfo.available_timezones()
     found = zones | {zone.replace("_", " ") for zone in zones} | LANGUAGE_NAMES
-    for label in ("teams", "okrs", "checkins", "dashboard"):
+    for label in ("teams", "okrs", "checkins", "dashboard", "api", "webhooks"):
         for model in apps.get_app_config(label).get_models():
             for field in model._meta.concrete_fields:
                 if isinstance(field, (models.CharField, models.TextField)) and not field.choices:
@@ -125,6 +137,7 @@ def english_words(text: str, people_wrote: list[str]) -> list[str]:
         if written in text:
             text = text.replace(written, " ")
     text = re.sub(r"https?://\S+|(?<!\S)/[\w./-]+/", " ", text)  # addresses are no words
+    text = re.sub(r"\S*[_.]\w+\S*", " ", text)  # nor identifiers (checkin.submitted, msg_1)
     return [w for w in WORD.findall(text) if w.lower() not in SAME_IN_EVERY_LANGUAGE]
 
 

@@ -13,7 +13,10 @@ from django.conf import settings
 BASE = Path(settings.BASE_DIR)
 LANGUAGES = [code for code, _ in settings.LANGUAGES if code != "en"]
 # What makemessages reads: the apps, the templates and the settings (not tests, bench).
-SOURCES = ["config", "core", "teams", "okrs", "checkins", "dashboard", "templates", "manage.py"]
+SOURCES = [
+    "config", "core", "teams", "okrs", "checkins", "dashboard", "api", "webhooks", "templates",
+    "manage.py",
+]  # fmt: skip
 
 
 def gettext_tool(name: str) -> str:

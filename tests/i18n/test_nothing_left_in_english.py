@@ -29,6 +29,9 @@ NOT_PAGES = {
     "dashboard:cycle-export-json": "JSON, whose keys stay English",
     "healthz": "JSON for the load balancer",
     "set_language": "a redirect after setting the language (tested in test_who_reads_...)",
+    "api-docs": "Swagger UI's own page (django-ninja's, in English), for developers",
+    "sso-start": "a redirect to the identity provider",
+    "sso-callback": "the provider's way back: a redirect, or the refusal page (tests/teams/sso)",
 }
 PAGES = sorted(
     entry
@@ -130,6 +133,7 @@ def email_contexts(world, leader, member, lead):
         "objective_submitted": common,
         "password_reset": {**common, "email": member.email, "uid": "MQ", "token": "t-1"},
         "reminder": common,
+        "webhook_paused": {**common, "endpoint": world.endpoint},
     }
 
 
