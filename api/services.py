@@ -151,7 +151,8 @@ def idempotency_keys_forget(*, now: datetime | None = None) -> int:
     return IdempotentWrite.objects.filter(created_at__lt=before).delete()[0]
 
 
-@transaction.atomic
+# Inside `idempotent`'s transaction: no savepoint of its own (an error rolls back all).
+@transaction.atomic(savepoint=False)
 def value_record(
     *,
     token: ApiToken,
@@ -182,7 +183,8 @@ def value_record(
     return update
 
 
-@transaction.atomic
+# Inside `idempotent`'s transaction: no savepoint of its own (an error rolls back all).
+@transaction.atomic(savepoint=False)
 def comment_post(
     *, token: ApiToken, objective: Objective, body: str, ip_address: str | None
 ) -> Comment:
