@@ -18,6 +18,22 @@ IDEMPOTENCY = Header(
 )
 
 
+def _once(request, response, token, idempotency_key, payload, write) -> Status:
+    """`write` once per token and Idempotency-Key (services.idempotent); a replayed
+    answer says so in `Idempotent-Replayed`."""
+    status, body, replayed = services.idempotent(
+        token=token,
+        key=idempotency_key,
+        request_fingerprint=services.fingerprint(
+            "POST", request.path, payload.model_dump(mode="json")
+        ),
+        write=write,
+    )
+    if replayed:
+        response["Idempotent-Replayed"] = "true"
+    return Status(status, body)
+
+
 @api.post(
     "/key-results/{key_result_id}/values",
     response={201: ValueRecorded, 409: Conflict, **WRITE_ANSWERS},
@@ -51,17 +67,7 @@ def value_record(
         body = {"value": shapes.value_out(update), "key_result": shapes.key_result_out(key_result)}
         return 201, ValueRecorded.model_validate(body).model_dump(mode="json")
 
-    status, body, replayed = services.idempotent(
-        token=token,
-        key=idempotency_key,
-        request_fingerprint=services.fingerprint(
-            "POST", request.path, payload.model_dump(mode="json")
-        ),
-        write=write,
-    )
-    if replayed:
-        response["Idempotent-Replayed"] = "true"
-    return Status(status, body)
+    return _once(request, response, token, idempotency_key, payload, write)
 
 
 @api.post(
@@ -94,14 +100,4 @@ def comment_post(
         }
         return 201, CommentOut.model_validate(body).model_dump(mode="json")
 
-    status, body, replayed = services.idempotent(
-        token=token,
-        key=idempotency_key,
-        request_fingerprint=services.fingerprint(
-            "POST", request.path, payload.model_dump(mode="json")
-        ),
-        write=write,
-    )
-    if replayed:
-        response["Idempotent-Replayed"] = "true"
-    return Status(status, body)
+    return _once(request, response, token, idempotency_key, payload, write)
