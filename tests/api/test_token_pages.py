@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from api.forms import DEFAULT_DAYS
 from api.models import ApiToken
 from api.tokens import secret_hash
 from teams.models import AuditEvent
@@ -106,3 +107,13 @@ def test_the_audit_log_names_the_token(client_for, leader, api_world, api_tokens
     token = api_tokens.tokens["team_token"]
     assert "wrote through the API" in page
     assert token.prefix in page and "192.0.2.4" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "nl", "de"])
+def test_the_expiry_is_filled_in_whatever_the_language(client_for, member, language):
+    """A date field shows its default as the browser's date input reads it (ISO), not as
+    the language writes dates, or a Dutch or German reader would find it empty."""
+    page = client_for(member).get("/settings/tokens/", HTTP_ACCEPT_LANGUAGE=language)
+    default = timezone.localdate() + timedelta(days=DEFAULT_DAYS)
+    assert f'value="{default.isoformat()}"' in page.content.decode()
