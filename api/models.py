@@ -1,5 +1,7 @@
 """API tokens and the answers kept for retried writes (`Idempotency-Key`)."""
 
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -56,6 +58,11 @@ class ApiToken(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+    @property
+    def last_day(self) -> date:
+        """The last day the token works (it expires at the midnight after it)."""
+        return (timezone.localtime(self.expires_at) - timedelta(microseconds=1)).date()
 
     @property
     def is_expired(self) -> bool:

@@ -117,3 +117,16 @@ def test_the_expiry_is_filled_in_whatever_the_language(client_for, member, langu
     page = client_for(member).get("/settings/tokens/", HTTP_ACCEPT_LANGUAGE=language)
     default = timezone.localdate() + timedelta(days=DEFAULT_DAYS)
     assert f'value="{default.isoformat()}"' in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_list_says_the_last_day_chosen(client_for, member):
+    """A token works through the day chosen; the list names that day, not the midnight
+    after it."""
+    client = client_for(member)
+    client.post(
+        reverse("tokens:personal"), {"name": "Day", "expires_on": in_days(30), "scope": "read"}
+    )
+    page = client.get(reverse("tokens:personal")).content.decode()
+    assert f'<time datetime="{in_days(30)}">' in page
+    assert f'<time datetime="{in_days(31)}">' not in page
