@@ -8,15 +8,17 @@ per second (latency at a given load).
 The check-in morning ("storm") uses the four `Storm*` classes at once, each kind at its
 own constant rate (BENCH_STORM: {"home": [rate, users], ...}): leaders watching the
 home page, members reading their own team's page, members autosaving key results in
-this week's check-in and members opening that check-in page. Each user starts at a
-random moment within its first interval, so the users do not all send in the same
-instant every second.
+this week's check-in and members opening that check-in page.
+
+At a fixed rate each user starts at a random moment within its first interval, so the
+users do not all send in the same instant every second (`spread`).
 """
 
 import json
 import os
 import random
 import re
+import time
 
 import gevent
 from locust import constant, constant_throughput, task
@@ -33,29 +35,40 @@ BASE = re.compile(r'__base" value="([^"]*)"')
 stored: dict[int, str] = {}
 
 
+def spread(user, interval: float) -> None:
+    """Start `user` at a random moment within its first `interval` and keep that phase.
+
+    locust's constant_throughput counts a user's first interval from the moment the user
+    was made, not from the end of on_start: a sleep in on_start alone is taken back by a
+    shorter first wait, and every user (all made in the same instant) then sends in the
+    same few milliseconds of every interval. 65 requests at once each second is a burst,
+    not a rate: the last in the queue waits for the 64 before it."""
+    gevent.sleep(random.random() * interval)
+    user._cp_last_run = time.perf_counter()  # noqa: SLF001 - constant_throughput's clock
+    user._cp_last_wait_time = 0  # noqa: SLF001
+
+
 class BenchUser(FastHttpUser):
     wait_time = constant_throughput(RATE / USERS) if RATE else constant(0)
 
     def on_start(self):
         self.headers = {"Cookie": f"sessionid={PLAN['member_session']}; csrftoken={PLAN['csrf']}"}
+        if RATE:
+            spread(self, USERS / RATE)
 
     @task
     def hit(self):
         if TARGET == "trivial":
-            self.client.get("/bench/ok", name="trivial")
+            page(self.client, "/bench/ok", {}, "trivial")
         elif TARGET == "home":
-            self.client.get("/", headers=self.headers, name="home")
+            page(self.client, "/", self.headers, "home")
         elif TARGET == "team":
             slug = random.choice(PLAN["team_slugs"])
-            self.client.get(f"/teams/{slug}/", headers=self.headers, name="team")
+            page(self.client, f"/teams/{slug}/", self.headers, "team")
         elif TARGET == "own_team":
             # members reading their own team's page, which is built for them every time
             session, slug, _ = random.choice(PLAN["writers"])
-            self.client.get(
-                f"/teams/{slug}/",
-                headers={"Cookie": f"sessionid={session}; csrftoken={PLAN['csrf']}"},
-                name="own_team",
-            )
+            page(self.client, f"/teams/{slug}/", member(session), "own_team")
         elif TARGET == "kr_update":
             self.autosave_key_result()
         elif TARGET == "api_write":
@@ -63,6 +76,20 @@ class BenchUser(FastHttpUser):
 
     def autosave_key_result(self, name: str = "kr_update"):
         autosave(self.client, name)
+
+
+def member(session: str) -> dict:
+    return {"Cookie": f"sessionid={session}; csrftoken={PLAN['csrf']}"}
+
+
+def page(client, path: str, headers: dict, name: str) -> None:
+    """A page as its reader gets it: anything but a 200 is a failure (a redirect to the
+    sign-in page is a session the server did not accept, not a page served)."""
+    with client.get(
+        path, headers=headers, name=name, allow_redirects=False, catch_response=True
+    ) as response:
+        if response.status_code != 200:
+            response.failure(f"{path} answered {response.status_code}")
 
 
 def autosave(client, name: str) -> None:
@@ -78,6 +105,7 @@ def autosave(client, name: str) -> None:
             "X-CSRFToken": PLAN["csrf"],
         },
         name=name,
+        allow_redirects=False,
         catch_response=True,
     ) as response:
         if response.status_code == 200:
@@ -91,17 +119,23 @@ def autosave(client, name: str) -> None:
             match = STORED.search(response.text or "")
             stored[kr] = match.group(1) if match else ""
             response.success()
+        else:
+            response.failure(f"the autosave answered {response.status_code}")
 
 
 def api_write(client) -> None:
     """A cron job's POST of a key result's new value with its team's token (bench/api.py)."""
     secret, kr = random.choice(PLAN["api_writers"])
-    client.post(
+    with client.post(
         f"/api/v1/key-results/{kr}/values",
         data=json.dumps({"value": str(random.randint(10, 60)), "confidence": 6}),
         headers={"Authorization": f"Bearer {secret}", "Content-Type": "application/json"},
         name="api_write",
-    )
+        allow_redirects=False,
+        catch_response=True,
+    ) as response:
+        if response.status_code not in (200, 201):
+            response.failure(f"the API write answered {response.status_code}")
 
 
 # --- the check-in morning: every kind at its own rate, all at once ------------------------
@@ -120,13 +154,9 @@ def storm_user(kind: str, base=FastHttpUser):
         wait_time = constant_throughput(rate / users)
 
         def on_start(self):
-            gevent.sleep(random.random() * users / rate)  # spread the users' phases
+            spread(self, users / rate)
 
     return StormUser
-
-
-def member(session: str) -> dict:
-    return {"Cookie": f"sessionid={session}; csrftoken={PLAN['csrf']}"}
 
 
 class StormHome(storm_user("home")):
@@ -134,7 +164,7 @@ class StormHome(storm_user("home")):
 
     @task
     def home(self):
-        self.client.get("/", headers=member(random.choice(PLAN["leader_sessions"])), name="home")
+        page(self.client, "/", member(random.choice(PLAN["leader_sessions"])), "home")
 
 
 class StormTeam(storm_user("team")):
@@ -143,7 +173,7 @@ class StormTeam(storm_user("team")):
     @task
     def team(self):
         session, slug, _ = random.choice(PLAN["writers"])
-        self.client.get(f"/teams/{slug}/", headers=member(session), name="team")
+        page(self.client, f"/teams/{slug}/", member(session), "team")
 
 
 class StormAutosave(storm_user("autosave")):
@@ -160,6 +190,4 @@ class StormCheckin(storm_user("checkin")):
     @task
     def checkin(self):
         session, slug, _ = random.choice(PLAN["writers"])
-        self.client.get(
-            f"/teams/{slug}/checkins/{PLAN['week']}/", headers=member(session), name="checkin"
-        )
+        page(self.client, f"/teams/{slug}/checkins/{PLAN['week']}/", member(session), "checkin")
