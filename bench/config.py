@@ -34,6 +34,7 @@ TEAMS = int(os.environ.get("BENCH_TEAMS", "1000"))
 WEEKS = int(os.environ.get("BENCH_WEEKS", "12"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
 STORM_SECONDS = int(os.environ.get("BENCH_STORM_SECONDS", "30"))
+STORM_WARMUP_SECONDS = int(os.environ.get("BENCH_STORM_WARMUP_SECONDS", "20"))
 LARGE_TEAMS = int(os.environ.get("BENCH_STORM_LARGE_TEAMS", "10000"))
 PARTS = ("isolated", "api", "storm", "storm10k", "reminders", "webhooks")
 ONLY = {p.strip() for p in os.environ.get("BENCH_ONLY", ",".join(PARTS)).split(",") if p.strip()}

@@ -14,11 +14,15 @@ override; BENCH_WORKERS is WEB_CONCURRENCY) and drives it with locust, in parts:
   latency under the target load), BENCH_SECONDS (15) each;
 - api: the API's key-result write with team tokens (bench/api.py), at full speed and at
   the autosave's target rate (api_write_rps, api_write_p95_ms);
-- storm: the check-in morning, every kind at once at its own rate (STORM_RATES: home
+- storm (run first, right after the seed, as storm10k is, so both sizes start from the
+  same state): the check-in morning, every kind at once at its own rate (STORM_RATES: home
   page 10/s as leaders, members' own team pages 20/s, check-in autosaves 30/s, check-in
-  page loads 5/s, by members of CHECKIN_TEAMS teams) for BENCH_STORM_SECONDS (30); and
-  before it, one home page request right after an autosave, one at a time, COLD_SAMPLES
-  times (the median is home_cold_ms_*);
+  page loads 5/s, by members of CHECKIN_TEAMS teams) for BENCH_STORM_SECONDS (30), after
+  the same mix for BENCH_STORM_WARMUP_SECONDS (20; printed, not counted: the teams' first
+  saves of the week and the day's first views of their pages, so that every company
+  size is measured minutes into its morning); and before it, one home page request
+  right after an autosave, one at a time, COLD_SAMPLES times (the median is
+  home_cold_ms_*);
 - storm10k: the database emptied and seeded again with BENCH_STORM_LARGE_TEAMS teams
   (10,000; 0 skips it), timed, then the storm and the cold home page again, and the
   peak memory of one worker;
@@ -271,14 +275,16 @@ def main() -> None:
     if ONLY & {"isolated", "api", "storm"}:
         plan = seed()
         figures["seed_s"] = plan["seed_s"]
-        if "isolated" in ONLY:
-            figures.update(bench_http(plan))
-        if "api" in ONLY:
-            figures.update(bench_api(plan))
+        # The storm first, right after the seed as at 10,000 teams: both sizes are
+        # measured from the same state, so their ratio shows the growth alone.
         if "storm" in ONLY:
             result, cold, _ = storm(plan, f"The check-in morning at {TEAMS} teams")
             figures.update(storm_keys("storm", result))
             figures["home_cold_ms_1k"] = round(cold["p50"], 1)
+        if "isolated" in ONLY:
+            figures.update(bench_http(plan))
+        if "api" in ONLY:
+            figures.update(bench_api(plan))
     if "storm10k" in ONLY and LARGE_TEAMS:
         print(f"\nSeeding again: {LARGE_TEAMS} teams x {WEEKS} weeks  ({_load()})", flush=True)
         prepare_database()
