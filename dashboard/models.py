@@ -59,8 +59,25 @@ class ObjectiveStatus(models.Model):
     on_time = models.IntegerField(default=0, db_default=0)  # in the cycle's weeks
     late = models.IntegerField(default=0, db_default=0)
 
+    # What the calendar decides, as live() said at `calendar_at`, until `recheck_at` (the
+    # next moment it can change without a write: the site's next midnight, or this
+    # week's check-in time plus the grace). Stored, so the home page's order, counts and
+    # filters are read from an index (dashboard/status_live.py, `rows_refresh`).
+    check_in_missing = models.BooleanField(default=False, db_default=False)
+    needs_attention = models.BooleanField(default=False, db_default=False)
+    calendar_at = models.DateTimeField(null=True, db_default=None)
+    recheck_at = models.DateTimeField(null=True, db_default=None)
+
     class Meta:
         indexes = [
+            # a section of the home page: a company key result's rows, needing attention
+            # first, by team name, a page at a time
+            models.Index(
+                fields=["cycle", "aligned_to", "-needs_attention", "team_name", "objective"],
+                name="dashboard_status_page",
+            ),
+            models.Index(fields=["cycle", "recheck_at"], name="dashboard_status_recheck"),
+            models.Index(fields=["cycle", "calendar_at"], name="dashboard_status_calendar"),
             models.Index(fields=["cycle", "aligned_to", "state"]),
             models.Index(fields=["cycle", "time_zone"]),
             models.Index(fields=["cycle", "cycle_start"]),

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from checkins.models import CheckIn, CheckInEntry, Experiment
-from dashboard.status import status_refresh
+from dashboard.status_live import rows_refresh
 from okrs.models import Cycle, KeyResult, KeyResultUpdate, Objective
 from okrs.weeks import week_start
 from teams.models import Membership, Team, User
@@ -265,7 +265,7 @@ def seed_scale(*, teams: int, weeks: int, today: date | None = None, seed: int =
     )
     _seed_company_history(company_krs, week_starts, rng)
     # The home page's status rows, computed as its first reader (or beat) would.
-    status_refresh(cycle)
+    rows_refresh(cycle)
     return ScaleCompany(cycle=cycle, leaders=leaders, teams=team_rows)
 
 

@@ -14,8 +14,7 @@ from django.utils import timezone, translation
 from checkins.selectors import Signal, signals_for_objectives
 from core.text import search_text
 from dashboard.models import ObjectiveStatus
-from dashboard.status import status_refresh
-from dashboard.status_live import CountedRows, cycle_rows, status_fingerprint
+from dashboard.status_live import CountedRows, Moment, rows_refresh, status_fingerprint
 from dashboard.team_page import code_version
 from okrs.charts import WeekPoint, attach_charts
 from okrs.coaching import dismissed_keys, findings_counts
@@ -141,7 +140,7 @@ def _matching(filters: Filters, user) -> Q:
     """Which status rows (dashboard/status.py) pass the filters."""
     condition = Q()
     if filters.attention:
-        condition &= Q(attention=True)
+        condition &= Q(needs_attention=True)
     if filters.state:
         condition &= Q(state=filters.state)
     if filters.mine:
@@ -169,7 +168,7 @@ def _team_rows(
     }
     for objective in objectives.values():
         objective.cycle = cycle
-    missing = {s.objective_id for s in statuses if s.missing}
+    missing = {s.objective_id for s in statuses if s.check_in_missing}
     signals = signals_for_objectives(list(objectives.values()), today=moment.today, missing=missing)
     # The dismissals of every row on the page, so that the page takes the same queries
     # whichever of its rows wait for review.
@@ -201,7 +200,7 @@ def dashboard_key(*, cycle: Cycle, now: datetime, user, filters: Filters) -> str
     """The shared cache's key of the home page as `user` asks it: it changes whenever
     anything the page shows can (dashboard_get). Status rows gone stale are computed
     again first, so their fingerprint is the new one."""
-    status_refresh(cycle, now=now)
+    rows_refresh(cycle, now=now)
     digest = hashlib.blake2b(digest_size=16)
     for part in (
         code_version(),
@@ -253,7 +252,10 @@ def _dashboard_build(*, cycle: Cycle, now: datetime, user, filters: Filters) -> 
     objective.cycle = cycle
     company_krs = list(objective.key_results.all())
     attach_charts(company_krs, cycle)
-    rows, moment = cycle_rows(cycle, now=now, refresh=False)
+    # What the calendar decides is stored in the rows for this moment (rows_refresh, in
+    # dashboard_key): order, counts and filters are read from the rows' index.
+    moment = Moment.of(cycle, now)
+    rows = ObjectiveStatus.objects.filter(cycle=cycle).exclude(state=Objective.State.ARCHIVED)
     matching = _matching(filters, user)
     counts = {
         c["aligned_to_id"]: c
@@ -261,7 +263,7 @@ def _dashboard_build(*, cycle: Cycle, now: datetime, user, filters: Filters) -> 
         .values("aligned_to_id")
         .annotate(
             total=Count("pk"),
-            needing=Count("pk", filter=Q(attention=True)),
+            needing=Count("pk", filter=Q(needs_attention=True)),
             submitted=Count("pk", filter=Q(state=Objective.State.SUBMITTED)),
             shown=Count("pk", filter=matching) if filters.active else Count("pk"),
         )
@@ -274,7 +276,7 @@ def _dashboard_build(*, cycle: Cycle, now: datetime, user, filters: Filters) -> 
         attention=sum(c["needing"] for c in counts.values()),
         waiting_for_review=sum(c["submitted"] for c in counts.values()),
     )
-    ordered = rows.filter(matching).order_by("-attention", "team_name", "pk")
+    ordered = rows.filter(matching).order_by("-needs_attention", "team_name", "pk")
     for kr in company_krs:
         count = counts.get(kr.pk, {"total": 0, "needing": 0, "shown": 0})
         if filters.active and not count["shown"]:

@@ -25,6 +25,7 @@ grow with the company, and a signal is right at any hour without a write.
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -228,7 +229,8 @@ def _write(rows: list[ObjectiveStatus]) -> None:
     fields = [ObjectiveStatus._meta.get_field(name) for name in COMPUTED_FIELDS]
     quote = connection.ops.quote_name
     table = quote(ObjectiveStatus._meta.db_table)
-    columns = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    # A row computed again has its calendar part worked out again (status_live).
+    columns = ", ".join([*(f"{quote(f.column)} = %s" for f in fields), "recheck_at = NULL"])
     key = quote(ObjectiveStatus._meta.pk.column)
     with connection.cursor() as cursor:
         cursor.executemany(
@@ -241,7 +243,7 @@ def _write(rows: list[ObjectiveStatus]) -> None:
         )
 
 
-def _needs_computing(cycle: Cycle) -> Q:
+def needs_computing(cycle: Cycle) -> Q:
     """Stale, never computed, or computed for other dates of the cycle (ranges rather
     than "not equal", so each is a probe of an index, not a scan of the cycle's rows)."""
     start, end = cycle.start_date, cycle.end_date
@@ -255,21 +257,28 @@ def _needs_computing(cycle: Cycle) -> Q:
     )
 
 
-def status_refresh(cycle: Cycle, *, now: datetime | None = None) -> int:
+def status_refresh(
+    cycle: Cycle,
+    *,
+    now: datetime | None = None,
+    written: Callable[[list[ObjectiveStatus]], None] | None = None,
+) -> int:
     """Compute the cycle's stale rows again; returns how many. One query when none is.
 
     The rows are locked while computed (rows another reader is computing are left to
     it), so a writer's trigger that marks one stale meanwhile waits, and marks it stale
     again after: what it wrote is computed by the next reader, never lost. A thousand
     rows a transaction, so no lock is held long (after a deploy, the first reader of a
-    big company computes them all; beat's `status_refresh_active` usually has)."""
+    big company computes them all; beat's `status_refresh_active` usually has).
+    `written` is called with each chunk's rows once written (status_live stores what the
+    calendar decides of them)."""
     now = now or timezone.now()
     computed = 0
-    while ObjectiveStatus.objects.filter(_needs_computing(cycle)).exists():
+    while ObjectiveStatus.objects.filter(needs_computing(cycle)).exists():
         with transaction.atomic():
             ids = list(
                 ObjectiveStatus.objects.select_for_update(skip_locked=True, no_key=True)
-                .filter(_needs_computing(cycle))
+                .filter(needs_computing(cycle))
                 .values_list("objective_id", flat=True)[:CHUNK]
             )
             if not ids:
@@ -279,6 +288,8 @@ def status_refresh(cycle: Cycle, *, now: datetime | None = None) -> int:
                 [o for o in objectives if o.level == Objective.Level.TEAM and o.team_id], now
             )
             _write(rows)
+            if written is not None:
+                written(rows)  # in the same transaction, under the same locks
             # Not a team objective (any more): never read, never stale again.
             gone = set(ids) - {row.objective_id for row in rows}
             if gone:

@@ -5,16 +5,24 @@ import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db import connection, transaction
 from django.db.models import Case, Count, F, Func, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from checkins.reminders import NUDGE_AFTER
 from checkins.selectors import FAR_BEHIND
 from dashboard.models import ObjectiveStatus
-from dashboard.status import WEEK_SECONDS, monday_of, status_refresh, week_number
+from dashboard.status import (
+    CHUNK,
+    WEEK_SECONDS,
+    monday_of,
+    needs_computing,
+    status_refresh,
+    week_number,
+)
 from okrs.models import Cycle, Objective
 from okrs.weeks import cycle_fraction, week_start
 
@@ -101,6 +109,19 @@ def _flag(condition: Q) -> Case:
     return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
+def _conditions(moment: Moment) -> tuple[Q, Q]:
+    """`missing` and `attention` at the moment, as conditions on a row's columns."""
+    missing = Q(state=Objective.State.COMMITTED) & Q(first_due_week__lte=moment.this_week)
+    missing &= _week(moment, 0)["passed"] & ~_week(moment, 0)["submitted"]
+    attention = (
+        missing
+        | Q(stalled_from__lte=monday_of(moment.this_week))
+        | Q(confidence_drop=True)
+        | Q(behind_below__lt=moment.pace - FAR_BEHIND)
+    )
+    return missing, attention
+
+
 def live(rows: QuerySet, moment: Moment, *, counts: bool = False) -> QuerySet:
     """The rows with what the calendar decides: `missing` (this week's check-in, once
     its time and the grace have passed) and `attention` (any signal); with `counts`,
@@ -108,14 +129,7 @@ def live(rows: QuerySet, moment: Moment, *, counts: bool = False) -> QuerySet:
     (Only what the page reads: compiling these expressions is most of a query's cost.)"""
     committed = Q(state=Objective.State.COMMITTED)
     this, last = _week(moment, 0), _week(moment, 1)
-    missing = committed & Q(first_due_week__lte=moment.this_week)
-    missing &= this["passed"] & ~this["submitted"]
-    attention = (
-        missing
-        | Q(stalled_from__lte=monday_of(moment.this_week))
-        | Q(confidence_drop=True)
-        | Q(behind_below__lt=moment.pace - FAR_BEHIND)
-    )
+    missing, attention = _conditions(moment)
     due_weeks = Case(
         When(first_due_week__lte=moment.last_week, then=Value(moment.last_week + 1)),
         default=Value(0),
@@ -158,13 +172,97 @@ def live(rows: QuerySet, moment: Moment, *, counts: bool = False) -> QuerySet:
     )
 
 
+def _needs_calendar(cycle: Cycle, now: datetime) -> Q:
+    """Rows whose stored `check_in_missing` and `needs_attention` may be out of date at
+    `now`: never worked out, past their `recheck_at`, or worked out for a later moment
+    (a clock set back: tests, or a server's clock corrected)."""
+    return (
+        Q(cycle=cycle)
+        & ~Q(state=Objective.State.ARCHIVED)
+        & (Q(recheck_at__isnull=True) | Q(recheck_at__lt=now) | Q(calendar_at__gt=now))
+    )
+
+
+def _recheck_at(moment: Moment, time_zone: str, due_second: int) -> datetime:
+    """The next moment after `moment.now` at which what the calendar decides of a row can
+    change without a write: this week's check-in time plus the grace, when still ahead
+    (`missing` holds from just after it), else the site's next midnight (the day and the
+    week turn: pace, three weeks without movement, a new week's check-in)."""
+    midnight = timezone.make_aware(datetime.combine(moment.today + timedelta(days=1), time.min))
+    wall = datetime.combine(moment.monday, time.min) + timedelta(seconds=due_second)
+    zone = ZoneInfo(time_zone)
+    # A wall time a clock change skips or repeats: the earlier reading, never too late.
+    due = min(wall.replace(tzinfo=zone, fold=0), wall.replace(tzinfo=zone, fold=1))
+    passed = due + NUDGE_AFTER
+    return passed if moment.now <= passed < midnight else midnight
+
+
+def _calendar_write(moment: Moment, rows: list[tuple[int, str, int]]) -> None:
+    """Store what the calendar decides at `moment` in these rows (objective id, time
+    zone, check-in second): the flags in one UPDATE of live()'s own conditions, each
+    row's next `recheck_at` in one executemany."""
+    missing, attention = _conditions(moment)
+    ObjectiveStatus.objects.filter(objective_id__in=[pk for pk, _, _ in rows]).update(
+        check_in_missing=Case(When(missing, then=Value(True)), default=Value(False)),
+        needs_attention=Case(When(attention, then=Value(True)), default=Value(False)),
+        calendar_at=moment.now,
+    )
+    field = ObjectiveStatus._meta.get_field("recheck_at")
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {ObjectiveStatus._meta.db_table} SET recheck_at = %s "  # noqa: S608
+            "WHERE objective_id = %s",
+            [
+                [field.get_db_prep_save(_recheck_at(moment, zone, due), connection), pk]
+                for pk, zone, due in rows
+            ],
+        )
+
+
+def _calendar_refresh(cycle: Cycle, moment: Moment) -> int:
+    """_calendar_write on every row that needs it, a thousand a transaction, under row
+    locks (rows another reader is at are left to it)."""
+    done = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                ObjectiveStatus.objects.select_for_update(skip_locked=True, no_key=True)
+                .filter(_needs_calendar(cycle, moment.now))
+                .values_list("objective_id", "time_zone", "due_second")[:CHUNK]
+            )
+            if not rows:
+                return done
+            _calendar_write(moment, rows)
+        done += len(rows)
+
+
+def rows_refresh(cycle: Cycle, *, now: datetime | None = None) -> int:
+    """The cycle's rows made right for `now`: stale ones computed again (status_refresh),
+    then what the calendar decides stored where it may have changed. One query when
+    nothing needs it, as on almost every request."""
+    now = now or timezone.now()
+    if not ObjectiveStatus.objects.filter(
+        needs_computing(cycle) | _needs_calendar(cycle, now)
+    ).exists():
+        return 0
+    moment = Moment.of(cycle, now)
+    computed = status_refresh(
+        cycle,
+        now=now,
+        written=lambda rows: _calendar_write(
+            moment, [(r.objective_id, r.time_zone, r.due_second) for r in rows]
+        ),
+    )
+    return computed + _calendar_refresh(cycle, moment)
+
+
 def cycle_rows(
     cycle: Cycle, *, now: datetime, counts: bool = False, refresh: bool = True
 ) -> tuple[QuerySet, Moment]:
     """The cycle's open team objectives' rows, computed where stale, with the calendar's
     part (`live`) for `now`. One query before the caller's own (to find stale rows)."""
     if refresh:
-        status_refresh(cycle, now=now)
+        rows_refresh(cycle, now=now)
     rows = ObjectiveStatus.objects.filter(cycle=cycle).exclude(state=Objective.State.ARCHIVED)
     moment = Moment.of(cycle, now)
     return live(rows, moment, counts=counts), moment

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from dashboard.status import status_refresh
+from dashboard.status_live import rows_refresh
 from okrs.models import Cycle
 
 
@@ -11,4 +11,4 @@ def status_refresh_active() -> int:
     """Compute the active cycle's stale status rows (beat, every minute), so a reader
     seldom has any to compute: after a busy check-in minute, or a deploy."""
     cycle = Cycle.objects.filter(status=Cycle.Status.ACTIVE).first()
-    return status_refresh(cycle) if cycle else 0
+    return rows_refresh(cycle) if cycle else 0

@@ -12,15 +12,17 @@ from decimal import Decimal as D
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from checkins import services as checkin_services
 from checkins.cadence import Cadence, cadence, check_in_due, check_in_missing, due_since
 from checkins.models import CheckIn
+from checkins.reminders import NUDGE_AFTER
 from checkins.selectors import signals_for_objectives
 from dashboard.models import ObjectiveStatus
 from dashboard.overview import cycle_weeks
 from dashboard.status import COMPUTED_FIELDS, status_compute_fresh, status_refresh
-from dashboard.status_live import cycle_rows, status_fingerprint
+from dashboard.status_live import cycle_rows, rows_refresh, status_fingerprint
 from okrs import services as okr_services
 from okrs.models import Objective, ObjectiveEvent
 from okrs.selectors import committed_at
@@ -195,6 +197,60 @@ def test_what_the_rows_say_at_any_moment_is_what_the_definitions_say(company):
         assert {row.objective_id: row.attention for row in rows} == {
             pk: bool(found) for pk, found in signals.items()
         }, now
+        # what the home page reads: the same, stored for this moment, no write between
+        assert_calendar_stored(rows, now)
+
+
+def assert_calendar_stored(rows, now):
+    """The rows' stored calendar part equals live()'s at `now`, and is looked at again
+    no later than the next change: the check-in time plus grace (missing from just after
+    it), or midnight."""
+    for row in rows:
+        assert (row.check_in_missing, row.needs_attention) == (row.missing, row.attention), (
+            now,
+            row.team_name,
+        )
+        assert row.calendar_at <= now <= row.recheck_at, (now, row.team_name)
+        midnight = datetime.combine(timezone.localdate(now) + timedelta(days=1), time.min)
+        assert row.recheck_at <= timezone.make_aware(midnight)
+
+
+@pytest.mark.dates(at=NOW)
+def test_the_stored_calendar_part_follows_the_clock_back_and_forth(company):
+    """Read at every moment backwards (a clock set back), then forwards in steps shorter
+    than a check-in's grace: the stored flags are live()'s at each, with no write."""
+    cycle = company[0]
+    moments = _moments()
+    for now in [*reversed(moments), *moments[::3]]:
+        rows, _ = cycle_rows(cycle, now=now)
+        assert_calendar_stored(list(rows), now)
+    # Each row is worked out again only when its moment comes, not on every read.
+    later = moments[-1] + timedelta(minutes=1)
+    rows_refresh(cycle, now=later)
+    before = dict(ObjectiveStatus.objects.values_list("objective_id", "calendar_at"))
+    assert rows_refresh(cycle, now=later + timedelta(seconds=30)) == 0
+    assert dict(ObjectiveStatus.objects.values_list("objective_id", "calendar_at")) == before
+
+
+@pytest.mark.dates(at=NOW)
+def test_a_check_in_becomes_missing_in_the_stored_rows_right_after_its_grace(company):
+    """Tokyo's check-in time plus the grace is when its row is looked at again, and one
+    moment later it says missing, without any write."""
+    cycle, _kr, teams, objectives = company
+    tokyo = teams["tokyo"]
+    CheckIn.objects.filter(team=tokyo, week_start=MONDAY + timedelta(weeks=1)).delete()
+    monday = MONDAY + timedelta(weeks=1)
+    passed = check_in_due(tokyo, monday) + NUDGE_AFTER
+    rows_refresh(cycle, now=passed - timedelta(hours=1))
+    row = ObjectiveStatus.objects.get(objective=objectives["tokyo"])
+    assert row.check_in_missing is False
+    assert row.recheck_at == passed
+    rows_refresh(cycle, now=passed)  # not yet: missing from just after it
+    assert ObjectiveStatus.objects.get(pk=row.pk).check_in_missing is False
+    rows_refresh(cycle, now=passed + timedelta(seconds=1))
+    row.refresh_from_db()
+    assert row.check_in_missing is True
+    assert row.needs_attention is True
 
 
 def _member(team: Team):
