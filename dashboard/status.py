@@ -17,10 +17,13 @@ cycle dates changed are computed again the same way.
 
 **Read.** What the calendar changes (this week's check-in becoming missing once the
 team's own check-in time and the nudges' grace have passed, three weeks without
-movement, the pace line) is never stored: the rows hold the dates from which each signal
-holds, and `live()` compares them with the moment of the request in SQL. So filters,
-"needs attention first", counts and paging are database queries whose number does not
-grow with the company, and a signal is right at any hour without a write.
+movement, the pace line) is held as the dates from which each signal holds, and
+`live()` (dashboard/status_live.py) compares them with a moment in SQL. Its answer is
+stored in the row too (`check_in_missing`, `needs_attention`) with the next moment it can
+change without a write (`recheck_at`: the check-in time plus grace, or the site's next
+midnight); `rows_refresh` stores it again for the rows whose moment has come, in one
+UPDATE of the same conditions. So the home page's filters, "needs attention first",
+counts and paging read an index, and a signal is right at any hour without a write.
 """
 
 import hashlib
