@@ -262,10 +262,11 @@ def _dashboard_build(*, cycle: Cycle, now: datetime, user, filters: Filters) -> 
         for c in rows.order_by()
         .values("aligned_to_id")
         .annotate(
-            total=Count("pk"),
-            needing=Count("pk", filter=Q(needs_attention=True)),
-            submitted=Count("pk", filter=Q(state=Objective.State.SUBMITTED)),
-            shown=Count("pk", filter=matching) if filters.active else Count("pk"),
+            # of a column the index holds (the cycle), not the key: read from it alone
+            total=Count("cycle"),
+            needing=Count("cycle", filter=Q(needs_attention=True)),
+            submitted=Count("cycle", filter=Q(state=Objective.State.SUBMITTED)),
+            shown=Count("cycle", filter=matching) if filters.active else Count("cycle"),
         )
     }
     dashboard = Dashboard(

@@ -272,7 +272,7 @@ def status_fingerprint(cycle: Cycle) -> tuple[int, int]:
     """One query whose answer changes whenever a row of the cycle is computed again (a
     new random version) or added: what a cached home page was built from."""
     totals = ObjectiveStatus.objects.filter(cycle=cycle).aggregate(
-        rows=Count("pk"), versions=Sum(F("version") % 2147483647)
+        rows=Count("*"), versions=Sum(F("version") % 2147483647)
     )
     return totals["rows"], totals["versions"] or 0
 
