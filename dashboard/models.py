@@ -1,8 +1,8 @@
 """What the home page and the cycle overview read: one status row per team objective.
 
 The rows hold what a team's own writes change (progress, confidence, its check-ins, the
-dates from which its signals hold), never what the calendar changes: the SQL that reads
-them compares those stored dates with the moment of the request (dashboard/status.py).
+dates from which its signals hold), and what the calendar decides of those at a moment,
+stored until the next moment it can change (dashboard/status.py).
 Database triggers mark a row stale whenever its team's page version changes (any write
 to a row the team page shows, whoever made it) or its schedule does, and the next reader
 computes the stale rows again: the cost follows the change, not the company.
@@ -78,10 +78,10 @@ class ObjectiveStatus(models.Model):
             ),
             models.Index(fields=["cycle", "recheck_at"], name="dashboard_status_recheck"),
             models.Index(fields=["cycle", "calendar_at"], name="dashboard_status_calendar"),
-            # the home page's counts per company key result and the rows' fingerprint,
-            # read from the index alone (an index-only scan: no table row is read)
+            # the home page's counts per company key result, read from the index alone
+            # (an index-only scan: no table row is read)
             models.Index(
-                fields=["cycle", "aligned_to", "state", "needs_attention", "version"],
+                fields=["cycle", "aligned_to", "state", "needs_attention"],
                 name="dashboard_status_counts",
             ),
             models.Index(fields=["cycle", "time_zone"]),
@@ -94,3 +94,18 @@ class ObjectiveStatus(models.Model):
 
     def __str__(self) -> str:
         return f"status of objective {self.objective_id}"
+
+
+class StatusEpoch(models.Model):
+    """One per cycle: a new random number whenever a status row of the cycle is computed
+    to a new version (or archived), written by the reader that computed it, in the same
+    transaction. The home page's cache key holds it: one row read, whatever the size of
+    the company (dashboard/status_live.py, `status_fingerprint`)."""
+
+    cycle = models.OneToOneField(
+        "okrs.Cycle", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"status epoch of cycle {self.cycle_id}"

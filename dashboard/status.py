@@ -42,7 +42,7 @@ from django.utils import timezone
 from checkins.cadence import Cadence, cadence, check_in_due, due_since
 from checkins.models import CheckIn
 from checkins.selectors import CONFIDENCE_DROP, HIGH_CONFIDENCE, STALL_WEEKS
-from dashboard.models import ObjectiveStatus
+from dashboard.models import ObjectiveStatus, StatusEpoch
 from okrs.charts import weekly_series
 from okrs.coaching import dismissed_keys
 from okrs.models import Cycle, KeyResult, Objective
@@ -279,11 +279,12 @@ def status_refresh(
     computed = 0
     while ObjectiveStatus.objects.filter(needs_computing(cycle)).exists():
         with transaction.atomic():
-            ids = list(
+            versions = dict(
                 ObjectiveStatus.objects.select_for_update(skip_locked=True, no_key=True)
                 .filter(needs_computing(cycle))
-                .values_list("objective_id", flat=True)[:CHUNK]
+                .values_list("objective_id", "version")[:CHUNK]
             )
+            ids = list(versions)
             if not ids:
                 return computed  # the rest are being computed by another reader
             objectives = _objectives(ids)
@@ -300,8 +301,19 @@ def status_refresh(
                     stale=False, state=Objective.State.ARCHIVED, cycle_start=cycle.start_date,
                     cycle_end=cycle.end_date, version=secrets.randbits(62),
                 )  # fmt: skip
+            if gone or any(row.version != versions[row.objective_id] for row in rows):
+                epoch_bump(cycle)
         computed += len(ids)
     return computed
+
+
+def epoch_bump(cycle: Cycle) -> None:
+    """A new random epoch for the cycle (not +1: a database emptied and filled again must
+    not meet the keys of pages cached before). Only readers computing rows write it,
+    after their rows' locks: writers never wait for it."""
+    version = secrets.randbits(62)
+    if not StatusEpoch.objects.filter(cycle=cycle).update(version=version):
+        StatusEpoch.objects.update_or_create(cycle=cycle, defaults={"version": version})
 
 
 def status_compute_fresh(objectives, *, now: datetime) -> list[ObjectiveStatus]:

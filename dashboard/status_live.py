@@ -9,12 +9,12 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
-from django.db.models import Case, Count, F, Func, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, F, Func, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from checkins.reminders import NUDGE_AFTER
 from checkins.selectors import FAR_BEHIND
-from dashboard.models import ObjectiveStatus
+from dashboard.models import ObjectiveStatus, StatusEpoch
 from dashboard.status import (
     CHUNK,
     WEEK_SECONDS,
@@ -268,13 +268,11 @@ def cycle_rows(
     return live(rows, moment, counts=counts), moment
 
 
-def status_fingerprint(cycle: Cycle) -> tuple[int, int]:
-    """One query whose answer changes whenever a row of the cycle is computed again (a
-    new random version) or added: what a cached home page was built from."""
-    totals = ObjectiveStatus.objects.filter(cycle=cycle).aggregate(
-        rows=Count("*"), versions=Sum(F("version") % 2147483647)
-    )
-    return totals["rows"], totals["versions"] or 0
+def status_fingerprint(cycle: Cycle) -> int:
+    """What a cached home page was built from: the cycle's status epoch, which changes
+    whenever a row of the cycle is computed to a new version or archived (one row read,
+    whatever the company's size)."""
+    return StatusEpoch.objects.filter(cycle=cycle).values_list("version", flat=True).first() or 0
 
 
 class CountedRows(Sequence):

@@ -231,12 +231,12 @@ def test_the_home_page_query_count_does_not_grow_with_teams(
     with django_assert_num_queries(built):
         assert client.get("/").status_code == 200
     # After a write: that team's row is computed again (rows to make right?; lock,
-    # objective, key results, weekly history, check-ins, the update, what the calendar
-    # decides and when to look again, in a savepoint; then none left to compute? none
-    # left for the calendar?), and the page built again (the fingerprint changed),
-    # whatever the company's size.
+    # objective, key results, weekly history, check-ins, the update, the cycle's new
+    # status epoch, what the calendar decides and when to look again, in a savepoint;
+    # then none left to compute? none left for the calendar?), and the page built again
+    # (the fingerprint changed), whatever the company's size.
     _record_a_value(company)
-    with django_assert_num_queries(built + 15):
+    with django_assert_num_queries(built + 16):
         assert client.get("/").status_code == 200
     with django_assert_num_queries(built):
         assert client.get("/?q=team").status_code == 200
@@ -298,7 +298,7 @@ def test_the_overview_and_the_team_list_do_not_grow_with_teams(
     _record_a_value(company)
     # the written team's row computed again and its calendar part stored (as on the home
     # page, test_the_home_page_query_count_does_not_grow_with_teams)
-    with django_assert_num_queries(13 + 15):
+    with django_assert_num_queries(13 + 16):
         assert client.get(overview).status_code == 200
     with django_assert_num_queries(7):
         assert client.get(reverse("okrs:team-list")).status_code == 200
