@@ -35,7 +35,7 @@ a figure that other load on the machine barely moves; gunicorn's access log, wit
 request's time, goes to var/bench-gunicorn.log.
 
 BENCH_ONLY=storm,storm10k (a comma-separated list of those parts) runs only some, for
-iteration; by default all run (about 6 minutes on the 2-core development machine). The
+iteration; by default all run (about 14 minutes on the 2-core development machine). The
 last line is one JSON object.
 """
 
