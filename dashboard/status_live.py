@@ -111,8 +111,9 @@ def _flag(condition: Q) -> Case:
 
 def _conditions(moment: Moment) -> tuple[Q, Q]:
     """`missing` and `attention` at the moment, as conditions on a row's columns."""
+    this = _week(moment, 0)
     missing = Q(state=Objective.State.COMMITTED) & Q(first_due_week__lte=moment.this_week)
-    missing &= _week(moment, 0)["passed"] & ~_week(moment, 0)["submitted"]
+    missing &= this["passed"] & ~this["submitted"]
     attention = (
         missing
         | Q(stalled_from__lte=monday_of(moment.this_week))
@@ -256,13 +257,10 @@ def rows_refresh(cycle: Cycle, *, now: datetime | None = None) -> int:
     return computed + _calendar_refresh(cycle, moment)
 
 
-def cycle_rows(
-    cycle: Cycle, *, now: datetime, counts: bool = False, refresh: bool = True
-) -> tuple[QuerySet, Moment]:
+def cycle_rows(cycle: Cycle, *, now: datetime, counts: bool = False) -> tuple[QuerySet, Moment]:
     """The cycle's open team objectives' rows, computed where stale, with the calendar's
     part (`live`) for `now`. One query before the caller's own (to find stale rows)."""
-    if refresh:
-        rows_refresh(cycle, now=now)
+    rows_refresh(cycle, now=now)
     rows = ObjectiveStatus.objects.filter(cycle=cycle).exclude(state=Objective.State.ARCHIVED)
     moment = Moment.of(cycle, now)
     return live(rows, moment, counts=counts), moment
