@@ -194,7 +194,7 @@ if CACHES["pages"]["BACKEND"].endswith("LocMemCache"):
 # The company default language: a person's own choice (Settings and emails) wins, then
 # the browser's Accept-Language (or the sign-in page's switch), then this.
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en")
-# Names as each language calls itself (Nederlands, Deutsch): core/i18n.py shows them so.
+# Names as each language calls itself (Nederlands, Deutsch), as the language choices show them.
 LANGUAGES = [("en", "English"), ("nl", "Nederlands"), ("de", "Deutsch")]
 if LANGUAGE_CODE not in dict(LANGUAGES):
     raise ImproperlyConfigured(f"LANGUAGE_CODE must be one of {', '.join(dict(LANGUAGES))}.")

@@ -10,7 +10,7 @@ from core.events import Event, emit
 from okrs.models import (
     Cycle,
 )
-from okrs.services.rules import full_clean
+from okrs.services.rules import CLOSED_MESSAGE, full_clean
 from teams.audit import audit_record
 from teams.models import AuditEvent, User
 
@@ -29,7 +29,7 @@ def cycle_update(*, cycle: Cycle, name: str, start_date: date, end_date: date) -
     """Rename a cycle or move its dates; a closed cycle stays as it was."""
     cycle = Cycle.objects.select_for_update(no_key=True).get(pk=cycle.pk)
     if cycle.is_closed:
-        raise ValidationError(_("This cycle is closed and can no longer be changed."))
+        raise ValidationError(CLOSED_MESSAGE)
     cycle.name, cycle.start_date, cycle.end_date = name, start_date, end_date
     full_clean(cycle)
     cycle.save()

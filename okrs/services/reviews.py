@@ -13,7 +13,6 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -179,8 +178,7 @@ def retrospective_save(
         texts = {name: texts.get(name, "").strip() for name in Retrospective.FIELDS}
         errors = {
             name: [
-                _("Keep it under %(count)s characters.")
-                % {"count": number_format(TEXT_MAX_LENGTH, force_grouping=True)}
+                _("Keep it under %(count)s characters.") % {"count": local_number(TEXT_MAX_LENGTH)}
             ]
             for name, text in texts.items()
             if len(text) > TEXT_MAX_LENGTH

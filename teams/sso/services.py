@@ -89,8 +89,9 @@ class SsoSignIn:
 
 
 def sso_refusal_record(*, reason: str, detail: str, ip_address: str | None) -> SsoRefused:
-    """Write the refusal to the audit log (in a transaction of its own, so it stays
-    whatever else is rolled back) and return the exception to raise."""
+    """Write the refusal to the audit log and return the exception to raise. Called
+    after the sign-in's own transactions have ended, so their rollback never takes the
+    record with it."""
     audit_record(
         actor=None,
         action=AuditEvent.Action.SSO_REFUSED,
