@@ -326,5 +326,8 @@ def key_result_record(
             updated_at=timezone.now(),
             version=F("version") + 1,
         )
+        # The objective just locked, so the event's listeners read its team without
+        # asking again (a check-in submit records one value per key result).
+        key_result.objective = objective
         emit(Event.KEY_RESULT_VALUE_RECORDED, update=update, key_result=key_result)
     return update

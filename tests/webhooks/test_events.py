@@ -5,12 +5,13 @@ from decimal import Decimal as D
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from checkins import services as checkin_services
 from core.events import Event
 from okrs import services as okr_services
-from okrs.models import Objective
+from okrs.models import KeyResult, Objective
 from okrs.services import workflow
 from okrs.weeks import week_start
 from tests.factories import KeyResultFactory, ObstacleFactory, TeamObjectiveFactory
@@ -51,6 +52,20 @@ def test_a_recorded_value_reaches_the_company_and_the_team_not_another_team(
     assert delivery.message_id.startswith("msg_") and delivery.status == "pending"
     # Each endpoint gets its own message.
     assert Delivery.objects.get(endpoint=company).message_id != delivery.message_id
+
+
+def test_a_recorded_value_reads_its_objective_once(objective, payments, hook_for, lead):
+    """The objective is read (locked) by the write; the event's team comes from that row,
+    not from another query per key result (a check-in submit records one per key
+    result)."""
+    hook_for(payments)  # another team's: the event is worked out, nothing is sent
+    kr = KeyResult.objects.get(pk=key_results_of(objective)[0].pk)  # its objective unread
+    with CaptureQueriesContext(connection) as captured:
+        okr_services.key_result_record(
+            key_result=kr, value=D("43"), confidence=None, comment="", author=lead
+        )
+    reads = [q["sql"] for q in captured.captured_queries if 'FROM "okrs_objective"' in q["sql"]]
+    assert len(reads) == 1, reads  # the lock (FOR NO KEY UPDATE on PostgreSQL)
 
 
 def test_nothing_is_written_when_the_write_rolls_back(objective, team, hook_for, lead):
