@@ -131,12 +131,24 @@ def endpoint_pause(*, endpoint: Endpoint, reason: str) -> bool:
 
 @transaction.atomic
 def endpoint_resume(*, endpoint: Endpoint) -> None:
-    """Send again: the deliveries that waited are due now, with a new day of retries."""
+    """Send again: the deliveries that waited are due now, with a new day of retries.
+    An endpoint that is not paused is left as it is (its deliveries keep their retries).
+    Exactly the deliveries read are marked and published: one that became pending in
+    between waits for the next resume or the sweep, never marked and left unsent."""
     now = timezone.now()
-    Endpoint.objects.filter(pk=endpoint.pk).update(is_active=True, paused_at=None, paused_reason="")
-    waiting = Delivery.objects.filter(endpoint=endpoint, status=Delivery.Status.PENDING)
-    ids = list(waiting.values_list("id", flat=True))
-    waiting.update(next_attempt_at=now, retry_until=now + _retry_for(), enqueued_at=now, attempts=0)
+    resumed = Endpoint.objects.filter(pk=endpoint.pk, is_active=False).update(
+        is_active=True, paused_at=None, paused_reason=""
+    )
+    if not resumed:
+        return
+    ids = list(
+        Delivery.objects.filter(endpoint=endpoint, status=Delivery.Status.PENDING).values_list(
+            "id", flat=True
+        )
+    )
+    Delivery.objects.filter(pk__in=ids).update(
+        next_attempt_at=now, retry_until=now + _retry_for(), enqueued_at=now, attempts=0
+    )
     _publish_on_commit(ids, now)
 
 

@@ -132,6 +132,18 @@ def test_a_day_of_failures_marks_it_failed_pauses_the_endpoint_and_emails_its_ow
     assert deliveries_send([waiting.pk]).delivered == [waiting.pk]
 
 
+def test_resuming_an_endpoint_that_is_not_paused_changes_nothing(team):
+    """A second click on "resume" (or two leads at once) does not give its retrying
+    deliveries a new day of retries."""
+    endpoint = EndpointFactory(team=team)
+    retry_until = timezone.now() + timedelta(hours=3)
+    retrying = pending(endpoint, retry_until=retry_until)
+    Delivery.objects.filter(pk=retrying.pk).update(attempts=4)
+    services.endpoint_resume(endpoint=endpoint)
+    retrying.refresh_from_db()
+    assert (retrying.attempts, retrying.retry_until) == (4, retry_until)
+
+
 def test_an_endpoint_that_answered_lately_is_not_paused(receiver, team):
     receiver.behaviour.status = 500
     endpoint = EndpointFactory(url=receiver.url, team=team, last_success_at=timezone.now())
