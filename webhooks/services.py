@@ -46,7 +46,11 @@ def _clean(*, url: str, events: list[str], format: str, description: str) -> Non
         raise ValidationError(errors)
 
 
-@transaction.atomic
+def _in_order(events: list[str]) -> list[str]:
+    """The chosen events, in the order the app lists them."""
+    return [str(e) for e in EVENT_LABELS if str(e) in events]
+
+
 def endpoint_create(
     *,
     team: Team | None,
@@ -57,29 +61,30 @@ def endpoint_create(
     actor: User,
     ip_address: str | None = None,
 ) -> Endpoint:
-    """Register an endpoint (the company's when `team` is None) with a new secret."""
+    """Register an endpoint (the company's when `team` is None) with a new secret. The
+    address is checked (a DNS lookup) before the transaction opens."""
     _clean(url=url, events=events, format=format, description=description)
-    endpoint = Endpoint(
-        team=team,
-        url=url,
-        events=[str(e) for e in EVENT_LABELS if str(e) in events],
-        format=format,
-        description=description,
-        secret=signing.new_secret(),
-        created_by=actor,
-    )
-    endpoint.full_clean()
-    endpoint.save()
-    audit_record(
-        actor=actor,
-        action=AuditEvent.Action.WEBHOOK_ADDED,
-        subject=f"{team or _('Company')}: {url}",
-        ip_address=ip_address,
-    )
+    with transaction.atomic():
+        endpoint = Endpoint(
+            team=team,
+            url=url,
+            events=_in_order(events),
+            format=format,
+            description=description,
+            secret=signing.new_secret(),
+            created_by=actor,
+        )
+        endpoint.full_clean()
+        endpoint.save()
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.WEBHOOK_ADDED,
+            subject=f"{team or _('Company')}: {url}",
+            ip_address=ip_address,
+        )
     return endpoint
 
 
-@transaction.atomic
 def endpoint_update(
     *,
     endpoint: Endpoint,
@@ -91,20 +96,18 @@ def endpoint_update(
     actor: User,
 ) -> Endpoint:
     """Change an endpoint unless someone saved it since `expected_version` (raises
-    `core.versioning.StaleEdit` with the stored endpoint)."""
+    `core.versioning.StaleEdit` with the stored endpoint). The address is checked (a
+    DNS lookup) before the transaction opens."""
     _clean(url=url, events=events, format=format, description=description)
-    changes = {
-        "url": url,
-        "events": [str(e) for e in EVENT_LABELS if str(e) in events],
-        "format": format,
-        "description": description,
-    }
-    return versioned_update(
-        Endpoint.objects.select_related("team"),
-        pk=endpoint.pk,
-        expected_version=expected_version,
-        values=changes,
-    )
+    changes = {"url": url, "events": _in_order(events), "format": format}
+    changes["description"] = description
+    with transaction.atomic():
+        return versioned_update(
+            Endpoint.objects.select_related("team"),
+            pk=endpoint.pk,
+            expected_version=expected_version,
+            values=changes,
+        )
 
 
 @transaction.atomic
