@@ -6,7 +6,13 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from teams.access import AnyUser, get_team_for_spokesperson, require_leader, speaks_for_team
+from teams.access import (
+    AnyUser,
+    get_team_for_spokesperson,
+    is_leader,
+    require_leader,
+    speaks_for_team,
+)
 from teams.models import Team
 from webhooks.models import Delivery, Endpoint
 
@@ -23,7 +29,7 @@ def get_team_for_webhooks(user: AnyUser, slug: str) -> Team:
 
 def may_manage(user: AnyUser, endpoint: Endpoint) -> bool:
     if endpoint.team_id is None:
-        return bool(user.is_authenticated and user.is_active and user.is_leader)
+        return is_leader(user)
     return speaks_for_team(user, endpoint.team)
 
 

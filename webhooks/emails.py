@@ -6,6 +6,7 @@ from django.urls import reverse
 from core.emails import absolute_url, templated_message
 from teams import outbox
 from teams.models import EmailOutbox, Membership, User
+from webhooks.access import may_manage
 from webhooks.models import Endpoint
 
 Kind = EmailOutbox.Kind
@@ -14,16 +15,8 @@ Kind = EmailOutbox.Kind
 def _owners(endpoint: Endpoint) -> list[int]:
     """Who registered it, while they still may manage it; else who may."""
     creator = endpoint.created_by
-    if creator is not None and creator.is_active:
-        if creator.is_leader:
-            return [creator.pk]
-        if (
-            endpoint.team_id is not None
-            and Membership.objects.filter(
-                team_id=endpoint.team_id, user=creator, role=Membership.Role.LEAD
-            ).exists()
-        ):
-            return [creator.pk]
+    if creator is not None and creator.is_active and may_manage(creator, endpoint):
+        return [creator.pk]
     if endpoint.team_id is not None:
         leads = Membership.objects.filter(
             team_id=endpoint.team_id, role=Membership.Role.LEAD, user__is_active=True
