@@ -9,7 +9,8 @@ from django.db import connection, connections
 
 from api import services as api_services
 from api.models import IdempotentWrite
-from okrs.models import KeyResult, KeyResultUpdate
+from okrs.models import Comment, KeyResult, KeyResultUpdate
+from teams.models import Membership
 from tests.api.test_permissions import database_state
 
 
@@ -137,3 +138,45 @@ def test_keys_are_forgotten_after_a_day(api_world, api_tokens):
     kept = client.post(path, {"value": 9}, headers={"Idempotency-Key": "new"})
     assert kept["Idempotent-Replayed"] == "true"
     assert KeyResultUpdate.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_a_stale_value_keeps_no_key_and_the_current_version_then_records(api_world, api_tokens):
+    """A 409 (someone changed the key result since the caller read it) rolls the key
+    back too: the retry with the version now current is recorded, not refused."""
+    kr = api_world.key_result
+    client = api_tokens.client("member")
+    key = {"Idempotency-Key": "stale-then-fresh"}
+    stale = client.post(values_path(kr), {"value": 5, "version": kr.version - 1}, headers=key)
+    assert stale.status_code == 409
+    assert not IdempotentWrite.objects.exists()
+    fresh = client.post(values_path(kr), {"value": 5, "version": kr.version}, headers=key)
+    assert fresh.status_code == 201
+    assert KeyResultUpdate.objects.filter(key_result=kr).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_same_comment_twice_under_one_key_is_posted_once(api_world, api_tokens):
+    client = api_tokens.client("member")
+    path = f"/api/v1/objectives/{api_world.objective.pk}/comments"
+    key = {"Idempotency-Key": "comment-1"}
+    body = {"body": "The import runs nightly now."}
+    first = client.post(path, body, headers=key)
+    second = client.post(path, body, headers=key)
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert second.json() == first.json()
+    assert second["Idempotent-Replayed"] == "true"
+    assert Comment.objects.filter(objective=api_world.objective).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_retry_after_the_right_is_gone_is_refused_not_replayed(api_world, api_tokens, member):
+    """The answer kept for a key is not a permission: a member who left the team gets
+    403 for the retry, as for any other write."""
+    client = api_tokens.client("member")
+    key = {"Idempotency-Key": "before-leaving"}
+    assert client.post(values_path(api_world.key_result), {"value": 7}, headers=key).status_code
+    Membership.objects.filter(user=member, team=api_world.objective.team).delete()
+    retry = client.post(values_path(api_world.key_result), {"value": 7}, headers=key)
+    assert retry.status_code == 403
+    assert "Idempotent-Replayed" not in retry
