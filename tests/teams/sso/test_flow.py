@@ -153,6 +153,15 @@ def test_a_deactivated_person_is_refused(client, sso_flow):
     _refused(flow.response, "deactivated")
 
 
+def test_a_deactivated_password_account_is_not_linked_on_its_first_sign_in(client, sso_flow):
+    """The email would link it (test_an_existing_account_is_linked_once_...): deactivated, it
+    is refused, and no identity is kept for it."""
+    UserFactory(email="ada@example.com", is_active=False)
+    flow = sso_flow(client, "ada@example.com")
+    _refused(flow.response, "deactivated")
+    assert not ExternalIdentity.objects.exists()
+
+
 def test_an_account_keeps_one_identity_per_provider(client, sso_flow, member):
     first = sso_flow(client, member.email)
     assert first.response.status_code == 302
@@ -189,5 +198,6 @@ def test_the_next_page_survives_the_trip(client, sso_flow, team):
     UserFactory(email="ada@example.com")
     flow = sso_flow(client, "ada@example.com", next=f"/teams/{team.slug}/")
     assert flow.response["Location"] == f"/teams/{team.slug}/"
-    evil = sso_flow(client, "ada@example.com", next="https://evil.example/")
-    assert evil.response["Location"] == "/"
+    for elsewhere in ("https://evil.example/", "//evil.example/", "/\\evil.example/"):
+        evil = sso_flow(client, "ada@example.com", next=elsewhere)
+        assert evil.response["Location"] == "/", elsewhere
