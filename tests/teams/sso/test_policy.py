@@ -160,6 +160,9 @@ def test_deactivating_through_the_admin_ends_the_sessions(member, db):
     member.refresh_from_db()
     if member.is_active:  # the admin form asks for more fields than these
         pytest.fail(f"the admin did not deactivate: {response.status_code}")
+    # Ended in the store, not only refused at the next request (which Django's backend
+    # does for an inactive account by itself)
+    assert not Session.objects.filter(session_key=session.session.session_key).exists()
     assert session.get("/").status_code == 302
 
 
