@@ -40,17 +40,26 @@ def _settings_in_a_process(tmp_path: Path, **values: str) -> dict:
         "import json; from django.conf import settings as s; "
         f"print(json.dumps({{n: getattr(s, n) for n in {HTTPS_SETTINGS!r}}}, default=str))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); " + code],
+    result = _python("-c", "import django; django.setup(); " + code, env=env)
+    assert result.returncode == 0, _output(result)
+    return json.loads(result.stdout)
+
+
+def _python(*args: str, env: dict) -> subprocess.CompletedProcess:
+    """This Python in a process of its own, from the project's root, with `env`."""
+    return subprocess.run(  # noqa: S603
+        [sys.executable, *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=120,
         check=False,
     )
-    assert result.returncode == 0, _output(result)
-    return json.loads(result.stdout)
+
+
+def _check_deploy(env: dict) -> subprocess.CompletedProcess:
+    return _python("-m", "django", "check", "--deploy", "--fail-level", "WARNING", env=env)
 
 
 @pytest.mark.slow  # django-admin in a process of its own
@@ -63,27 +72,11 @@ def test_check_deploy_passes_with_only_secret_key_hosts_and_an_https_site_url() 
         SITE_URL="https://okrs.example.com",
         DJANGO_SETTINGS_MODULE="config.settings",
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = _check_deploy(env)
     assert result.returncode == 0, _output(result)
     # The same with an http:// address fails the check: the HTTPS settings stay off.
     env["SITE_URL"] = "http://okrs.example.com"
-    result = subprocess.run(
-        [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = _check_deploy(env)
     assert result.returncode != 0 and "security.W008" in result.stderr, _output(result)
 
 
