@@ -40,11 +40,16 @@ NEXT_KEY = "sso_next"
 ID_TOKEN_KEY = "sso_id_token"
 
 
+def _sso_button() -> dict:
+    """Whether a single sign-on button shows, and its words."""
+    enabled = oidc.enabled()
+    return {"sso_enabled": enabled, "sso_label": oidc.button_label() if enabled else ""}
+
+
 def sso_context(request: HttpRequest) -> dict:
     required = policy.sso_required()
     return {
-        "sso_enabled": oidc.enabled(),
-        "sso_label": oidc.button_label() if oidc.enabled() else "",
+        **_sso_button(),
         "sso_required": required,
         # Break-glass: the password form stays reachable for the admin addresses.
         "show_password_form": not required or request.GET.get("password") == "1",
@@ -195,8 +200,7 @@ def sign_in_policy(request: HttpRequest) -> HttpResponse:
         "teams/sign_in_policy.html",
         {
             "form": form,
-            "sso_enabled": oidc.enabled(),
-            "sso_label": oidc.button_label() if oidc.enabled() else "",
+            **_sso_button(),
             "break_glass": settings.SSO_BREAK_GLASS_EMAILS,
             "policy": current,
         },
