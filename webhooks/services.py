@@ -94,20 +94,29 @@ def endpoint_update(
     description: str,
     expected_version: int,
     actor: User,
+    ip_address: str | None = None,
 ) -> Endpoint:
     """Change an endpoint unless someone saved it since `expected_version` (raises
-    `core.versioning.StaleEdit` with the stored endpoint). The address is checked (a
-    DNS lookup) before the transaction opens."""
+    `core.versioning.StaleEdit` with the stored endpoint), audited like adding one: the
+    address decides where signed OKR data goes. The address is checked (a DNS lookup)
+    before the transaction opens."""
     _clean(url=url, events=events, format=format, description=description)
     changes = {"url": url, "events": _in_order(events), "format": format}
     changes["description"] = description
     with transaction.atomic():
-        return versioned_update(
+        changed = versioned_update(
             Endpoint.objects.select_related("team"),
             pk=endpoint.pk,
             expected_version=expected_version,
             values=changes,
         )
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.WEBHOOK_CHANGED,
+            subject=f"{changed.team or _('Company')}: {changed.url}",
+            ip_address=ip_address,
+        )
+    return changed
 
 
 @transaction.atomic

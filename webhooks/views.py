@@ -133,6 +133,7 @@ def endpoint_edit(request: HttpRequest, endpoint_id: int) -> HttpResponse:
                 description=data["description"],
                 expected_version=data["version"] or 0,
                 actor=request.user,
+                ip_address=client_address(request),
             )
         except StaleEdit as stale:
             the_endpoint = stale.current

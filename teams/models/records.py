@@ -23,6 +23,7 @@ class AuditEvent(models.Model):
         CYCLE_CLOSED = "cycle_closed", _("closed a cycle")
         WEBHOOK_ADDED = "webhook_added", _("added a webhook")
         WEBHOOK_REMOVED = "webhook_removed", _("removed a webhook")
+        WEBHOOK_CHANGED = "webhook_changed", _("changed a webhook")
         TOKEN_CREATED = "token_created", _("made an API token")
         TOKEN_REVOKED = "token_revoked", _("revoked an API token")
         API_WRITE = "api_write", _("wrote through the API")

@@ -92,6 +92,14 @@ def test_a_stale_edit_is_a_409_with_what_is_saved(team, lead, leader):
     assert again.status_code == 302
     endpoint.refresh_from_db()
     assert endpoint.url == "https://93.184.215.16/b"
+    # Each saved change is in the audit log with who and the new address; the refused
+    # stale one is not.
+    changes = AuditEvent.objects.filter(action="webhook_changed").order_by("pk")
+    assert [(c.actor, c.subject.split(": ")[-1]) for c in changes] == [
+        (leader, "https://93.184.215.15/a"),
+        (lead, "https://93.184.215.16/b"),
+    ]
+    assert all(c.ip_address for c in changes)
 
 
 def test_the_buttons(team, lead):
