@@ -188,3 +188,26 @@ def test_query_count_of_the_endpoint_page(team, lead, count, django_assert_num_q
     # session, user, the endpoint with its team, the lead's roles, the deliveries
     with django_assert_num_queries(5):
         assert client.get(url).status_code == 200
+
+
+def test_another_endpoints_delivery_cannot_be_sent_again_through_ours(team, lead, payments):
+    """The delivery must belong to the endpoint in the address: a lead cannot resend
+    another team's delivery by pairing its id with their own endpoint's."""
+    ours = EndpointFactory(team=team)
+    theirs = DeliveryFactory(endpoint=EndpointFactory(team=payments), status="failed")
+    response = signed_in(lead).post(reverse("webhooks:delivery-resend", args=[ours.pk, theirs.pk]))
+    assert response.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.status == "failed"
+
+
+def test_a_private_address_is_refused_on_edit_and_nothing_changes(team, lead):
+    endpoint = EndpointFactory(team=team)
+    before = endpoint.url
+    url = reverse("webhooks:endpoint-edit", args=[endpoint.pk])
+    response = signed_in(lead).post(url, post_data(url="https://10.0.0.5/hook", version=1))
+    assert response.status_code == 422
+    assert response.context["form"].errors["url"]
+    endpoint.refresh_from_db()
+    assert (endpoint.url, endpoint.version) == (before, 1)
+    assert not AuditEvent.objects.filter(action="webhook_changed").exists()
